@@ -1,0 +1,16 @@
+import type { ScanError } from '../core/model';
+
+/** The AWS error code and message of anything thrown by an SDK call (or by Node, e.g. ENOTFOUND). */
+export function toScanError(error: unknown): ScanError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const name = error.name && error.name !== 'Error' ? error.name : typeof code === 'string' ? code : 'Error';
+    return { code: name, message: error.message || name };
+  }
+  return { code: 'Error', message: String(error) };
+}
+
+/** True for the error codes AWS uses for "access denied" across query, JSON and EC2 APIs. */
+export function isAccessDenied(code: string): boolean {
+  return /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden|AuthFailure/i.test(code);
+}

@@ -1,0 +1,41 @@
+import { EC2Client, paginateDescribeNetworkInterfaces, type NetworkInterface } from '@aws-sdk/client-ec2';
+import type { Evidence, Scanner } from './types';
+
+/** Names the owner of an ENI from its type, requester, attachment and description. */
+export function describeEni(eni: NetworkInterface): Evidence {
+  const id = eni.NetworkInterfaceId ?? 'eni-?';
+  const description = eni.Description?.trim();
+  const owner =
+    eni.Attachment?.InstanceId
+      ? `instance ${eni.Attachment.InstanceId}`
+      : eni.InterfaceType && eni.InterfaceType !== 'interface'
+        ? eni.InterfaceType
+        : eni.RequesterManaged && eni.RequesterId
+          ? `managed by ${eni.RequesterId}`
+          : undefined;
+  const parts = [owner, description ? `"${description}"` : undefined, `status ${eni.Status ?? 'unknown'}`];
+  return {
+    resourceType: 'network interface',
+    resourceId: id,
+    detail: parts.filter(Boolean).join(', '),
+  };
+}
+
+/** The ground truth for attachment: every ENI of the region, AWS-managed ones included. */
+export const networkInterfacesScanner: Scanner = {
+  source: 'network-interfaces',
+  service: 'ec2',
+  actions: ['ec2:DescribeNetworkInterfaces'],
+  async scan(clients, _region, ctx) {
+    const ec2 = clients.get(EC2Client);
+    const pages = paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { IncludeManagedResources: true });
+    for await (const page of pages) {
+      for (const eni of page.NetworkInterfaces ?? []) {
+        ctx.found(
+          (eni.Groups ?? []).map((g) => g.GroupId),
+          describeEni(eni),
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import type { GroupRecord, SourceId } from '../../core/model';
+import type { RegionClients } from '../client-factory';
+
+/** The evidence a scanner reports for every group id it finds on one resource. */
+export interface Evidence {
+  /** What the resource is, for people: "EC2 instance", "ALB", "Lambda function". */
+  resourceType: string;
+  /** Its id or ARN. */
+  resourceId: string;
+  resourceName?: string;
+  /** Anything that helps a reviewer: state, version, "desiredCount 0". */
+  detail?: string;
+}
+
+export interface ScanContext {
+  accountId: string;
+  /** Every group of the region, from the inventory. */
+  groups: readonly GroupRecord[];
+  /** Groups still candidates after every other scanner; only filled for `afterClassify` scanners. */
+  candidates: ReadonlySet<string>;
+  minAgeDays: number;
+  now: Date;
+  /**
+   * Records that the given groups are used by one resource. Usages are kept as they are
+   * reported, so a scanner that fails part-way still hands over what it read (fail closed).
+   * Ids that are undefined, empty or duplicated are ignored.
+   */
+  found(groupIds: Iterable<string | undefined | null> | undefined | null, evidence: Evidence): void;
+  /** cloudtrail-age: records when a group was created. */
+  created(groupId: string, isoTime: string): void;
+}
+
+/** What a scan may add besides its usages. */
+export interface ScanOutcome {
+  note?: string;
+}
+
+/**
+ * One usage source: a few bulk, paginated listings turned into group usages.
+ * Throwing marks the source failed for the region, which makes every group without positive
+ * evidence `unknown`; never catch an error to make a scan look clean.
+ */
+export interface Scanner {
+  source: SourceId;
+  /**
+   * The service code in SSM's global-infrastructure parameters
+   * (/aws/service/global-infrastructure/regions/<region>/services/<code>), used to skip services
+   * not offered in a region. Undefined for scanners that make no calls of their own.
+   */
+  service?: string;
+  /** Every IAM action `scan` calls: the CDK stack grants exactly the union of these. */
+  actions: readonly string[];
+  /** Runs after a first classification, with `ctx.candidates` set (peered-references). */
+  afterClassify?: boolean;
+  scan(clients: RegionClients, region: string, ctx: ScanContext): Promise<ScanOutcome | void>;
+}

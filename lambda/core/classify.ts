@@ -1,0 +1,178 @@
+import picomatch from 'picomatch';
+import type {
+  ClassifiedGroup,
+  GroupRecord,
+  GroupVerdict,
+  ProtectionReason,
+  ScanResult,
+  SourceId,
+  Usage,
+} from './model';
+
+/** The source whose usages are rule references: they count only through the fixpoint below. */
+export const RULE_REFERENCE_SOURCE: SourceId = 'sg-rule-references';
+const CLOUDFORMATION_TAGS = ['aws:cloudformation:stack-id', 'aws:cloudformation:stack-name'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ClassifyOptions {
+  accountId: string;
+  protectTag: { key: string; value: string };
+  protectNamePatterns: readonly string[];
+  minAgeDays: number;
+  now: Date;
+}
+
+/** Compiles name globs once; shared with configuration validation so both agree on syntax. */
+export function compileNamePatterns(patterns: readonly string[]): Array<{ pattern: string; test: (name: string) => boolean }> {
+  return patterns.map((pattern) => ({ pattern, test: picomatch(pattern, { dot: true, strictBrackets: true }) }));
+}
+
+interface Protection {
+  kind: ProtectionReason;
+  reason: string;
+}
+
+function protectionsOf(
+  group: GroupRecord,
+  options: ClassifyOptions,
+  namePatterns: ReturnType<typeof compileNamePatterns>,
+  createdAt: ReadonlyMap<string, string>,
+): Protection[] {
+  const found: Protection[] = [];
+  if (group.groupName === 'default') {
+    found.push({ kind: 'default-group', reason: "the VPC's default group (AWS does not allow deleting it)" });
+  }
+  const { key, value } = options.protectTag;
+  if (group.tags[key] === value) {
+    found.push({ kind: 'protect-tag', reason: `tagged ${key}=${value}` });
+  }
+  for (const { pattern, test } of namePatterns) {
+    if (test(group.groupName)) {
+      found.push({ kind: 'name-pattern', reason: `name matches protected pattern ${pattern}` });
+      break;
+    }
+  }
+  const stackTag = CLOUDFORMATION_TAGS.find((tag) => group.tags[tag] !== undefined);
+  if (stackTag) {
+    const stack = group.tags['aws:cloudformation:stack-name'] ?? group.tags[stackTag];
+    found.push({ kind: 'cloudformation', reason: `managed by CloudFormation stack ${stack}: delete it through its stack` });
+  }
+  if (group.ownerId !== options.accountId) {
+    found.push({ kind: 'other-owner', reason: `owned by another account (${group.ownerId})` });
+  }
+  const created = createdAt.get(group.groupId);
+  if (created !== undefined && options.minAgeDays > 0) {
+    const ageMs = options.now.getTime() - Date.parse(created);
+    if (ageMs < options.minAgeDays * DAY_MS) {
+      found.push({ kind: 'too-new', reason: `created ${created}, less than ${options.minAgeDays} days ago` });
+    }
+  }
+  return found;
+}
+
+/**
+ * Classifies the groups of one region from the scan results of that region.
+ *
+ * Order of the rules (DESIGN.md): protected first; then in-use by direct evidence; then rule
+ * references as a fixpoint (a reference keeps its target only while the referencing group is
+ * itself kept, so unused groups that only reference each other are all candidates); then fail
+ * closed (any failed scan makes every group without positive evidence `unknown`); the rest are
+ * candidates.
+ */
+export function classifyRegion(
+  groups: readonly GroupRecord[],
+  scans: readonly ScanResult[],
+  options: ClassifyOptions,
+): ClassifiedGroup[] {
+  const namePatterns = compileNamePatterns(options.protectNamePatterns);
+  const createdAt = new Map<string, string>();
+  const direct = new Map<string, Usage[]>();
+  /** referenced group id -> usages whose resourceId is the referencing group. */
+  const referencedBy = new Map<string, Usage[]>();
+  for (const scan of scans) {
+    for (const [groupId, time] of Object.entries(scan.createdAt ?? {})) createdAt.set(groupId, time);
+    for (const usage of scan.usages) {
+      const target = usage.source === RULE_REFERENCE_SOURCE ? referencedBy : direct;
+      const list = target.get(usage.groupId);
+      if (list) list.push(usage);
+      else target.set(usage.groupId, [usage]);
+    }
+  }
+  const failedSources = [...new Set(scans.filter((s) => s.status === 'failed').map((s) => s.source))].sort();
+  const checkedSources = scans.filter((s) => s.status !== 'skipped').length;
+
+  const verdicts = new Map<string, GroupVerdict>();
+  for (const group of groups) {
+    const protections = protectionsOf(group, options, namePatterns, createdAt);
+    const usages = direct.get(group.groupId) ?? [];
+    if (protections.length > 0) {
+      verdicts.set(group.groupId, {
+        verdict: 'protected',
+        reasons: protections.map((p) => p.reason),
+        protection: protections.map((p) => p.kind),
+        usages: [...usages],
+      });
+    } else if (usages.length > 0) {
+      verdicts.set(group.groupId, { verdict: 'in-use', reasons: [describeUsages(usages)], usages: [...usages] });
+    } else if (failedSources.length > 0) {
+      verdicts.set(group.groupId, {
+        verdict: 'unknown',
+        reasons: [`could not be cleared: ${failedSources.join(', ')} failed in ${group.region}`],
+        failedSources,
+        usages: [],
+      });
+    }
+  }
+
+  // Fixpoint over rule references: a group referenced by a kept group is kept. Groups not yet
+  // decided are the only ones that can change, so the loop ends after at most |groups| rounds.
+  const inRegion = new Set(groups.map((g) => g.groupId));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const group of groups) {
+      if (verdicts.has(group.groupId)) continue;
+      const refs = (referencedBy.get(group.groupId) ?? []).filter((u) => u.resourceId !== group.groupId);
+      const keeping = refs.filter((u) => !inRegion.has(u.resourceId) || verdicts.has(u.resourceId));
+      if (keeping.length === 0) continue;
+      const referrers = [...new Set(keeping.map((u) => u.resourceId))];
+      const allUnknown = referrers.every((id) => verdicts.get(id)?.verdict === 'unknown');
+      verdicts.set(
+        group.groupId,
+        allUnknown
+          ? {
+              verdict: 'unknown',
+              reasons: [`referenced by rules of ${referrers.join(', ')}, whose own use is unknown`],
+              failedSources,
+              usages: keeping,
+            }
+          : { verdict: 'in-use', reasons: [`referenced by rules of ${referrers.join(', ')}, which are kept`], usages: keeping },
+      );
+      changed = true;
+    }
+  }
+
+  return groups.map((group) => {
+    const decided = verdicts.get(group.groupId);
+    if (decided) return { ...group, ...decided };
+    const selfOrCandidateRefs = (referencedBy.get(group.groupId) ?? []).map((u) => u.resourceId);
+    const reasons = [`no usage found by ${checkedSources} sources checked in ${group.region}`];
+    const others = [...new Set(selfOrCandidateRefs.filter((id) => id !== group.groupId))];
+    if (others.length > 0) reasons.push(`referenced only by rules of unused groups: ${others.join(', ')}`);
+    if (selfOrCandidateRefs.includes(group.groupId)) reasons.push('its own rules reference itself (does not count)');
+    return { ...group, verdict: 'candidate', reasons, usages: [] };
+  });
+}
+
+function describeUsages(usages: readonly Usage[]): string {
+  const first = usages.slice(0, 3).map(describeUsage);
+  const more = usages.length > 3 ? ` and ${usages.length - 3} more` : '';
+  return `used by ${first.join('; ')}${more}`;
+}
+
+/** "ALB my-app-lb (arn:...)": the short evidence line shown in logs, emails and pages. */
+export function describeUsage(usage: Usage): string {
+  const name = usage.resourceName && usage.resourceName !== usage.resourceId ? ` ${usage.resourceName}` : '';
+  const detail = usage.detail ? ` (${usage.detail})` : '';
+  return `${usage.resourceType}${name} ${usage.resourceId}${detail}`;
+}

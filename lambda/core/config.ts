@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { compileNamePatterns } from './classify';
+import { isSourceId, SOURCE_IDS, type AuditSettings, type SourceId } from './model';
+
+/**
+ * Configuration, parsed and validated once. The same parsers serve the Lambda environment,
+ * the CLI flags and the CDK context, so all three accept exactly the same values.
+ */
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const DEFAULT_PROTECT_TAG = 'DoNotDelete=true';
+export const DEFAULT_NAME_PATTERNS = ['prod-*', '*-live', 'critical-*'];
+export const DEFAULT_MIN_AGE_DAYS = 7;
+export const DEFAULT_LINK_VALIDITY_DAYS = 7;
+
+/** `all` or a comma list of region names. */
+export function parseRegions(value: string): string[] | 'all' {
+  const trimmed = value.trim();
+  if (trimmed === 'all') return 'all';
+  const regions = splitList(trimmed);
+  if (regions.length === 0) throw new ConfigError('expected "all" or a comma-separated list of regions, e.g. us-east-1,eu-west-1');
+  for (const region of regions) {
+    if (!REGION.test(region)) throw new ConfigError(`"${region}" is not a region name (e.g. us-east-1), nor "all"`);
+  }
+  return [...new Set(regions)];
+}
+
+/** A comma list of source ids (DESIGN.md); unknown ids are rejected, listing the valid ones. */
+export function parseSkipSources(value: string): SourceId[] {
+  const ids = splitList(value);
+  const bad = ids.filter((id) => !isSourceId(id));
+  if (bad.length > 0) {
+    throw new ConfigError(`unknown source ${bad.map((b) => `"${b}"`).join(', ')}; valid sources: ${SOURCE_IDS.join(', ')}`);
+  }
+  return [...new Set(ids)] as SourceId[];
+}
+
+/** `Key=Value`. */
+export function parseProtectTag(value: string): { key: string; value: string } {
+  const at = value.indexOf('=');
+  const key = at > 0 ? value.slice(0, at).trim() : '';
+  if (!key || key.length > 128) throw new ConfigError(`expected Key=Value (e.g. ${DEFAULT_PROTECT_TAG}), got "${value}"`);
+  return { key, value: value.slice(at + 1).trim() };
+}
+
+/** Name globs (`*`, `?`, `[...]`); each must compile. */
+export function parseNamePatterns(values: readonly string[]): string[] {
+  const patterns = values.map((p) => p.trim()).filter((p) => p.length > 0);
+  for (const pattern of patterns) {
+    if (pattern.length > 255) throw new ConfigError(`name pattern "${pattern.slice(0, 40)}..." is longer than 255 characters`);
+    try {
+      compileNamePatterns([pattern]);
+    } catch (error) {
+      throw new ConfigError(`name pattern "${pattern}" is not a valid glob: ${(error as Error).message}`);
+    }
+  }
+  return patterns;
+}
+
+export function parseNonNegativeInt(value: string, what: string, max = 3650): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > max) {
+    throw new ConfigError(`${what} must be a whole number from 0 to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+export function parseBoolean(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ConfigError(`expected true or false, got "${value}"`);
+}
+
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Wraps a parser as a zod transform so errors come out as issues naming the variable. */
+function parsed<T>(parse: (value: string) => T) {
+  return z.string().transform((value, ctx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+const nonEmpty = (hint: string) => z.string({ error: `required: ${hint}` }).min(1, `required: ${hint}`);
+
+/** Environment shared by the audit and the approval Lambdas. */
+export const commonEnvSchema = z.object({
+  ARTIFACT_BUCKET: nonEmpty('the name of the S3 bucket for reports, backups and trails'),
+  TOPIC_ARN: nonEmpty('the ARN of the SNS topic that emails the reviewers').regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN (arn:aws:sns:...)'),
+  MAC_KEY_ID: nonEmpty('the id, ARN or alias of the KMS HMAC_256 key that signs approval links'),
+  REGIONS: parsed(parseRegions).prefault('all'),
+  SKIP_SOURCES: parsed(parseSkipSources).prefault(''),
+  PROTECT_TAG: parsed(parseProtectTag).prefault(DEFAULT_PROTECT_TAG),
+  PROTECT_NAME_PATTERNS: parsed((v) => parseNamePatterns(splitList(v))).prefault(DEFAULT_NAME_PATTERNS.join(',')),
+  MIN_AGE_DAYS: parsed((v) => parseNonNegativeInt(v, 'MIN_AGE_DAYS', 90)).prefault(String(DEFAULT_MIN_AGE_DAYS)),
+});
+
+export const auditEnvSchema = commonEnvSchema.extend({
+  APPROVAL_URL: nonEmpty('the approval function URL (a stack output)').url('must be a URL, e.g. https://abc.lambda-url.us-east-1.on.aws/'),
+  LINK_VALIDITY_DAYS: parsed((v) => {
+    const n = parseNonNegativeInt(v, 'LINK_VALIDITY_DAYS', 30);
+    if (n < 1) throw new ConfigError('LINK_VALIDITY_DAYS must be at least 1');
+    return n;
+  }).prefault(String(DEFAULT_LINK_VALIDITY_DAYS)),
+  DRY_RUN: parsed(parseBoolean).prefault('false'),
+  EMAIL_WHEN_CLEAN: parsed(parseBoolean).prefault('true'),
+});
+
+export const approveEnvSchema = commonEnvSchema;
+
+export type AuditEnv = z.output<typeof auditEnvSchema>;
+export type ApproveEnv = z.output<typeof approveEnvSchema>;
+/** What the CDK stack must pass: every key present, as strings (a missing one fails to compile). */
+export type AuditEnvInput = { [K in keyof z.input<typeof auditEnvSchema>]-?: string };
+export type ApproveEnvInput = { [K in keyof z.input<typeof approveEnvSchema>]-?: string };
+
+/** Parses an environment, throwing one ConfigError that names every bad variable and its fix. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+}
+
+/** The audit settings a parsed environment describes. */
+export function settingsFromEnv(env: z.output<typeof commonEnvSchema>): AuditSettings {
+  return {
+    regions: env.REGIONS,
+    skipSources: env.SKIP_SOURCES,
+    protectTag: env.PROTECT_TAG,
+    protectNamePatterns: env.PROTECT_NAME_PATTERNS,
+    minAgeDays: env.MIN_AGE_DAYS,
+  };
+}

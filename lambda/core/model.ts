@@ -1,0 +1,233 @@
+/**
+ * The data model shared by the audit, the deletion path, the renderers and the CLI.
+ * Plain data only: no AWS SDK types leak past lambda/aws.
+ */
+
+/** Bump on any breaking change to the report JSON (a public contract: `sg-audit audit --json`). */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** Stable source ids (DESIGN.md): used by skipSources, the report and metrics. */
+export const SOURCE_IDS = [
+  'network-interfaces',
+  'ec2-instances',
+  'launch-templates',
+  'launch-configurations',
+  'spot-fleets',
+  'elbv2',
+  'classic-elb',
+  'rds',
+  'ecs-services',
+  'ecs-scheduled-tasks',
+  'lambda',
+  'eks',
+  'elasticache',
+  'redshift',
+  'redshift-serverless',
+  'opensearch',
+  'msk',
+  'mq',
+  'efs',
+  'vpc-endpoints',
+  'batch',
+  'emr',
+  'sagemaker',
+  'codebuild',
+  'glue',
+  'dms',
+  'apprunner',
+  'route53-resolver',
+  'client-vpn',
+  'directory-service',
+  'mwaa',
+  'transfer',
+  'apigateway-vpc-links',
+  'memorydb',
+  'dax',
+  'sg-rule-references',
+  'peered-references',
+  'cloudtrail-age',
+  'vpc-associations',
+  'spot-instance-requests',
+  'instance-connect-endpoints',
+  'verified-access',
+  'eventbridge-pipes',
+  'docdb-elastic',
+  'msk-connect',
+  'emr-serverless',
+  'vpc-lattice',
+  'workspaces',
+] as const;
+
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+export function isSourceId(value: string): value is SourceId {
+  return (SOURCE_IDS as readonly string[]).includes(value);
+}
+
+/** A group referenced by a rule (DescribeSecurityGroupRules ReferencedGroupInfo). */
+export interface ReferencedGroup {
+  groupId: string;
+  userId?: string;
+  vpcId?: string;
+  vpcPeeringConnectionId?: string;
+}
+
+/** One rule of a group, as DescribeSecurityGroupRules returns it. */
+export interface RuleRecord {
+  ruleId: string;
+  isEgress: boolean;
+  /** "tcp" | "udp" | "icmp" | "icmpv6" | "-1" | a protocol number. */
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroup?: ReferencedGroup;
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+/** One security group with every rule and tag: enough to recreate it. */
+export interface GroupRecord {
+  region: string;
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId?: string;
+  ownerId: string;
+  arn?: string;
+  tags: Record<string, string>;
+  ingress: RuleRecord[];
+  egress: RuleRecord[];
+}
+
+/** Evidence that a group is used: shown to people ("ALB my-app-lb", "Lambda fn billing-sync"). */
+export interface Usage {
+  groupId: string;
+  region: string;
+  source: SourceId;
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  detail?: string;
+}
+
+export interface ScanError {
+  /** The AWS error code (SDK v3 `error.name`), e.g. AccessDenied, ThrottlingException. */
+  code: string;
+  message: string;
+}
+
+/** What one scanner found in one region. A failed scan still carries the usages it read. */
+export interface ScanResult {
+  source: SourceId;
+  region: string;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: ScanError;
+  /** e.g. "not offered in ap-east-2", "excluded by skipSources". */
+  note?: string;
+  usages: Usage[];
+  apiCalls: number;
+  /** cloudtrail-age only: group id -> ISO time of its CreateSecurityGroup event. */
+  createdAt?: Record<string, string>;
+}
+
+export type VerdictKind = 'in-use' | 'candidate' | 'protected' | 'unknown';
+
+export type ProtectionReason =
+  | 'default-group'
+  | 'protect-tag'
+  | 'name-pattern'
+  | 'cloudformation'
+  | 'other-owner'
+  | 'too-new';
+
+export interface GroupVerdict {
+  verdict: VerdictKind;
+  /** Human sentences explaining the verdict, most important first. */
+  reasons: string[];
+  /** Evidence of use (empty for candidates). Rule references count only when their owner is kept. */
+  usages: Usage[];
+  /** Set for `protected`. */
+  protection?: ProtectionReason[];
+  /** Set for `unknown`: the sources that failed in the group's region. */
+  failedSources?: SourceId[];
+}
+
+export type ClassifiedGroup = GroupRecord & GroupVerdict;
+
+export interface ScanSummary {
+  source: SourceId;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: ScanError;
+  note?: string;
+  apiCalls: number;
+  usageCount: number;
+}
+
+export interface Totals {
+  groups: number;
+  inUse: number;
+  candidates: number;
+  protected: number;
+  unknown: number;
+}
+
+export interface RegionReport {
+  region: string;
+  /** `failed` when the region could not be audited at all (no inventory). */
+  status: 'ok' | 'failed';
+  error?: ScanError;
+  scans: ScanSummary[];
+  groups: ClassifiedGroup[];
+  totals: Totals;
+  /** Inventory and service-discovery calls plus every scanner's calls. */
+  apiCalls: number;
+}
+
+export interface AuditSettings {
+  regions: string[] | 'all';
+  skipSources: SourceId[];
+  protectTag: { key: string; value: string };
+  protectNamePatterns: string[];
+  minAgeDays: number;
+}
+
+export interface AuditReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  auditId: string;
+  accountId: string;
+  startedAt: string;
+  finishedAt: string;
+  settings: AuditSettings;
+  /** Sources excluded on purpose (skipSources): named everywhere, never silent. */
+  skippedSources: SourceId[];
+  regions: RegionReport[];
+  totals: Totals;
+  apiCalls: { total: number; bySource: Record<string, number> };
+}
+
+export function emptyTotals(): Totals {
+  return { groups: 0, inUse: 0, candidates: 0, protected: 0, unknown: 0 };
+}
+
+export function addToTotals(totals: Totals, verdict: VerdictKind): void {
+  totals.groups += 1;
+  if (verdict === 'in-use') totals.inUse += 1;
+  else if (verdict === 'candidate') totals.candidates += 1;
+  else if (verdict === 'protected') totals.protected += 1;
+  else totals.unknown += 1;
+}
+
+export function sumTotals(parts: Totals[]): Totals {
+  const total = emptyTotals();
+  for (const p of parts) {
+    total.groups += p.groups;
+    total.inUse += p.inUse;
+    total.candidates += p.candidates;
+    total.protected += p.protected;
+    total.unknown += p.unknown;
+  }
+  return total;
+}

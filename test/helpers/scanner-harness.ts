@@ -1,0 +1,86 @@
+import { runScanner } from '../../lambda/aws/audit';
+import { ClientFactory } from '../../lambda/aws/client-factory';
+import type { Scanner } from '../../lambda/aws/scanners/types';
+import { classifyRegion } from '../../lambda/core/classify';
+import type { AuditSettings, ClassifiedGroup, GroupRecord, ScanResult } from '../../lambda/core/model';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+
+/** A plain VPC group in REGION owned by ACCOUNT, unprotected and unreferenced. */
+export function group(groupId: string, overrides: Partial<GroupRecord> = {}): GroupRecord {
+  return {
+    region: REGION,
+    groupId,
+    groupName: `name-${groupId}`,
+    description: `group ${groupId}`,
+    vpcId: 'vpc-1',
+    ownerId: ACCOUNT,
+    tags: {},
+    ingress: [],
+    egress: [],
+    ...overrides,
+  };
+}
+
+export const DEFAULT_SETTINGS: AuditSettings = {
+  regions: [REGION],
+  skipSources: [],
+  protectTag: { key: 'DoNotDelete', value: 'true' },
+  protectNamePatterns: [],
+  minAgeDays: 0,
+};
+
+export interface ScanOutcomeForTest {
+  scan: ScanResult;
+  groups: ClassifiedGroup[];
+  /** The classified group with this id (throws if absent). */
+  verdictOf(groupId: string): ClassifiedGroup;
+  /** API calls the scanner made. */
+  apiCalls: number;
+}
+
+/**
+ * Runs one scanner exactly as the audit does (same context, same error handling) against the
+ * given inventory, then classifies the region from that scanner's result alone. Mock the
+ * scanner's clients with aws-sdk-client-mock before calling it.
+ */
+export async function scanAndClassify(
+  scanner: Scanner,
+  groups: GroupRecord[],
+  options: { candidates?: Iterable<string>; settings?: Partial<AuditSettings>; now?: Date } = {},
+): Promise<ScanOutcomeForTest> {
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const now = options.now ?? new Date('2026-11-26T00:00:00Z');
+  const factory = new ClientFactory({ maxAttempts: 1 });
+  const scan = await runScanner(
+    scanner,
+    { accountId: ACCOUNT, groups, candidates: new Set(options.candidates ?? []), minAgeDays: settings.minAgeDays, now },
+    { deps: { factory }, region: REGION, offered: undefined, offeredNote: undefined, settings },
+  );
+  const classified = classifyRegion(groups, [scan], {
+    accountId: ACCOUNT,
+    protectTag: settings.protectTag,
+    protectNamePatterns: settings.protectNamePatterns,
+    minAgeDays: settings.minAgeDays,
+    now,
+  });
+  return {
+    scan,
+    groups: classified,
+    apiCalls: scan.apiCalls,
+    verdictOf(groupId) {
+      const found = classified.find((g) => g.groupId === groupId);
+      if (!found) throw new Error(`no group ${groupId} in the result`);
+      return found;
+    },
+  };
+}
+
+/** An error shaped like the SDK's service exceptions (name = AWS error code). */
+export function awsError(code: string, message = `${code} (test)`): Error {
+  const error = new Error(message);
+  error.name = code;
+  Object.assign(error, { $metadata: { httpStatusCode: code.includes('Throttl') ? 400 : 403 }, $fault: 'client' });
+  return error;
+}
