@@ -1,0 +1,40 @@
+import type { AuditReport, GroupRecord } from './model';
+
+export const BACKUP_SCHEMA_VERSION = 1;
+
+/** backup.json: every group of the audit with all its rules and tags, enough to recreate it. */
+export interface Backup {
+  schemaVersion: typeof BACKUP_SCHEMA_VERSION;
+  auditId: string;
+  accountId: string;
+  createdAt: string;
+  groups: GroupRecord[];
+}
+
+/** Builds the backup from a report: the groups exactly as inventoried, without verdicts. */
+export function buildBackup(report: AuditReport): Backup {
+  const groups: GroupRecord[] = [];
+  for (const region of report.regions) {
+    for (const g of region.groups) {
+      const record: GroupRecord = {
+        region: g.region,
+        groupId: g.groupId,
+        groupName: g.groupName,
+        description: g.description,
+        ownerId: g.ownerId,
+        tags: g.tags,
+        ingress: g.ingress,
+        egress: g.egress,
+      };
+      if (g.vpcId !== undefined) record.vpcId = g.vpcId;
+      if (g.arn !== undefined) record.arn = g.arn;
+      groups.push(record);
+    }
+  }
+  return { schemaVersion: BACKUP_SCHEMA_VERSION, auditId: report.auditId, accountId: report.accountId, createdAt: report.finishedAt, groups };
+}
+
+/** The exact bytes written for report.json and backup.json (the link signs the report's hash). */
+export function toJsonBytes(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+}

@@ -1,0 +1,108 @@
+import { describeUsage } from './classify';
+import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, Totals } from './model';
+
+const VERDICT_LABEL: Record<ClassifiedGroup['verdict'], string> = {
+  'in-use': 'IN USE',
+  candidate: 'CANDIDATE (unused)',
+  protected: 'PROTECTED',
+  unknown: 'UNKNOWN (kept)',
+};
+
+/** "tcp 443 from 10.0.0.0/8": one rule, for people. */
+export function describeRule(rule: RuleRecord): string {
+  const protocol = rule.ipProtocol === '-1' ? 'all traffic' : rule.ipProtocol;
+  const ports =
+    rule.ipProtocol === '-1' || rule.fromPort === undefined
+      ? ''
+      : rule.fromPort === rule.toPort || rule.toPort === undefined
+        ? ` ${rule.fromPort}`
+        : ` ${rule.fromPort}-${rule.toPort}`;
+  const peer =
+    rule.cidrIpv4 ??
+    rule.cidrIpv6 ??
+    rule.prefixListId ??
+    (rule.referencedGroup ? `${rule.referencedGroup.groupId}${rule.referencedGroup.userId ? ` (account ${rule.referencedGroup.userId})` : ''}` : '?');
+  return `${protocol}${ports} ${rule.isEgress ? 'to' : 'from'} ${peer}`;
+}
+
+/** "2 in, 1 out: tcp 443 from 0.0.0.0/0; ...": a group's rules in one line (bounded). */
+export function summarizeRules(group: Pick<ClassifiedGroup, 'ingress' | 'egress'>, max = 4): string {
+  const all = [...group.ingress, ...group.egress];
+  if (all.length === 0) return 'no rules';
+  const shown = all.slice(0, max).map(describeRule).join('; ');
+  const more = all.length > max ? `; +${all.length - max} more` : '';
+  return `${group.ingress.length} in, ${group.egress.length} out: ${shown}${more}`;
+}
+
+export function formatTotals(t: Totals): string {
+  return `${t.groups} groups: ${t.inUse} in use, ${t.candidates} candidates, ${t.protected} protected, ${t.unknown} unknown`;
+}
+
+function regionHeader(region: RegionReport): string[] {
+  if (region.status === 'failed') {
+    return [`== ${region.region}: FAILED, not audited (${region.error?.code}: ${region.error?.message})`];
+  }
+  const ok = region.scans.filter((s) => s.status === 'ok').length;
+  const failed = region.scans.filter((s) => s.status === 'failed');
+  const skipped = region.scans.filter((s) => s.status === 'skipped');
+  const lines = [
+    `== ${region.region}: ${formatTotals(region.totals)}`,
+    `   sources: ${ok} ok, ${failed.length} failed, ${skipped.length} excluded; ${region.apiCalls} API calls`,
+  ];
+  for (const s of failed) lines.push(`   FAILED source ${s.source}: ${s.error?.code}: ${s.error?.message}`);
+  for (const s of region.scans.filter((x) => x.status === 'ok' && x.note)) lines.push(`   note ${s.source}: ${s.note}`);
+  if (skipped.length > 0) lines.push(`   excluded by configuration: ${skipped.map((s) => s.source).join(', ')}`);
+  return lines;
+}
+
+/** The human log (sg_log.txt): every group, its evidence and its verdict with the reason. */
+export function renderLog(report: AuditReport): string {
+  const lines: string[] = [
+    `sg-auditor audit ${report.auditId}`,
+    `Account ${report.accountId}; started ${report.startedAt}; finished ${report.finishedAt}`,
+    `Regions: ${report.regions.map((r) => r.region).join(', ') || '(none)'}`,
+    `Excluded sources: ${report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'}`,
+    `Protection: tag ${report.settings.protectTag.key}=${report.settings.protectTag.value}; name patterns ${
+      report.settings.protectNamePatterns.join(', ') || 'none'
+    }; minimum age ${report.settings.minAgeDays} days`,
+    `Total: ${formatTotals(report.totals)}; ${report.apiCalls.total} API calls`,
+    '',
+  ];
+  const n = report.totals.groups;
+  let i = 0;
+  for (const region of report.regions) {
+    lines.push(...regionHeader(region), '');
+    for (const group of region.groups) {
+      i += 1;
+      lines.push(`Checking security group (${i}/${n}): ${group.groupId} (${group.groupName}) ${group.region}/${group.vpcId ?? 'no-vpc'}`);
+      lines.push(`  rules: ${summarizeRules(group)}`);
+      for (const usage of group.usages) lines.push(`  evidence: ${describeUsage(usage)} [${usage.source}]`);
+      lines.push(`  verdict: ${VERDICT_LABEL[group.verdict]}: ${group.reasons.join('; ')}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The CLI's stdout summary: one row per region plus a total. */
+export function renderSummaryTable(report: AuditReport): string {
+  const header = ['region', 'status', 'groups', 'in-use', 'candidates', 'protected', 'unknown', 'failed sources', 'API calls'];
+  const rows = report.regions.map((r) => [
+    r.region,
+    r.status,
+    String(r.totals.groups),
+    String(r.totals.inUse),
+    String(r.totals.candidates),
+    String(r.totals.protected),
+    String(r.totals.unknown),
+    r.status === 'failed' ? `(region: ${r.error?.code})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(',') || '-',
+    String(r.apiCalls),
+  ]);
+  const t = report.totals;
+  rows.push(['TOTAL', '', String(t.groups), String(t.inUse), String(t.candidates), String(t.protected), String(t.unknown), '', String(report.apiCalls.total)]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const fmt = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
+  const out = [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+  if (report.skippedSources.length > 0) out.push('', `Excluded sources: ${report.skippedSources.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,13 @@
+/** The S3 layout (DESIGN.md): one bucket, these prefixes. */
+export const auditKeys = (accountId: string, auditId: string) => {
+  const prefix = `audits/${accountId}/${auditId}/`;
+  return { prefix, report: `${prefix}report.json`, log: `${prefix}sg_log.txt`, backup: `${prefix}backup.json` };
+};
+
+/** The single-use lock of an approval link, written with If-None-Match: *. */
+export const approvalLockKey = (auditId: string) => `approvals/${auditId}.json`;
+
+export const deletionKeys = (accountId: string, auditId: string) => {
+  const prefix = `deletions/${accountId}/${auditId}/`;
+  return { prefix, result: `${prefix}result.json`, log: `${prefix}deletion_log.txt` };
+};
