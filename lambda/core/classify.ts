@@ -76,8 +76,9 @@ function protectionsOf(
  * Order of the rules (DESIGN.md): protected first; then in-use by direct evidence; then rule
  * references as a fixpoint (a reference keeps its target only while the referencing group is
  * itself kept, so unused groups that only reference each other are all candidates); then fail
- * closed (any failed scan makes every group without positive evidence `unknown`); the rest are
- * candidates.
+ * closed (any failed scan makes every group without positive evidence `unknown`, and an unknown
+ * group's references cannot free anything since everything undecided is unknown too); the rest
+ * are candidates.
  */
 export function classifyRegion(
   groups: readonly GroupRecord[],
@@ -114,47 +115,54 @@ export function classifyRegion(
       });
     } else if (usages.length > 0) {
       verdicts.set(group.groupId, { verdict: 'in-use', reasons: [describeUsages(usages)], usages: [...usages] });
-    } else if (failedSources.length > 0) {
-      verdicts.set(group.groupId, {
-        verdict: 'unknown',
-        reasons: [`could not be cleared: ${failedSources.join(', ')} failed in ${group.region}`],
-        failedSources,
-        usages: [],
-      });
     }
   }
 
-  // Fixpoint over rule references: a group referenced by a kept group is kept. Groups not yet
-  // decided are the only ones that can change, so the loop ends after at most |groups| rounds.
+  // Fixpoint over rule references, as a worklist: a group referenced by a kept group is kept.
+  // Referrers outside this region's inventory (another region or account) count as kept.
+  // Linear in groups + references, so long chains stay cheap at 50k groups.
   const inRegion = new Set(groups.map((g) => g.groupId));
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const group of groups) {
-      if (verdicts.has(group.groupId)) continue;
-      const refs = (referencedBy.get(group.groupId) ?? []).filter((u) => u.resourceId !== group.groupId);
-      const keeping = refs.filter((u) => !inRegion.has(u.resourceId) || verdicts.has(u.resourceId));
-      if (keeping.length === 0) continue;
-      const referrers = [...new Set(keeping.map((u) => u.resourceId))];
-      const allUnknown = referrers.every((id) => verdicts.get(id)?.verdict === 'unknown');
-      verdicts.set(
-        group.groupId,
-        allUnknown
-          ? {
-              verdict: 'unknown',
-              reasons: [`referenced by rules of ${referrers.join(', ')}, whose own use is unknown`],
-              failedSources,
-              usages: keeping,
-            }
-          : { verdict: 'in-use', reasons: [`referenced by rules of ${referrers.join(', ')}, which are kept`], usages: keeping },
-      );
-      changed = true;
+  const targetsOf = new Map<string, string[]>();
+  for (const [target, refs] of referencedBy) {
+    for (const u of refs) {
+      if (u.resourceId === target) continue; // self-references never count
+      const list = targetsOf.get(u.resourceId);
+      if (list) list.push(target);
+      else targetsOf.set(u.resourceId, [target]);
     }
+  }
+  const kept = new Set<string>(verdicts.keys());
+  const queue = [...kept, ...[...targetsOf.keys()].filter((id) => !inRegion.has(id))];
+  const reached: string[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    for (const target of targetsOf.get(queue[i] as string) ?? []) {
+      if (kept.has(target) || !inRegion.has(target)) continue;
+      kept.add(target);
+      reached.push(target);
+      queue.push(target);
+    }
+  }
+  for (const groupId of reached) {
+    const keeping = (referencedBy.get(groupId) ?? []).filter(
+      (u) => u.resourceId !== groupId && (kept.has(u.resourceId) || !inRegion.has(u.resourceId)),
+    );
+    const referrers = [...new Set(keeping.map((u) => u.resourceId))];
+    verdicts.set(groupId, { verdict: 'in-use', reasons: [`referenced by rules of ${referrers.join(', ')}, which are kept`], usages: keeping });
   }
 
   return groups.map((group) => {
     const decided = verdicts.get(group.groupId);
     if (decided) return { ...group, ...decided };
+    if (failedSources.length > 0) {
+      // Fail closed: without positive evidence, a failed source might have been the one user.
+      return {
+        ...group,
+        verdict: 'unknown',
+        reasons: [`could not be cleared: ${failedSources.join(', ')} failed in ${group.region}`],
+        failedSources,
+        usages: [],
+      };
+    }
     const selfOrCandidateRefs = (referencedBy.get(group.groupId) ?? []).map((u) => u.resourceId);
     const reasons = [`no usage found by ${checkedSources} sources checked in ${group.region}`];
     const others = [...new Set(selfOrCandidateRefs.filter((id) => id !== group.groupId))];

@@ -1,0 +1,169 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { currentAccountId } from '../aws/account';
+import { runAudit, type ProgressEvent } from '../aws/audit';
+import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
+import { listEnabledRegions } from '../aws/regions';
+import { buildBackup, toJsonBytes } from '../core/backup';
+import {
+  ConfigError,
+  DEFAULT_MIN_AGE_DAYS,
+  DEFAULT_NAME_PATTERNS,
+  DEFAULT_PROTECT_TAG,
+  parseNamePatterns,
+  parseNonNegativeInt,
+  parseProtectTag,
+  parseRegions,
+  parseSkipSources,
+} from '../core/config';
+import type { AuditSettings } from '../core/model';
+import { renderLog, renderSummaryTable } from '../core/render-log';
+import { UsageError, type CliCommand, type CliIo } from './io';
+
+export const AUDIT_USAGE = `Usage: sg-audit audit [options]
+
+Audits security groups and prints a summary (or the JSON report with --json).
+
+Options:
+  --regions all|r1,r2          regions to audit (default: all enabled regions)
+  --skip-sources a,b           usage sources to exclude on purpose (named in the report)
+  --min-age-days N             protect groups created less than N days ago (default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
+  --protect-tag KEY=VALUE      protection tag (default ${DEFAULT_PROTECT_TAG})
+  --protect-name-pattern GLOB  protected name glob, repeatable (default ${DEFAULT_NAME_PATTERNS.join(' ')})
+  --json                       print the JSON report on stdout instead of the summary
+  --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
+  --quiet                      no progress on stderr
+  -h, --help                   this help
+`;
+
+export interface AuditCommandOptions {
+  settings: AuditSettings;
+  json: boolean;
+  outDir?: string;
+  quiet: boolean;
+}
+
+/** Parses `sg-audit audit` flags; throws UsageError naming the flag and the fix. */
+export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        regions: { type: 'string' },
+        'skip-sources': { type: 'string' },
+        'min-age-days': { type: 'string' },
+        'protect-tag': { type: 'string' },
+        'protect-name-pattern': { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit audit --help)`);
+  }
+  if (values.help) return 'help';
+  const flag = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(`--${name}: ${error.message}`);
+      throw error;
+    }
+  };
+  const settings: AuditSettings = {
+    regions: flag('regions', () => parseRegions(values.regions ?? 'all')),
+    skipSources: flag('skip-sources', () => parseSkipSources(values['skip-sources'] ?? '')),
+    minAgeDays: flag('min-age-days', () => parseNonNegativeInt(values['min-age-days'] ?? String(DEFAULT_MIN_AGE_DAYS), 'the value', 90)),
+    protectTag: flag('protect-tag', () => parseProtectTag(values['protect-tag'] ?? DEFAULT_PROTECT_TAG)),
+    protectNamePatterns: flag('protect-name-pattern', () => parseNamePatterns(values['protect-name-pattern'] ?? DEFAULT_NAME_PATTERNS)),
+  };
+  if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out: give a directory');
+  return { settings, json: values.json === true, quiet: values.quiet === true, ...(values.out ? { outDir: values.out } : {}) };
+}
+
+function progressLine(event: ProgressEvent): string | undefined {
+  switch (event.kind) {
+    case 'inventory':
+      return `[${event.region}] inventory: ${event.groups} security groups`;
+    case 'scan':
+      return `[${event.region}] ${event.source}: ${event.status}${event.usages > 0 ? `, ${event.usages} usages` : ''}${event.note ? ` (${event.note})` : ''}`;
+    case 'region-done':
+      return `[${event.region}] ${event.status === 'ok' ? 'done' : 'FAILED: region not audited'}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Says what went wrong before the audit could start, in one line, with the fix. */
+export function describeStartupError(error: unknown): string {
+  const name = (error as Error)?.name ?? '';
+  const message = (error as Error)?.message ?? String(error);
+  if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
+    return 'no AWS credentials found: configure them with `aws configure`, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  if (/region/i.test(message) && /missing/i.test(message)) {
+    return 'no AWS region configured: set AWS_REGION (e.g. AWS_REGION=us-east-1)';
+  }
+  return `cannot reach AWS: ${name ? `${name}: ` : ''}${message.split('\n')[0]}`;
+}
+
+/** `sg-audit audit`. */
+export const auditCommand: CliCommand = async (argv: string[], io: CliIo) => {
+  const parsed = parseAuditArgs(argv);
+  if (parsed === 'help') {
+    io.out(AUDIT_USAGE);
+    return 0;
+  }
+  const factory = new ClientFactory();
+  try {
+    let accountId: string;
+    let enabled: string[];
+    try {
+      accountId = await factory.counter.run(INVENTORY_LABEL, () => currentAccountId(factory));
+      enabled = await factory.counter.run(INVENTORY_LABEL, () => listEnabledRegions(factory));
+    } catch (error) {
+      io.err(`sg-audit: ${describeStartupError(error)}\n`);
+      return 1;
+    }
+    const { settings } = parsed;
+    if (settings.regions !== 'all') {
+      const unknown = settings.regions.filter((r) => !enabled.includes(r));
+      if (unknown.length > 0) {
+        throw new UsageError(`--regions: ${unknown.join(', ')} not enabled for account ${accountId} (enabled: ${enabled.join(', ')})`);
+      }
+    }
+    const report = await runAudit(
+      { ...settings, regions: settings.regions === 'all' ? enabled : settings.regions },
+      {
+        factory,
+        accountId,
+        now: io.now,
+        onProgress: parsed.quiet
+          ? undefined
+          : (event) => {
+              const line = progressLine(event);
+              if (line) io.err(`${line}\n`);
+            },
+      },
+    );
+    report.settings = settings;
+    if (parsed.outDir) {
+      await mkdir(parsed.outDir, { recursive: true });
+      await writeFile(join(parsed.outDir, 'report.json'), toJsonBytes(report));
+      await writeFile(join(parsed.outDir, `${report.accountId}_sg_log.txt`), renderLog(report), 'utf8');
+      await writeFile(join(parsed.outDir, 'backup.json'), toJsonBytes(buildBackup(report)));
+      io.err(`wrote report.json, ${report.accountId}_sg_log.txt and backup.json to ${parsed.outDir}\n`);
+    }
+    io.out(parsed.json ? toJsonBytes(report).toString('utf8') : renderSummaryTable(report));
+    const allFailed = report.regions.length > 0 && report.regions.every((r) => r.status === 'failed');
+    return allFailed ? 1 : 0;
+  } finally {
+    factory.destroy();
+  }
+};
