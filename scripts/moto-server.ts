@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /**
- * Starts moto (python3 -m moto.server), the local AWS API emulator used by the integration
- * tests and `npm run demo`, on a free loopback port.
+ * Starts moto (python3 -m moto.server via scripts/moto_server.py), the local AWS API emulator
+ * used by the integration tests and `npm run demo`, on a free loopback port.
  */
 
 export class MotoUnavailableError extends Error {
@@ -64,7 +65,8 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
 export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
   const python = pythonWithMoto();
   const port = await freePort();
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  // moto_server.py is moto's own server plus empty answers for the listings moto lacks.
+  const child = spawn(python, [join(__dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',
     env: { ...process.env, PYTHONWARNINGS: 'ignore' },
   });

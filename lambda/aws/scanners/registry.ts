@@ -1,11 +1,103 @@
-import type { Scanner } from './types';
 import { networkInterfacesScanner } from './network-interfaces';
+import { ec2InstancesScanner } from './ec2-instances';
+import { launchTemplatesScanner } from './launch-templates';
+import { launchConfigurationsScanner } from './launch-configurations';
+import { spotFleetsScanner } from './spot-fleets';
+import { elbv2Scanner } from './elbv2';
+import { classicElbScanner } from './classic-elb';
+import { rdsScanner } from './rds';
+import { ecsServicesScanner } from './ecs-services';
+import { ecsScheduledTasksScanner } from './ecs-scheduled-tasks';
+import { lambdaScanner } from './lambda';
+import { eksScanner } from './eks';
+import { elasticacheScanner } from './elasticache';
+import { redshiftScanner } from './redshift';
+import { redshiftServerlessScanner } from './redshift-serverless';
+import { opensearchScanner } from './opensearch';
+import { mskScanner } from './msk';
+import { mqScanner } from './mq';
+import { efsScanner } from './efs';
+import { vpcEndpointsScanner } from './vpc-endpoints';
+import { batchScanner } from './batch';
+import { emrScanner } from './emr';
+import { sagemakerScanner } from './sagemaker';
+import { codebuildScanner } from './codebuild';
+import { glueScanner } from './glue';
+import { dmsScanner } from './dms';
+import { apprunnerScanner } from './apprunner';
+import { route53ResolverScanner } from './route53-resolver';
+import { clientVpnScanner } from './client-vpn';
+import { directoryServiceScanner } from './directory-service';
+import { mwaaScanner } from './mwaa';
+import { transferScanner } from './transfer';
+import { apigatewayVpcLinksScanner } from './apigateway-vpc-links';
+import { memorydbScanner } from './memorydb';
+import { daxScanner } from './dax';
 import { sgRuleReferencesScanner } from './sg-rule-references';
+import { peeredReferencesScanner } from './peered-references';
+import { cloudtrailAgeScanner } from './cloudtrail-age';
+import { vpcAssociationsScanner } from './vpc-associations';
+import { spotInstanceRequestsScanner } from './spot-instance-requests';
+import { instanceConnectEndpointsScanner } from './instance-connect-endpoints';
+import { verifiedAccessScanner } from './verified-access';
+import { eventbridgePipesScanner } from './eventbridge-pipes';
+import { docdbElasticScanner } from './docdb-elastic';
+import { mskConnectScanner } from './msk-connect';
+import { emrServerlessScanner } from './emr-serverless';
+import { vpcLatticeScanner } from './vpc-lattice';
+import { workspacesScanner } from './workspaces';
+import type { Scanner } from './types';
 
-/** Every usage source, in report order. Adding a source is adding one file and one line here. */
+/** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
 export const SCANNERS: readonly Scanner[] = [
   networkInterfacesScanner,
+  ec2InstancesScanner,
+  launchTemplatesScanner,
+  launchConfigurationsScanner,
+  spotFleetsScanner,
+  elbv2Scanner,
+  classicElbScanner,
+  rdsScanner,
+  ecsServicesScanner,
+  ecsScheduledTasksScanner,
+  lambdaScanner,
+  eksScanner,
+  elasticacheScanner,
+  redshiftScanner,
+  redshiftServerlessScanner,
+  opensearchScanner,
+  mskScanner,
+  mqScanner,
+  efsScanner,
+  vpcEndpointsScanner,
+  batchScanner,
+  emrScanner,
+  sagemakerScanner,
+  codebuildScanner,
+  glueScanner,
+  dmsScanner,
+  apprunnerScanner,
+  route53ResolverScanner,
+  clientVpnScanner,
+  directoryServiceScanner,
+  mwaaScanner,
+  transferScanner,
+  apigatewayVpcLinksScanner,
+  memorydbScanner,
+  daxScanner,
   sgRuleReferencesScanner,
+  peeredReferencesScanner,
+  cloudtrailAgeScanner,
+  vpcAssociationsScanner,
+  spotInstanceRequestsScanner,
+  instanceConnectEndpointsScanner,
+  verifiedAccessScanner,
+  eventbridgePipesScanner,
+  docdbElasticScanner,
+  mskConnectScanner,
+  emrServerlessScanner,
+  vpcLatticeScanner,
+  workspacesScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

@@ -1,0 +1,77 @@
+"""moto's server, plus empty answers for the listing calls moto 5.2.1 does not implement.
+
+The integration tests and `npm run demo` audit an emulated account that has none of these
+resources, so an empty listing is the true answer for it; without these stubs moto answers
+HTTP 500 and the audit (correctly) fails closed, leaving nothing to demonstrate. Whole services
+moto lacks (App Runner, MWAA, ...) are not stubbed: the callers skip them with skipSources,
+which the report names.
+"""
+import sys
+
+from moto.core.responses import ActionResult
+
+# (module with the Response class, class name, action, empty result)
+STUBS = [
+    ("moto.ec2.responses", "EC2Response", "describe_client_vpn_endpoints", {"ClientVpnEndpoints": []}),
+    ("moto.ec2.responses", "EC2Response", "describe_security_group_references", {"SecurityGroupReferenceSet": []}),
+    ("moto.ec2.responses", "EC2Response", "describe_security_group_vpc_associations", {"SecurityGroupVpcAssociations": []}),
+    ("moto.ec2.responses", "EC2Response", "describe_instance_connect_endpoints", {"InstanceConnectEndpoints": []}),
+    ("moto.ec2.responses", "EC2Response", "describe_verified_access_endpoints", {"VerifiedAccessEndpoints": []}),
+    ("moto.rds.responses", "RDSResponse", "describe_db_proxy_endpoints", {"DBProxyEndpoints": []}),
+    ("moto.elasticache.responses", "ElastiCacheResponse", "describe_serverless_caches", {"ServerlessCaches": []}),
+    ("moto.redshift.responses", "RedshiftResponse", "describe_endpoint_access", {"EndpointAccessList": []}),
+    ("moto.emr.responses", "ElasticMapReduceResponse", "list_studios", {"Studios": []}),
+    ("moto.sagemaker.responses", "SageMakerResponse", "list_user_profiles", {"UserProfiles": []}),
+    ("moto.sagemaker.responses", "SageMakerResponse", "list_workforces", {"Workforces": []}),
+    ("moto.codebuild.responses", "CodeBuildResponse", "list_fleets", {"fleets": []}),
+    ("moto.dms.responses", "DatabaseMigrationServiceResponse", "describe_replication_configs", {"ReplicationConfigs": []}),
+    ("moto.dms.responses", "DatabaseMigrationServiceResponse", "describe_instance_profiles", {"InstanceProfiles": []}),
+    ("moto.cloudtrail.responses", "CloudTrailResponse", "lookup_events", {"Events": []}),
+    ("moto.opensearch.responses", "OpenSearchServiceResponse", "list_vpc_endpoints", {"VpcEndpointSummaryList": []}),
+    ("moto.awslambda.responses", "LambdaResponse", "list_capacity_providers", {"CapacityProviders": []}),
+]
+
+
+def _install() -> None:
+    import importlib
+
+    for module_name, class_name, action, result in STUBS:
+        cls = getattr(importlib.import_module(module_name), class_name)
+        if action in cls.__dict__ or any(action in vars(base) for base in cls.__mro__):
+            continue  # a newer moto implements it: keep the real one
+
+        def stub(self, _result=result):  # noqa: ANN001
+            return ActionResult(dict(_result))
+
+        setattr(cls, action, stub)
+
+    # Lambda routes by URL: give ListCapacityProviders (GET /2025-11-30/capacity-providers) a route.
+    from moto.awslambda import urls as lambda_urls
+    from moto.awslambda.responses import LambdaResponse
+
+    lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/capacity-providers/?$"] = LambdaResponse.dispatch
+
+    # OpenSearch (signing name "es") routes by URL too: give ListVpcEndpoints a route.
+    from moto.es import urls as es_urls
+    from moto.opensearch.responses import OpenSearchServiceResponse
+
+    es_urls.url_paths["{0}/2021-01-01/opensearch/vpcEndpoints/?$"] = OpenSearchServiceResponse.dispatch
+
+    # ECS: DescribeCapacityProviders without names means "all of them"; moto requires names.
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.describe_capacity_providers
+
+    def describe_capacity_providers(self, names):  # noqa: ANN001
+        if not names:
+            names = list(self.capacity_providers.keys())
+        return original(self, names)
+
+    EC2ContainerServiceBackend.describe_capacity_providers = describe_capacity_providers
+
+
+if __name__ == "__main__":
+    _install()
+    from moto.server import main
+
+    main(sys.argv[1:])

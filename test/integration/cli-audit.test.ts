@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { AuditReport } from '../../lambda/core/model';
+import { motoEnv } from '../../scripts/moto-server';
+import { MOTO_MISSING_SOURCES, seedRegion, type SeededRegion } from '../../scripts/seed-account';
+
+const run = promisify(execFile);
+const REGION = 'eu-west-1';
+const CLI = join(__dirname, '..', '..', 'bin', 'sg-audit.js');
+
+/** Runs the real CLI against the shared moto server; never throws on a non-zero exit. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...motoEnv(process.env.MOTO_ENDPOINT ?? '', REGION) };
+  try {
+    const { stdout, stderr } = await run('node', [CLI, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('sg-audit audit against moto', () => {
+  let seeded: SeededRegion;
+  let report: AuditReport;
+  let outDir: string;
+  let stderr: string;
+
+  beforeAll(async () => {
+    Object.assign(process.env, motoEnv(process.env.MOTO_ENDPOINT ?? '', REGION));
+    seeded = await seedRegion(REGION);
+    outDir = await mkdtemp(join(tmpdir(), 'sg-audit-cli-'));
+    const result = await cli([
+      'audit',
+      '--regions',
+      REGION,
+      '--json',
+      '--out',
+      outDir,
+      '--min-age-days',
+      '0',
+      '--skip-sources',
+      MOTO_MISSING_SOURCES.join(','),
+    ]);
+    expect(result.code).toBe(0);
+    report = JSON.parse(result.stdout) as AuditReport;
+    stderr = result.stderr;
+  }, 120_000);
+
+  it('gives every seeded group the verdict its use calls for', () => {
+    const verdicts = Object.fromEntries(
+      seeded.groups.map((g) => [g.name, report.regions[0]?.groups.find((r) => r.groupId === g.groupId)?.verdict]),
+    );
+    expect(verdicts).toEqual(Object.fromEntries(seeded.groups.map((g) => [g.name, g.expected])));
+  });
+
+  it('names every excluded source in the report and marks it skipped', () => {
+    expect(report.skippedSources).toEqual([...MOTO_MISSING_SOURCES]);
+    const skipped = report.regions[0]?.scans.filter((s) => s.status === 'skipped').map((s) => s.source);
+    expect(skipped).toEqual([...MOTO_MISSING_SOURCES]);
+  });
+
+  it('runs every other source successfully against the emulator', () => {
+    expect(report.regions[0]?.scans.filter((s) => s.status === 'failed')).toEqual([]);
+  });
+
+  it('prints a JSON report that keeps the public contract fields on every group', () => {
+    expect(report.schemaVersion).toBe(1);
+    for (const g of report.regions.flatMap((r) => r.groups)) {
+      expect(g).toEqual(expect.objectContaining({ groupId: expect.any(String), region: REGION, verdict: expect.any(String), reasons: expect.any(Array), usages: expect.any(Array) }));
+    }
+  });
+
+  it('writes the report, the human log and the backup to --out', async () => {
+    expect((await readdir(outDir)).sort()).toEqual(['123456789012_sg_log.txt', 'backup.json', 'report.json']);
+    const log = await readFile(join(outDir, '123456789012_sg_log.txt'), 'utf8');
+    const unused = seeded.groups.find((g) => g.name === 'launch-wizard-3');
+    expect(log).toMatch(new RegExp(`Checking security group \\(\\d+/\\d+\\): ${unused?.groupId} \\(launch-wizard-3\\) ${REGION}/vpc-`));
+    expect(log).toContain('verdict: CANDIDATE');
+    const backup = JSON.parse(await readFile(join(outDir, 'backup.json'), 'utf8')) as { groups: Array<{ groupId: string; ingress: unknown[] }> };
+    expect(backup.groups.find((g) => g.groupId === unused?.groupId)?.ingress).toEqual([
+      expect.objectContaining({ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }),
+    ]);
+  });
+
+  it('reports progress per region and source on stderr', () => {
+    expect(stderr).toContain(`[${REGION}] inventory:`);
+    expect(stderr).toContain(`[${REGION}] network-interfaces: ok`);
+  });
+
+  it('prints a summary table on stdout without --json', async () => {
+    const result = await cli(['audit', '--regions', REGION, '--min-age-days', '0', '--quiet', '--skip-sources', MOTO_MISSING_SOURCES.join(',')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^region\s+status\s+groups\s+in-use\s+candidates/);
+    expect(result.stdout).toContain(`Excluded sources: ${MOTO_MISSING_SOURCES.join(', ')}`);
+    expect(result.stderr).toBe('');
+  }, 60_000);
+
+  it('rejects a region that is not enabled for the account with one line and exit code 2', async () => {
+    const result = await cli(['audit', '--regions', 'xx-nowhere-1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('xx-nowhere-1 not enabled')]);
+  }, 60_000);
+});
