@@ -1,0 +1,38 @@
+import { BatchClient, paginateDescribeComputeEnvironments, type ComputeEnvironmentDetail } from '@aws-sdk/client-batch';
+import type { Evidence, Scanner } from './types';
+
+function describeEnvironment(env: ComputeEnvironmentDetail): Evidence {
+  const template = env.computeResources?.launchTemplate;
+  const templateRef = template ? template.launchTemplateId ?? template.launchTemplateName : undefined;
+  const parts = [
+    env.computeResources?.type,
+    env.state ? `state ${env.state}` : undefined,
+    env.status ? `status ${env.status}` : undefined,
+    // The template's own groups are the launch-templates scanner's; naming it helps the reviewer.
+    templateRef ? `launch template ${templateRef} version ${template?.version ?? '$Default'}` : undefined,
+  ];
+  return {
+    resourceType: 'Batch compute environment',
+    resourceId: env.computeEnvironmentArn ?? env.computeEnvironmentName ?? 'compute-environment-?',
+    ...(env.computeEnvironmentName ? { resourceName: env.computeEnvironmentName } : {}),
+    detail: parts.filter(Boolean).join(', '),
+  };
+}
+
+/**
+ * Managed Batch compute environments, DISABLED ones included: they keep their groups and launch
+ * instances with them as soon as they are enabled. Unmanaged environments have no computeResources.
+ */
+export const batchScanner: Scanner = {
+  source: 'batch',
+  service: 'batch',
+  actions: ['batch:DescribeComputeEnvironments'],
+  async scan(clients, _region, ctx) {
+    const batch = clients.get(BatchClient);
+    for await (const page of paginateDescribeComputeEnvironments({ client: batch, pageSize: 100 }, {})) {
+      for (const env of page.computeEnvironments ?? []) {
+        ctx.found(env.computeResources?.securityGroupIds, describeEnvironment(env));
+      }
+    }
+  },
+};
