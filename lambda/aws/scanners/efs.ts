@@ -1,0 +1,103 @@
+import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { EFSClient, paginateDescribeFileSystems, paginateDescribeMountTargets, type FileSystemDescription, type MountTargetDescription } from '@aws-sdk/client-efs';
+import type { ScanContext, Scanner } from './types';
+
+// EC2 filter values per request: kept well under the documented limits.
+const ENI_BATCH = 100;
+
+/** A live mount target whose network interface could not be read: its groups are unknown. */
+export class EfsMountTargetInterfaceError extends Error {
+  override readonly name = 'EfsMountTargetInterfaceError';
+  constructor(readonly mountTargetIds: string[]) {
+    super(`no readable network interface for EFS mount target(s) ${mountTargetIds.join(', ')}`);
+  }
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+interface MountTarget {
+  fileSystem: FileSystemDescription;
+  mountTarget: MountTargetDescription;
+}
+
+async function listMountTargets(efs: EFSClient): Promise<MountTarget[]> {
+  const found: MountTarget[] = [];
+  for await (const page of paginateDescribeFileSystems({ client: efs, pageSize: 100 }, {})) {
+    for (const fileSystem of page.FileSystems ?? []) {
+      if (!fileSystem.FileSystemId || fileSystem.NumberOfMountTargets === 0) continue;
+      try {
+        // No account-wide form: FileSystemId is required, hence the loop per file system.
+        for await (const mtPage of paginateDescribeMountTargets({ client: efs, pageSize: 100 }, { FileSystemId: fileSystem.FileSystemId })) {
+          for (const mountTarget of mtPage.MountTargets ?? []) found.push({ fileSystem, mountTarget });
+        }
+      } catch (error) {
+        // Only a file system deleted between the two listings is skipped.
+        if (isNamed(error, 'FileSystemNotFound')) continue;
+        throw error;
+      }
+    }
+  }
+  return found;
+}
+
+async function interfaceGroups(ec2: EC2Client, eniIds: string[]): Promise<Map<string, string[]>> {
+  const groups = new Map<string, string[]>();
+  for (let i = 0; i < eniIds.length; i += ENI_BATCH) {
+    const Filters = [{ Name: 'network-interface-id', Values: eniIds.slice(i, i + ENI_BATCH) }];
+    for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters })) {
+      for (const eni of page.NetworkInterfaces ?? []) {
+        if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
+      }
+    }
+  }
+  return groups;
+}
+
+function report(entry: MountTarget, groupIds: string[], ctx: ScanContext): void {
+  const { fileSystem, mountTarget } = entry;
+  ctx.found(groupIds, {
+    resourceType: 'EFS mount target',
+    resourceId: mountTarget.MountTargetId ?? 'unknown',
+    resourceName: fileSystem.Name ? `${fileSystem.Name} (${fileSystem.FileSystemId})` : fileSystem.FileSystemId,
+    detail: [
+      `file system ${fileSystem.FileSystemArn ?? fileSystem.FileSystemId}`,
+      mountTarget.AvailabilityZoneName,
+      mountTarget.LifeCycleState ? `state ${mountTarget.LifeCycleState}` : undefined,
+      mountTarget.NetworkInterfaceId ? `interface ${mountTarget.NetworkInterfaceId}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', '),
+  });
+}
+
+/**
+ * EFS mount targets. A mount target's groups are exactly those of its network interface
+ * (ModifyMountTargetSecurityGroups changes that interface), so instead of one
+ * DescribeMountTargetSecurityGroups call per mount target (plus elasticfilesystem and
+ * ec2:DescribeNetworkInterfaceAttribute grants) the interfaces are read in bulk, a hundred per
+ * call, with ec2:DescribeNetworkInterfaces, which the audit already grants. A live mount target
+ * whose interface cannot be read fails the scan rather than being passed over.
+ */
+export const efsScanner: Scanner = {
+  source: 'efs',
+  service: 'efs',
+  actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeNetworkInterfaces'],
+  async scan(clients, _region, ctx) {
+    const mountTargets = await listMountTargets(clients.get(EFSClient));
+    const eniIds = [...new Set(mountTargets.map((m) => m.mountTarget.NetworkInterfaceId).filter((id): id is string => !!id))];
+    const groupsByEni = eniIds.length > 0 ? await interfaceGroups(clients.get(EC2Client), eniIds) : new Map<string, string[]>();
+
+    const unreadable: string[] = [];
+    for (const entry of mountTargets) {
+      const groups = entry.mountTarget.NetworkInterfaceId ? groupsByEni.get(entry.mountTarget.NetworkInterfaceId) : undefined;
+      if (groups) {
+        report(entry, groups, ctx);
+      } else if (entry.mountTarget.LifeCycleState !== 'deleting' && entry.mountTarget.LifeCycleState !== 'deleted') {
+        unreadable.push(entry.mountTarget.MountTargetId ?? '?');
+      }
+    }
+    if (unreadable.length > 0) throw new EfsMountTargetInterfaceError(unreadable);
+  },
+};
