@@ -1,0 +1,66 @@
+import { EC2Client, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
+import { DescribeServerCommand, paginateListServers, TransferClient, type DescribedServer } from '@aws-sdk/client-transfer';
+import type { Evidence, Scanner } from './types';
+
+/** EC2 accepts at most 200 values in one filter. */
+const ENDPOINT_IDS_PER_CALL = 200;
+
+function evidenceOf(server: DescribedServer): Evidence {
+  return {
+    resourceType: 'Transfer Family server',
+    resourceId: server.Arn ?? server.ServerId ?? 's-?',
+    resourceName: server.ServerId,
+    detail: `state ${server.State ?? 'unknown'}, VPC endpoint ${server.EndpointDetails?.VpcEndpointId ?? 'none'}`,
+  };
+}
+
+/**
+ * Transfer Family servers with a VPC endpoint. The summaries carry no groups, so each VPC server
+ * is described (no bulk form). DescribeServer documents that it leaves SecurityGroupIds empty:
+ * the groups live on the server's VPC endpoint, so those endpoints are read in bulk too, and the
+ * evidence names the server rather than an anonymous endpoint.
+ */
+export const transferScanner: Scanner = {
+  source: 'transfer',
+  service: 'transfer',
+  actions: ['transfer:ListServers', 'transfer:DescribeServer', 'ec2:DescribeVpcEndpoints'],
+  async scan(clients, _region, ctx) {
+    const transfer = clients.get(TransferClient);
+    const byEndpoint = new Map<string, Evidence>();
+    for await (const page of paginateListServers({ client: transfer, pageSize: 1000 }, {})) {
+      for (const summary of page.Servers ?? []) {
+        // PUBLIC servers have no VPC; VPC_ENDPOINT servers use an endpoint the vpc-endpoints source reads.
+        if (summary.EndpointType !== 'VPC' || !summary.ServerId) continue;
+        const server = await describeServer(transfer, summary.ServerId);
+        if (!server) continue;
+        const evidence = evidenceOf(server);
+        ctx.found(server.EndpointDetails?.SecurityGroupIds, evidence);
+        const endpointId = server.EndpointDetails?.VpcEndpointId;
+        if (endpointId) byEndpoint.set(endpointId, evidence);
+      }
+    }
+    const endpointIds = [...byEndpoint.keys()];
+    if (endpointIds.length === 0) return;
+    const ec2 = clients.get(EC2Client);
+    for (let i = 0; i < endpointIds.length; i += ENDPOINT_IDS_PER_CALL) {
+      // A filter, not VpcEndpointIds: an endpoint deleted since DescribeServer must not fail the scan.
+      const filter = { Name: 'vpc-endpoint-id', Values: endpointIds.slice(i, i + ENDPOINT_IDS_PER_CALL) };
+      for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
+        for (const endpoint of page.VpcEndpoints ?? []) {
+          const evidence = endpoint.VpcEndpointId ? byEndpoint.get(endpoint.VpcEndpointId) : undefined;
+          if (evidence) ctx.found((endpoint.Groups ?? []).map((g) => g.GroupId), evidence);
+        }
+      }
+    }
+  },
+};
+
+/** Describes one server; undefined only when it was deleted between ListServers and now. */
+async function describeServer(transfer: TransferClient, serverId: string): Promise<DescribedServer | undefined> {
+  try {
+    return (await transfer.send(new DescribeServerCommand({ ServerId: serverId }))).Server;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
