@@ -105,3 +105,14 @@ describe('sg-audit audit against moto', () => {
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('xx-nowhere-1 not enabled')]);
   }, 60_000);
 });
+
+describe('the --json report contract', () => {
+  it('validates against the published report schema', async () => {
+    const { auditReportSchema } = await import('../../lambda/core/report-schema');
+    const outDir = await mkdtemp(join(tmpdir(), 'sg-audit-json-'));
+    const result = await cli(['audit', '--regions', 'eu-central-1', '--json', '--quiet', '--out', outDir, '--min-age-days', '0', '--skip-sources', MOTO_MISSING_SOURCES.join(',')]);
+    expect(result.code).toBe(0);
+    expect(auditReportSchema.safeParse(JSON.parse(result.stdout)).error).toBeUndefined();
+    expect(await readFile(join(outDir, 'report.json'), 'utf8')).toBe(result.stdout);
+  }, 60_000);
+});
