@@ -1,6 +1,7 @@
 import {
   GetServiceNetworkVpcAssociationCommand,
   paginateListResourceGateways,
+  paginateListServiceNetworks,
   paginateListServiceNetworkVpcAssociations,
   VPCLatticeClient,
   type ServiceNetworkVpcAssociationSummary,
@@ -10,14 +11,15 @@ import type { ScanContext, Scanner } from './types';
 /**
  * VPC Lattice: resource gateways (groups in the listing) and service network VPC associations.
  * An association's groups are only in GetServiceNetworkVpcAssociation, and listing associations
- * needs a VPC or a service network, so they are listed per VPC of the inventory (a VPC has at
- * most one association) and each one is read.
+ * needs a VPC or a service network: they are listed per service network (few per account, and
+ * independent of how many VPCs or groups there are), and each association is read.
  */
 export const vpcLatticeScanner: Scanner = {
   source: 'vpc-lattice',
   service: 'vpc-lattice',
   actions: [
     'vpc-lattice:ListResourceGateways',
+    'vpc-lattice:ListServiceNetworks',
     'vpc-lattice:ListServiceNetworkVpcAssociations',
     'vpc-lattice:GetServiceNetworkVpcAssociation',
   ],
@@ -33,20 +35,23 @@ export const vpcLatticeScanner: Scanner = {
         });
       }
     }
-    const vpcIds = [...new Set(ctx.groups.map((g) => g.vpcId).filter((id): id is string => Boolean(id)))].sort();
-    for (const vpcId of vpcIds) {
-      for (const association of await associationsOf(lattice, vpcId)) {
-        await reportAssociation(lattice, association, ctx);
+    for await (const page of paginateListServiceNetworks({ client: lattice, pageSize: 100 }, {})) {
+      for (const network of page.items ?? []) {
+        const id = network.id ?? network.arn;
+        if (!id) continue;
+        for (const association of await associationsOf(lattice, id)) {
+          await reportAssociation(lattice, association, ctx);
+        }
       }
     }
   },
 };
 
-/** The VPC's associations; none when the VPC was deleted since the inventory was read. */
-async function associationsOf(lattice: VPCLatticeClient, vpcId: string): Promise<ServiceNetworkVpcAssociationSummary[]> {
+/** The service network's VPC associations; none when the network was deleted since it was listed. */
+async function associationsOf(lattice: VPCLatticeClient, networkId: string): Promise<ServiceNetworkVpcAssociationSummary[]> {
   const found: ServiceNetworkVpcAssociationSummary[] = [];
   try {
-    const pages = paginateListServiceNetworkVpcAssociations({ client: lattice, pageSize: 100 }, { vpcIdentifier: vpcId });
+    const pages = paginateListServiceNetworkVpcAssociations({ client: lattice, pageSize: 100 }, { serviceNetworkIdentifier: networkId });
     for await (const page of pages) found.push(...(page.items ?? []));
   } catch (error) {
     if (!isNotFound(error)) throw error;

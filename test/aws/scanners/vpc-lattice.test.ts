@@ -1,6 +1,7 @@
 import {
   GetServiceNetworkVpcAssociationCommand,
   ListResourceGatewaysCommand,
+  ListServiceNetworksCommand,
   ListServiceNetworkVpcAssociationsCommand,
   VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
@@ -13,6 +14,7 @@ const lattice = mockClient(VPCLatticeClient);
 beforeEach(() => {
   lattice.reset();
   lattice.on(ListResourceGatewaysCommand).resolves({ items: [] });
+  lattice.on(ListServiceNetworksCommand).resolves({ items: [{ id: 'sn-1', name: 'payments' }] });
   lattice.on(ListServiceNetworkVpcAssociationsCommand).resolves({ items: [] });
 });
 
@@ -51,8 +53,8 @@ describe('vpc-lattice scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
-  it('marks a group of a service network VPC association as in use, listing associations once per VPC', async () => {
-    lattice.on(ListServiceNetworkVpcAssociationsCommand, { vpcIdentifier: 'vpc-2' }).resolves({
+  it('marks a group of a service network VPC association as in use, listing associations once per service network', async () => {
+    lattice.on(ListServiceNetworkVpcAssociationsCommand, { serviceNetworkIdentifier: 'sn-1' }).resolves({
       items: [{ id: 'snva-0123456789abcdef0', arn: ASSOCIATION_ARN, vpcId: 'vpc-2', serviceNetworkName: 'payments', status: 'ACTIVE' }],
     });
     lattice.on(GetServiceNetworkVpcAssociationCommand, { serviceNetworkVpcAssociationIdentifier: 'snva-0123456789abcdef0' }).resolves({
@@ -76,8 +78,8 @@ describe('vpc-lattice scanner', () => {
       resourceId: ASSOCIATION_ARN,
       resourceName: 'payments',
     });
-    expect(lattice).toHaveReceivedCommandTimes(ListServiceNetworkVpcAssociationsCommand, 2);
-    expect(lattice).toHaveReceivedCommandWith(ListServiceNetworkVpcAssociationsCommand, { vpcIdentifier: 'vpc-1', maxResults: 100 });
+    expect(lattice).toHaveReceivedCommandTimes(ListServiceNetworkVpcAssociationsCommand, 1);
+    expect(lattice).toHaveReceivedCommandWith(ListServiceNetworkVpcAssociationsCommand, { serviceNetworkIdentifier: 'sn-1', maxResults: 100 });
     expect(result.verdictOf('sg-a').verdict).toBe('candidate');
   });
 
