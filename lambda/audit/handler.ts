@@ -1,4 +1,46 @@
-// Placeholder so the CDK stack can bundle its entry; replaced by the audit Lambda work.
-export const handler = async (): Promise<void> => {
-  throw new Error('audit handler not built yet');
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { s3ArtifactStore } from '../aws/artifact-store';
+import { ClientFactory } from '../aws/client-factory';
+import { kmsMac } from '../aws/signer';
+import { auditEnvSchema, parseEnv } from '../core/config';
+import { configFromEnv, runScheduledAudit, type ScheduledAuditConfig, type ScheduledAuditResult } from './run-scheduled-audit';
+
+const SERVICE = 'sg-auditor-audit';
+const logger = new Logger({ serviceName: SERVICE });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SgAuditor', serviceName: SERVICE });
+const s3 = new S3Client({});
+const sns = new SNSClient({});
+const kms = new KMSClient({});
+
+let config: ScheduledAuditConfig | undefined;
+
+/** Parsed once per container, before any AWS call; a bad variable fails every invocation by name. */
+function loadConfig(): ScheduledAuditConfig {
+  config ??= configFromEnv(parseEnv(auditEnvSchema, process.env));
+  return config;
+}
+
+/** EventBridge scheduled event -> one audit. The event carries nothing the audit needs. */
+export const handler = async (_event: ScheduledEvent, context?: Context): Promise<ScheduledAuditResult> => {
+  if (context) logger.addContext(context);
+  const cfg = loadConfig();
+  // A new factory per run: its call counter is the run's API-call count.
+  const factory = new ClientFactory();
+  try {
+    return await runScheduledAudit(cfg, {
+      factory,
+      store: s3ArtifactStore(s3, cfg.bucket),
+      mac: kmsMac(kms, cfg.macKeyId),
+      sns,
+      logger,
+      metrics,
+    });
+  } finally {
+    factory.destroy();
+  }
 };
