@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { auditCommand } from './audit-command';
+import { deleteCommand } from './delete-command';
+import { restoreCommand } from './restore-command';
 import { UsageError, type CliCommand, type CliIo } from './io';
 
 export const USAGE = `Usage: sg-audit <command> [options]
@@ -15,6 +17,8 @@ AWS credentials and region come from the standard AWS chain (AWS_PROFILE, AWS_RE
 
 const COMMANDS: Record<string, CliCommand> = {
   audit: auditCommand,
+  delete: deleteCommand,
+  restore: restoreCommand,
 };
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */

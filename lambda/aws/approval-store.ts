@@ -1,0 +1,94 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DeletionResult } from '../core/deletion-plan';
+import { approvalLockKey, auditKeys, deletionKeys } from '../core/s3-keys';
+import { toScanError } from './errors';
+
+/**
+ * IAM actions the approval Lambda needs on the artifact bucket. s3:ListBucket is what makes S3
+ * answer a missing lock or report with 404 rather than 403 (scope it to approvals/ and audits/).
+ */
+export const APPROVAL_STORE_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] as const;
+
+/** What the approval lock records: who used the link, when, for what. */
+export interface LockRecord {
+  auditId: string;
+  takenAt: string;
+  sourceIp?: string;
+  userAgent?: string;
+  selection: string[];
+}
+
+/** The approval Lambda's storage: the signed report, the single-use lock and the trail. */
+export interface ApprovalStore {
+  /** The exact report.json bytes, or undefined when there is no such report. */
+  readReport(accountId: string, auditId: string): Promise<Buffer | undefined>;
+  /** True once the link's lock exists (the link was used). */
+  isUsed(auditId: string): Promise<boolean>;
+  /** Takes the single-use lock; false when someone else already holds it. */
+  takeLock(record: LockRecord): Promise<boolean>;
+  /** Writes result.json and deletion_log.txt; returns where they are. */
+  writeTrail(result: DeletionResult, log: string): Promise<string>;
+}
+
+const isMissing = (error: unknown): boolean => {
+  const { code } = toScanError(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return code === 'NoSuchKey' || code === 'NotFound' || status === 404;
+};
+
+/** S3 answers a lost If-None-Match race with 412, or 409 while a concurrent write is in flight. */
+const isLockTaken = (error: unknown): boolean => {
+  const { code } = toScanError(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || status === 412 || status === 409;
+};
+
+/** The ApprovalStore on the artifact bucket (DESIGN.md S3 layout). */
+export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
+  return {
+    async readReport(accountId, auditId) {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: auditKeys(accountId, auditId).report }));
+        if (!out.Body) return undefined;
+        return Buffer.from(await out.Body.transformToByteArray());
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
+    async isUsed(auditId) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
+        return true;
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+    },
+    async takeLock(record) {
+      try {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: approvalLockKey(record.auditId),
+            Body: JSON.stringify(record),
+            ContentType: 'application/json',
+            IfNoneMatch: '*',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isLockTaken(error)) return false;
+        throw error;
+      }
+    },
+    async writeTrail(result, log) {
+      const keys = deletionKeys(result.accountId, result.auditId);
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: keys.result, Body: `${JSON.stringify(result, null, 2)}\n`, ContentType: 'application/json' }),
+      );
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.log, Body: log, ContentType: 'text/plain; charset=utf-8' }));
+      return `s3://${bucket}/${keys.prefix}`;
+    },
+  };
+}

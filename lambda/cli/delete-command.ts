@@ -1,0 +1,167 @@
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { currentAccountId } from '../aws/account';
+import { ClientFactory } from '../aws/client-factory';
+import { runDeletion, type DeleterOptions } from '../aws/deleter';
+import type { Scanner } from '../aws/scanners/types';
+import { splitList } from '../core/config';
+import { renderDeletionLog } from '../core/deletion-log';
+import { candidatesOf, checkSelection } from '../core/deletion-plan';
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../core/model';
+import { UsageError, type CliCommand, type CliIo } from './io';
+
+export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes]
+
+Deletes candidates of an audit report (report.json from sg-audit audit --out, or from S3).
+Each region is audited again first: only groups that are still candidates are deleted.
+Writes result.json and deletion_log.txt next to the report.
+
+Options:
+  --report FILE        the audit's report.json
+  --groups sg-1,sg-2   delete only these candidates (default: every candidate)
+  --yes                do not ask for confirmation
+  -h, --help           this help
+`;
+
+// Only the fields the deletion reads are checked; the rest of the report is carried as is.
+const reportShape = z.looseObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  auditId: z.string().min(1),
+  accountId: z.string().regex(/^\d{12}$/),
+  settings: z.looseObject({
+    skipSources: z.array(z.string()),
+    protectTag: z.object({ key: z.string(), value: z.string() }),
+    protectNamePatterns: z.array(z.string()),
+    minAgeDays: z.number(),
+  }),
+  regions: z.array(
+    z.looseObject({
+      region: z.string(),
+      groups: z.array(z.looseObject({ groupId: z.string(), region: z.string(), verdict: z.string(), groupName: z.string() })),
+    }),
+  ),
+});
+
+/** Reads and checks a report.json; a UsageError says what is wrong with it. */
+export async function readReportFile(path: string): Promise<AuditReport> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--report: cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--report: ${path} is not JSON`);
+  }
+  const parsed = reportShape.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`--report: ${path} is not an sg-auditor report (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+  }
+  return json as AuditReport;
+}
+
+/** Picks a file name that does not overwrite an earlier trail. */
+async function freshPath(dir: string, name: string, stamp: string): Promise<string> {
+  const first = join(dir, name);
+  try {
+    await access(first);
+  } catch {
+    return first;
+  }
+  const dot = name.lastIndexOf('.');
+  return join(dir, `${name.slice(0, dot)}-${stamp}${name.slice(dot)}`);
+}
+
+export interface DeleteCommandDeps {
+  factory?: () => ClientFactory;
+  deleter?: DeleterOptions;
+  /** The re-audit's scanners (default: the full registry). */
+  scanners?: readonly Scanner[];
+}
+
+/** Builds `sg-audit delete` (tests inject the backoff and the client factory). */
+export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
+  return async (argv: string[], io: CliIo) => {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          report: { type: 'string' },
+          groups: { type: 'string' },
+          yes: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit delete --help)`);
+    }
+    if (values.help) {
+      io.out(DELETE_USAGE);
+      return 0;
+    }
+    if (!values.report) throw new UsageError('--report FILE is required (see sg-audit delete --help)');
+    const report = await readReportFile(values.report);
+    const selection = values.groups !== undefined ? splitList(values.groups) : candidatesOf(report).map((g) => g.groupId);
+    if (values.groups !== undefined && selection.length === 0) throw new UsageError('--groups: give at least one group id');
+    const check = checkSelection(report, selection);
+    if (!check.ok) {
+      if (check.problem === 'empty') {
+        io.out('The report has no candidates: nothing to delete.\n');
+        return 0;
+      }
+      throw new UsageError(`--groups: not candidates in this report: ${check.invalid.join(', ')}`);
+    }
+
+    const factory = (deps.factory ?? (() => new ClientFactory()))();
+    try {
+      const account = await currentAccountId(factory);
+      if (account !== report.accountId) {
+        throw new UsageError(`the credentials are for account ${account}, the report is for account ${report.accountId}`);
+      }
+      io.out(`${check.selected.length} security groups selected for deletion (account ${report.accountId}, audit ${report.auditId}):\n`);
+      for (const g of check.selected) io.out(`  ${g.groupId}  ${g.region}  ${g.groupName}\n`);
+      if (check.kept.length > 0) io.out(`${check.kept.length} other candidates will be kept.\n`);
+      if (!values.yes) {
+        const answer = await io.prompt(`Each group is checked again before deletion. Type ${check.selected.length} to delete them: `);
+        if (answer.trim() !== String(check.selected.length)) {
+          io.err('Not confirmed: nothing was deleted.\n');
+          return 1;
+        }
+      }
+      io.err(`re-auditing ${[...new Set(check.selected.map((g) => g.region))].join(', ')} before deleting...\n`);
+      const result = await runDeletion(
+        {
+          report,
+          selection: check.selected.map((g) => g.groupId),
+          settings: report.settings,
+          requester: { via: 'cli', ...(io.env.USER ? { user: io.env.USER } : {}) },
+        },
+        { factory, now: io.now, ...(deps.deleter ? { deleter: deps.deleter } : {}), ...(deps.scanners ? { scanners: deps.scanners } : {}) },
+      );
+      const log = renderDeletionLog(result);
+      const dir = dirname(values.report);
+      const stamp = result.finishedAt.replace(/[:.]/g, '-');
+      const resultPath = await freshPath(dir, 'result.json', stamp);
+      const logPath = await freshPath(dir, 'deletion_log.txt', stamp);
+      await writeFile(resultPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+      await writeFile(logPath, log, 'utf8');
+      io.out(log);
+      io.err(`wrote ${resultPath} and ${logPath}\n`);
+      return result.totals.failed > 0 ? 1 : 0;
+    } finally {
+      factory.destroy();
+    }
+  };
+}
+
+/** `sg-audit delete`. */
+export const deleteCommand: CliCommand = createDeleteCommand();

@@ -1,0 +1,56 @@
+import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
+
+const LABEL: Record<OutcomeKind, string> = {
+  deleted: 'DELETED',
+  skipped: 'SKIPPED',
+  failed: 'FAILED',
+  'kept-by-reviewer': 'KEPT BY REVIEWER',
+};
+
+/** Strips control characters so a user agent or note cannot forge lines in the trail. */
+export function oneLine(value: string | undefined, max = 1000): string {
+  if (!value) return '-';
+  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean || '-';
+}
+
+export function formatDeletionTotals(result: Pick<DeletionResult, 'totals'>): string {
+  const t = result.totals;
+  return `${t.deleted} deleted, ${t.skipped} skipped, ${t.failed} failed, ${t.keptByReviewer} kept by reviewer`;
+}
+
+function outcomeLine(o: GroupOutcome): string {
+  const revoked = o.revokedRules && o.revokedRules.length > 0 ? ` [revoked rules ${o.revokedRules.join(', ')}]` : '';
+  return `${LABEL[o.outcome]} ${o.groupId} (${oneLine(o.groupName, 255)}) ${o.region}: ${oneLine(o.reason)}${revoked}`;
+}
+
+/** deletion_log.txt: who asked, when, why, and each group's outcome with its reason. */
+export function renderDeletionLog(result: DeletionResult): string {
+  const r = result.requester;
+  const lines = [
+    `sg-auditor deletion for audit ${result.auditId}`,
+    `Account ${result.accountId}; started ${result.startedAt}; finished ${result.finishedAt}`,
+    `Requested via ${r.via}; source IP ${oneLine(r.sourceIp, 64)}; user agent ${oneLine(r.userAgent, 512)}${r.user ? `; user ${oneLine(r.user, 128)}` : ''}`,
+    `Reviewer's note: ${oneLine(r.note)}`,
+    `Selected: ${result.selection.length > 0 ? result.selection.map((s) => oneLine(s, 64)).join(', ') : '(none)'}`,
+    `Result: ${formatDeletionTotals(result)}`,
+    '',
+    ...result.outcomes.map(outcomeLine),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The result email: subject and plain-text body. */
+export function renderDeletionEmail(result: DeletionResult, trailLocation: string): { subject: string; body: string } {
+  const t = result.totals;
+  const subject = `sg-auditor: ${t.deleted} security groups deleted in ${result.accountId}${t.failed > 0 ? `, ${t.failed} failed` : ''}`;
+  const body = [
+    `Deletion for audit ${result.auditId} in account ${result.accountId} finished at ${result.finishedAt}.`,
+    `Result: ${formatDeletionTotals(result)}.`,
+    '',
+    renderDeletionLog(result),
+    `The full trail is in ${trailLocation}.`,
+    'A deleted group can be recreated from the audit backup: sg-audit restore --backup backup.json --group sg-...',
+  ].join('\n');
+  return { subject, body };
+}

@@ -1,0 +1,220 @@
+import type { AuditReport, ClassifiedGroup, GroupRecord, RegionReport, RuleRecord } from './model';
+
+/**
+ * Deletion planning, pure: which of the reviewer's groups may still be deleted after the
+ * re-audit, which rules must be revoked first, and in what order the rest are deleted.
+ */
+
+export const DELETION_RESULT_SCHEMA_VERSION = 1;
+
+export type OutcomeKind = 'deleted' | 'skipped' | 'failed' | 'kept-by-reviewer';
+
+export interface GroupOutcome {
+  groupId: string;
+  region: string;
+  groupName: string;
+  outcome: OutcomeKind;
+  reason: string;
+  /** Rule ids revoked from this group before the deletions (to break reference cycles). */
+  revokedRules?: string[];
+  /** DeleteSecurityGroup calls made (DependencyViolation retries included). */
+  attempts?: number;
+}
+
+/** Who asked for the deletion, recorded in the trail. */
+export interface Requester {
+  via: 'approval-link' | 'cli';
+  sourceIp?: string;
+  userAgent?: string;
+  /** The CLI's local user name. */
+  user?: string;
+  /** The reviewer's free-text note ("why are these being deleted"). */
+  note?: string;
+}
+
+export interface DeletionTotals {
+  deleted: number;
+  skipped: number;
+  failed: number;
+  keptByReviewer: number;
+}
+
+export interface DeletionResult {
+  schemaVersion: typeof DELETION_RESULT_SCHEMA_VERSION;
+  auditId: string;
+  accountId: string;
+  startedAt: string;
+  finishedAt: string;
+  requester: Requester;
+  /** The groups the reviewer selected, as sent. */
+  selection: string[];
+  outcomes: GroupOutcome[];
+  totals: DeletionTotals;
+}
+
+export function countOutcomes(outcomes: readonly GroupOutcome[]): DeletionTotals {
+  const totals: DeletionTotals = { deleted: 0, skipped: 0, failed: 0, keptByReviewer: 0 };
+  for (const o of outcomes) {
+    if (o.outcome === 'deleted') totals.deleted += 1;
+    else if (o.outcome === 'skipped') totals.skipped += 1;
+    else if (o.outcome === 'failed') totals.failed += 1;
+    else totals.keptByReviewer += 1;
+  }
+  return totals;
+}
+
+/** Every candidate of a report, in report order. */
+export function candidatesOf(report: AuditReport): ClassifiedGroup[] {
+  return report.regions.flatMap((r) => r.groups.filter((g) => g.verdict === 'candidate'));
+}
+
+export type SelectionCheck =
+  | { ok: true; selected: ClassifiedGroup[]; kept: ClassifiedGroup[] }
+  | { ok: false; problem: 'empty' | 'not-candidates'; invalid: string[] };
+
+/**
+ * Accepts a selection only if every id was a candidate in the signed report: the caller may
+ * narrow the audit's choice, never widen it. Duplicates are ignored.
+ */
+export function checkSelection(report: AuditReport, groupIds: readonly string[]): SelectionCheck {
+  const candidates = candidatesOf(report);
+  const byId = new Map(candidates.map((g) => [g.groupId, g]));
+  const wanted = [...new Set(groupIds)];
+  const invalid = wanted.filter((id) => !byId.has(id));
+  if (invalid.length > 0) return { ok: false, problem: 'not-candidates', invalid };
+  if (wanted.length === 0) return { ok: false, problem: 'empty', invalid: [] };
+  const chosen = new Set(wanted);
+  return {
+    ok: true,
+    selected: candidates.filter((g) => chosen.has(g.groupId)),
+    kept: candidates.filter((g) => !chosen.has(g.groupId)),
+  };
+}
+
+/** Rules revoked from one group before any deletion, so a reference cycle cannot block it. */
+export interface Revocation {
+  groupId: string;
+  ingressRuleIds: string[];
+  egressRuleIds: string[];
+}
+
+export interface RegionPlan {
+  region: string;
+  revocations: Revocation[];
+  /** Groups deleted wave by wave: a group is deleted only after every group referencing it. */
+  waves: GroupRecord[][];
+  /**
+   * group id -> planned groups whose rules reference it. A group is deleted only once each of
+   * these is deleted or has had its rules revoked; otherwise the reference still holds it.
+   */
+  referrers: Record<string, string[]>;
+}
+
+export interface DeletionPlan {
+  /** Groups decided without any call: kept by the reviewer, skipped, or already gone. */
+  outcomes: GroupOutcome[];
+  regions: RegionPlan[];
+}
+
+function outcome(group: Pick<GroupRecord, 'groupId' | 'region' | 'groupName'>, kind: OutcomeKind, reason: string): GroupOutcome {
+  return { groupId: group.groupId, region: group.region, groupName: group.groupName, outcome: kind, reason };
+}
+
+function referencedIds(group: GroupRecord): Set<string> {
+  const ids = new Set<string>();
+  for (const rule of [...group.ingress, ...group.egress]) {
+    const id = rule.referencedGroup?.groupId;
+    if (id && id !== group.groupId) ids.add(id);
+  }
+  return ids;
+}
+
+function rulesReferencing(group: GroupRecord, targets: ReadonlySet<string>): { ingress: RuleRecord[]; egress: RuleRecord[] } {
+  const hits = (rule: RuleRecord) => {
+    const id = rule.referencedGroup?.groupId;
+    return id !== undefined && id !== group.groupId && targets.has(id);
+  };
+  return { ingress: group.ingress.filter(hits), egress: group.egress.filter(hits) };
+}
+
+/**
+ * Plans the deletion of `selected` (candidates of the signed report) from a fresh re-audit of
+ * their regions. A group is deleted only if it is still a candidate and no group that stays
+ * (kept by the reviewer, or skipped) references it; groups referenced by other planned groups
+ * are deleted after them, and only a reference cycle is broken by revoking rules.
+ */
+export function planDeletion(
+  selected: readonly ClassifiedGroup[],
+  kept: readonly ClassifiedGroup[],
+  reaudit: readonly RegionReport[],
+): DeletionPlan {
+  const outcomes: GroupOutcome[] = kept.map((g) => outcome(g, 'kept-by-reviewer', 'kept by reviewer (not selected)'));
+  const keptIds = new Set(kept.map((g) => g.groupId));
+  const regions: RegionPlan[] = [];
+  const regionNames = [...new Set(selected.map((g) => g.region))];
+
+  for (const regionName of regionNames) {
+    const mine = selected.filter((g) => g.region === regionName);
+    const fresh = reaudit.find((r) => r.region === regionName);
+    if (!fresh || fresh.status === 'failed') {
+      const why = fresh?.error ? ` (${fresh.error.code}: ${fresh.error.message})` : '';
+      for (const g of mine) outcomes.push(outcome(g, 'skipped', `the region could not be re-audited${why}; nothing was deleted there`));
+      continue;
+    }
+    const current = new Map(fresh.groups.map((g) => [g.groupId, g]));
+    const planned = new Map<string, ClassifiedGroup>();
+    for (const g of mine) {
+      const now = current.get(g.groupId);
+      if (!now) outcomes.push(outcome(g, 'deleted', 'already gone before the deletion (not found by the re-audit)'));
+      else if (now.verdict !== 'candidate') outcomes.push(outcome(g, 'skipped', `now ${now.verdict}: ${now.reasons.join('; ')}`));
+      else planned.set(g.groupId, now);
+    }
+
+    // A planned group referenced by a group that stays would fail with DependencyViolation
+    // (or, if it did not, leave a dangling rule): keep it, and repeat since keeping one group
+    // can keep the groups it references.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const group of fresh.groups) {
+        if (planned.has(group.groupId)) continue;
+        for (const target of referencedIds(group)) {
+          const victim = planned.get(target);
+          if (!victim) continue;
+          planned.delete(target);
+          const who = keptIds.has(group.groupId) ? 'kept by the reviewer' : 'not being deleted';
+          outcomes.push(outcome(victim, 'skipped', `still referenced by rules of ${group.groupId} (${group.groupName}), which is ${who}`));
+          changed = true;
+        }
+      }
+    }
+
+    const referrers: Record<string, string[]> = {};
+    for (const group of planned.values()) {
+      for (const target of referencedIds(group)) {
+        if (planned.has(target)) (referrers[target] ??= []).push(group.groupId);
+      }
+    }
+    const waves: GroupRecord[][] = [];
+    const revocations: Revocation[] = [];
+    const remaining = new Set(planned.keys());
+    while (remaining.size > 0) {
+      const wave = [...remaining].filter((id) => !(referrers[id] ?? []).some((r) => remaining.has(r)));
+      if (wave.length > 0) {
+        waves.push(wave.map((id) => planned.get(id) as GroupRecord));
+        for (const id of wave) remaining.delete(id);
+        continue;
+      }
+      // Only cycles are left: revoke the rules that tie them together, then delete them all.
+      for (const id of remaining) {
+        const rules = rulesReferencing(planned.get(id) as GroupRecord, remaining);
+        if (rules.ingress.length + rules.egress.length === 0) continue;
+        revocations.push({ groupId: id, ingressRuleIds: rules.ingress.map((r) => r.ruleId), egressRuleIds: rules.egress.map((r) => r.ruleId) });
+      }
+      waves.push([...remaining].map((id) => planned.get(id) as GroupRecord));
+      remaining.clear();
+    }
+    regions.push({ region: regionName, revocations, waves, referrers });
+  }
+  return { outcomes, regions };
+}

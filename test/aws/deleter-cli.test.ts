@@ -1,0 +1,160 @@
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientFactory } from '../../lambda/aws/client-factory';
+import type { Scanner } from '../../lambda/aws/scanners/types';
+import { toJsonBytes } from '../../lambda/core/backup';
+import { createDeleteCommand } from '../../lambda/cli/delete-command';
+import { UsageError, type CliIo } from '../../lambda/cli/io';
+import { auditReport, candidate, regionReport } from '../helpers/audit-report';
+
+const ec2 = mockClient(EC2Client);
+const ssm = mockClient(SSMClient);
+const sts = mockClient(STSClient);
+
+function io(answer = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    prompt: jest.fn(async () => answer),
+    env: { USER: 'alice' },
+    now: () => new Date('2026-12-02T10:00:00Z'),
+  };
+  return { io: value, out, err };
+}
+
+async function reportFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sg-delete-'));
+  const report = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])], {
+    settings: { regions: ['us-east-1'], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+  });
+  const path = join(dir, 'report.json');
+  await writeFile(path, toJsonBytes(report));
+  return path;
+}
+
+const failing: Scanner = {
+  source: 'rds',
+  actions: [],
+  scan: async () => {
+    throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+  },
+};
+const deps = { factory: () => new ClientFactory({ maxAttempts: 1 }), deleter: { sleep: async () => undefined, backoffMs: () => 0 } };
+const command = createDeleteCommand({ ...deps, scanners: [] });
+
+beforeEach(() => {
+  ec2.reset();
+  ssm.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+  ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: ['sg-0a', 'sg-0b'].map((id) => ({ GroupId: id, GroupName: `old-${id}`, Description: 'x', VpcId: 'vpc-1', OwnerId: '123456789012' })),
+  });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+  ec2.on(DeleteSecurityGroupCommand).resolves({});
+});
+
+describe('sg-audit delete', () => {
+  it('deletes nothing when the typed number does not match', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io('yes');
+
+    // Act
+    const code = await command(['--report', path], t.io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(t.io.prompt).toHaveBeenCalledWith(expect.stringContaining('Type 2'));
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+  });
+
+  it('deletes the chosen groups after confirmation and writes the trail next to the report', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io('1');
+
+    // Act
+    const code = await command(['--report', path, '--groups', 'sg-0b'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(ec2).toHaveReceivedCommandTimes(DeleteSecurityGroupCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0b' });
+    const log = await readFile(join(path, '..', 'deletion_log.txt'), 'utf8');
+    expect(log).toContain('DELETED sg-0b');
+    expect(log).toContain('KEPT BY REVIEWER sg-0a');
+    const result = JSON.parse(await readFile(join(path, '..', 'result.json'), 'utf8'));
+    expect(result.requester).toEqual({ via: 'cli', user: 'alice' });
+  });
+
+  it('does not ask with --yes', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io();
+
+    // Act
+    const code = await command(['--report', path, '--yes'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(t.io.prompt).not.toHaveBeenCalled();
+    expect(ec2).toHaveReceivedCommandTimes(DeleteSecurityGroupCommand, 2);
+  });
+
+  it('rejects a group that is not a candidate of the report', async () => {
+    // Prepare
+    const path = await reportFile();
+
+    // Act
+    const run = command(['--report', path, '--groups', 'sg-0a,sg-0ff', '--yes'], io().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(new UsageError('--groups: not candidates in this report: sg-0ff'));
+  });
+
+  it('rejects an unknown flag as a usage error', async () => {
+    // Act
+    const run = command(['--report', 'x', '--force'], io().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(UsageError);
+  });
+
+  it('refuses credentials for another account', async () => {
+    // Prepare
+    const path = await reportFile();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '999999999999' });
+
+    // Act
+    const run = command(['--report', path, '--yes'], io().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(/account 999999999999/);
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+  });
+});
+
+describe('sg-audit delete when a source fails', () => {
+  it('skips every group, failing closed, when the re-audit cannot check a source', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io();
+
+    // Act
+    const code = await createDeleteCommand({ ...deps, scanners: [failing] })(['--report', path, '--yes'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+    expect(t.out.join('')).toContain('SKIPPED sg-0a (old-sg-0a) us-east-1: now unknown');
+  });
+});

@@ -1,0 +1,147 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import type { ApprovalRequest, ApproveDeps } from '../../lambda/approve/approve-core';
+import { s3ApprovalStore } from '../../lambda/aws/approval-store';
+import type { DeletionInput } from '../../lambda/aws/deleter';
+import { toJsonBytes } from '../../lambda/core/backup';
+import { countOutcomes, type DeletionResult } from '../../lambda/core/deletion-plan';
+import type { AuditReport } from '../../lambda/core/model';
+import { auditKeys } from '../../lambda/core/s3-keys';
+import { signToken, TOKEN_VERSION, type MacProvider, type TokenPayload } from '../../lambda/core/token';
+import { awsError } from './scanner-harness';
+
+export const NOW = new Date('2026-12-02T10:00:00Z');
+export const BUCKET = 'artifacts';
+
+/** An S3 stand-in over a Map, honouring IfNoneMatch: '*' like S3 does (412 to the loser). */
+export function fakeS3() {
+  const objects = new Map<string, Buffer>();
+  const mock = mockClient(S3Client);
+  mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const body = objects.get(input.Key);
+    if (!body) throw Object.assign(awsError('NoSuchKey'), { $metadata: { httpStatusCode: 404 } });
+    return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
+  });
+  mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    if (!objects.has(input.Key)) throw Object.assign(awsError('NotFound'), { $metadata: { httpStatusCode: 404 } });
+    return {};
+  });
+  mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: string | Buffer; IfNoneMatch?: string }) => {
+    if (input.IfNoneMatch === '*' && objects.has(input.Key)) {
+      throw Object.assign(awsError('PreconditionFailed'), { $metadata: { httpStatusCode: 412 } });
+    }
+    objects.set(input.Key, Buffer.from(input.Body));
+    return { ETag: '"x"' };
+  });
+  return { objects, mock, client: new S3Client({ region: 'us-east-1' }) };
+}
+
+/** Stores a report as the audit Lambda does and returns a signed link token for it. */
+export async function publishReport(
+  objects: Map<string, Buffer>,
+  report: AuditReport,
+  mac: MacProvider,
+  overrides: Partial<TokenPayload> = {},
+): Promise<string> {
+  const bytes = toJsonBytes(report);
+  objects.set(auditKeys(report.accountId, report.auditId).report, bytes);
+  const payload: TokenPayload = {
+    v: TOKEN_VERSION,
+    auditId: report.auditId,
+    accountId: report.accountId,
+    reportSha256: createHash('sha256').update(bytes).digest('hex'),
+    exp: Math.floor(NOW.getTime() / 1000) + 7 * 86400,
+    ...overrides,
+  };
+  return signToken(payload, mac);
+}
+
+/** A deletion that "deletes" every selected group, for flow tests that do not reach EC2. */
+export function fakeDeleteGroups(calls: DeletionInput[] = []) {
+  return async (input: DeletionInput): Promise<DeletionResult> => {
+    calls.push(input);
+    const chosen = new Set(input.selection);
+    const outcomes = input.report.regions.flatMap((r) =>
+      r.groups
+        .filter((g) => g.verdict === 'candidate')
+        .map((g) => ({
+          groupId: g.groupId,
+          region: g.region,
+          groupName: g.groupName,
+          outcome: chosen.has(g.groupId) ? ('deleted' as const) : ('kept-by-reviewer' as const),
+          reason: chosen.has(g.groupId) ? 'deleted' : 'kept by reviewer (not selected)',
+        })),
+    );
+    return {
+      schemaVersion: 1,
+      auditId: input.report.auditId,
+      accountId: input.report.accountId,
+      startedAt: NOW.toISOString(),
+      finishedAt: NOW.toISOString(),
+      requester: input.requester,
+      selection: [...input.selection],
+      outcomes,
+      totals: countOutcomes(outcomes),
+    };
+  };
+}
+
+export const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+/** Approval dependencies over the fake S3 and an in-memory MAC. */
+export function approveDeps(s3: S3Client, mac: MacProvider, overrides: Partial<ApproveDeps> = {}): ApproveDeps {
+  return {
+    store: s3ApprovalStore(s3, BUCKET),
+    mac,
+    accountId: async () => '123456789012',
+    now: () => NOW,
+    settings: { regions: 'all', skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+    deleteGroups: fakeDeleteGroups(),
+    notify: async () => undefined,
+    logger: silentLogger(),
+    ...overrides,
+  };
+}
+
+export function getRequest(token: string | undefined): ApprovalRequest {
+  const query = new URLSearchParams();
+  if (token !== undefined) query.set('t', token);
+  return { method: 'GET', path: '/', query, requestId: 'req-1', sourceIp: '203.0.113.9', userAgent: 'test-agent' };
+}
+
+export function postRequest(token: string, groups: string[], note?: string): ApprovalRequest {
+  const form = new URLSearchParams();
+  form.set('t', token);
+  for (const g of groups) form.append('group', g);
+  if (note !== undefined) form.set('note', note);
+  return { method: 'POST', path: '/', query: new URLSearchParams(), form, requestId: 'req-2', sourceIp: '203.0.113.9', userAgent: 'test-agent' };
+}
+
+/** A function URL event (payload 2.0) as AWS sends it. */
+export function urlEvent(method: string, options: { query?: string; body?: string; base64?: boolean; contentType?: string; path?: string } = {}): LambdaFunctionURLEvent {
+  const body = options.body;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: options.path ?? '/',
+    rawQueryString: options.query ?? '',
+    headers: { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 test' },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abc',
+      domainName: 'abc.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'abc',
+      http: { method, path: options.path ?? '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'Mozilla/5.0 test' },
+      requestId: 'req-3',
+      routeKey: '$default',
+      stage: '$default',
+      time: NOW.toISOString(),
+      timeEpoch: NOW.getTime(),
+    },
+    isBase64Encoded: options.base64 === true,
+    ...(body !== undefined ? { body: options.base64 ? Buffer.from(body).toString('base64') : body } : {}),
+  };
+}

@@ -1,0 +1,115 @@
+import { countOutcomes, type DeletionResult } from '../../lambda/core/deletion-plan';
+import { escapeHtml, PAGE_HEADERS, renderErrorPage, renderResultPage, renderReviewPage } from '../../lambda/core/render-page';
+import { auditReport, candidate, regionReport } from '../helpers/audit-report';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+function reviewHtml() {
+  const report = auditReport(
+    [
+      regionReport('us-east-1', [
+        candidate('sg-0a', 'us-east-1', { groupName: XSS, description: XSS }),
+        candidate('sg-0c', 'us-east-1', { verdict: 'unknown', reasons: [`lambda failed ${XSS}`] }),
+      ]),
+    ],
+    { skippedSources: ['workspaces'] },
+  );
+  return renderReviewPage({ report, token: 'abc.def"><script>', expiresAt: new Date('2026-12-08T02:00:00Z') });
+}
+
+describe('review page', () => {
+  it('escapes a group name and description written by an attacker', () => {
+    // Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).not.toContain(XSS);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('escapes the token in the hidden field', () => {
+    // Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).toContain('value="abc.def&quot;&gt;&lt;script&gt;"');
+    expect(html).not.toContain('<script');
+  });
+
+  it('shows the account, the link expiry, the excluded sources and the unknown group read-only', () => {
+    // Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).toContain('123456789012');
+    expect(html).toContain('2026-12-08T02:00:00.000Z');
+    expect(html).toContain('workspaces');
+    expect(html).toContain('sg-0c');
+    expect(html).not.toContain('value="sg-0c"');
+  });
+
+  it('ticks every candidate by default and posts the form urlencoded to the same origin', () => {
+    // Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).toMatch(/<input class="pick" type="checkbox" name="group" value="sg-0a" id="g-sg-0a" checked>/);
+    expect(html).toContain('<form method="post" action="/">');
+    expect(html).toContain('maxlength="1000"');
+  });
+});
+
+describe('page headers', () => {
+  it('forbid scripts, framing, caching, sniffing and referrers', () => {
+    // Assess
+    expect(PAGE_HEADERS['Content-Security-Policy']).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/);
+    expect(PAGE_HEADERS['Content-Security-Policy']).not.toContain('script-src');
+    expect(PAGE_HEADERS['Cache-Control']).toBe('no-store');
+    expect(PAGE_HEADERS['Referrer-Policy']).toBe('no-referrer');
+    expect(PAGE_HEADERS['X-Frame-Options']).toBe('DENY');
+    expect(PAGE_HEADERS['X-Content-Type-Options']).toBe('nosniff');
+  });
+});
+
+describe('result and error pages', () => {
+  it('list each outcome with its escaped reason', () => {
+    // Prepare
+    const outcomes = [
+      { groupId: 'sg-0a', region: 'us-east-1', groupName: XSS, outcome: 'deleted' as const, reason: 'deleted' },
+      { groupId: 'sg-0b', region: 'us-east-1', groupName: 'b', outcome: 'skipped' as const, reason: 'now in-use: used by ENI eni-1' },
+    ];
+    const result: DeletionResult = {
+      schemaVersion: 1,
+      auditId: 'a',
+      accountId: '123456789012',
+      startedAt: 'x',
+      finishedAt: 'y',
+      requester: { via: 'approval-link' },
+      selection: ['sg-0a', 'sg-0b'],
+      outcomes,
+      totals: countOutcomes(outcomes),
+    };
+
+    // Act
+    const html = renderResultPage(result);
+
+    // Assess
+    expect(html).toContain('1 deleted, 1 skipped, 0 failed, 0 kept by reviewer');
+    expect(html).toContain('now in-use: used by ENI eni-1');
+    expect(html).not.toContain(XSS);
+  });
+
+  it('show the request id on an error page', () => {
+    // Act
+    const html = renderErrorPage('Something went wrong', 'oops <b>', { requestId: 'req-<1>' });
+
+    // Assess
+    expect(html).toContain('req-&lt;1&gt;');
+    expect(html).toContain('oops &lt;b&gt;');
+  });
+
+  it('escape quotes and ampersands too', () => {
+    // Assess
+    expect(escapeHtml(`a&b"c'd`)).toBe('a&amp;b&quot;c&#39;d');
+  });
+});
