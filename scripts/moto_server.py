@@ -69,6 +69,19 @@ def _install() -> None:
 
     EC2ContainerServiceBackend.describe_capacity_providers = describe_capacity_providers
 
+    # RDS: DescribeOptionGroups without a name means "all of them"; moto wants a name and
+    # treats an empty answer as OptionGroupNotFound.
+    from moto.rds.models import RDSBackend
+
+    original_option_groups = RDSBackend.describe_option_groups
+
+    def describe_option_groups(self, kwargs):  # noqa: ANN001
+        if not kwargs.get("option_group_name") and not kwargs.get("OptionGroupName"):
+            return list(self.option_groups.values())
+        return original_option_groups(self, kwargs)
+
+    RDSBackend.describe_option_groups = describe_option_groups
+
 
 if __name__ == "__main__":
     _install()
