@@ -1,9 +1,10 @@
 import { EC2Client, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
 import type { Evidence, Scanner } from './types';
 
-// Terminated instances keep their groups in the listing for about an hour but hold nothing;
-// shutting-down ones are on their way there. A stopped instance still needs its groups to start.
-const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+// Terminated instances keep their groups in the listing for about an hour but hold nothing.
+// A shutting-down instance still has its network interfaces, so its groups still block
+// deletion until it is terminated; a stopped instance still needs its groups to start.
+const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
 function describeInstance(instance: Instance): Evidence {
   const name = instance.Tags?.find((t) => t.Key === 'Name')?.Value;

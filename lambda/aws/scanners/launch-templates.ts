@@ -4,11 +4,12 @@ import {
   paginateDescribeFleets,
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeSpotFleetRequests,
+  type BatchState,
   type DescribeLaunchTemplateVersionsRequest,
+  type GroupIdentifier,
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import type { GroupRecord } from '../../core/model';
-import { isLiveSpotFleet } from './spot-fleets';
 import type { ScanContext, Scanner } from './types';
 
 /** A launch template reference as ASGs, Spot Fleets and EC2 Fleets hold it. */
@@ -21,6 +22,17 @@ interface TemplateRef {
 /** Numbered versions pinned per template key (id, or `name:` + name when only the name is known). */
 type Pins = Map<string, { ref: TemplateRef; versions: Map<number, Set<string>> }>;
 
+// A cancelled or failed Spot Fleet request has no instances and launches none. The
+// cancelled_running and cancelled_terminating states still have instances, so they still count.
+// (Kept here, not in spot-fleets.ts, so that spot-fleets can use resolveGroupRefs without an
+// import cycle.)
+const DEAD_SPOT_FLEET_STATES = new Set<string>(['cancelled', 'failed']);
+
+/** Whether a Spot Fleet request can still launch or run instances with its configuration. */
+export function isLiveSpotFleet(state: BatchState | string | undefined): boolean {
+  return !state || !DEAD_SPOT_FLEET_STATES.has(state);
+}
+
 // A fleet that is deleted or failed launches nothing more, so its pins no longer matter.
 const DEAD_FLEET_STATES = new Set(['deleted', 'failed']);
 // The template or the pinned version vanished between the listing and the describe (or the
@@ -30,17 +42,35 @@ const VERSION_GONE = 'InvalidLaunchTemplateId.VersionNotFound';
 
 /**
  * Resolves group references that may be names (launch template `SecurityGroups`, some launch
- * configurations) to ids of the region's groups. The field carries no VPC, so a name shared by
- * several groups marks every one of them (the safe side). An id not in the inventory is kept.
+ * configurations, Spot specifications that give only a GroupName) to ids of the region's groups.
+ * The field carries no VPC, so a name shared by several groups marks every one of them (the safe
+ * side). An id not in the inventory is kept.
  */
 export function resolveGroupRefs(groups: readonly GroupRecord[], refs: readonly (string | undefined)[] | undefined): string[] {
   const ids: string[] = [];
   for (const ref of refs ?? []) {
     if (!ref) continue;
     const byId = groups.filter((g) => g.groupId === ref);
-    const matches = byId.length > 0 ? byId : groups.filter((g) => g.groupName === ref);
+    // Group names are unique per VPC regardless of case (CreateSecurityGroup model doc), and how
+    // EC2 matches the case of a referenced name is not documented: matching without case can
+    // only mark more groups, never fewer (the safe side).
+    const name = ref.toLowerCase();
+    const matches = byId.length > 0 ? byId : groups.filter((g) => g.groupName.toLowerCase() === name);
     if (matches.length > 0) ids.push(...matches.map((g) => g.groupId));
     else if (ref.startsWith('sg-')) ids.push(ref);
+  }
+  return ids;
+}
+
+/**
+ * The group ids of a Spot launch specification's `SecurityGroups`. A request may name a group
+ * by GroupName only (default VPC), so such an entry is resolved like a launch template name.
+ */
+export function groupIdentifierIds(groups: readonly GroupRecord[], identifiers: readonly GroupIdentifier[] | undefined): string[] {
+  const ids: string[] = [];
+  for (const identifier of identifiers ?? []) {
+    if (identifier.GroupId) ids.push(identifier.GroupId);
+    else ids.push(...resolveGroupRefs(groups, [identifier.GroupName]));
   }
   return ids;
 }

@@ -10,7 +10,23 @@ import type { Scanner } from './types';
 // proven chunk size.
 const CHUNK = 200;
 
-/** The VPCs of the region that another VPC can reach: active peerings and transit gateway attachments. */
+// Every state but the terminal ones: a peering or attachment being modified or deleted may still
+// carry the rules that reference a group, and asking about one VPC too many costs only a call.
+const LIVE_PEERING_STATES = ['initiating-request', 'pending-acceptance', 'provisioning', 'active', 'deleting'];
+const LIVE_ATTACHMENT_STATES = [
+  'initiating',
+  'initiatingRequest',
+  'pendingAcceptance',
+  'pending',
+  'available',
+  'modifying',
+  'rollingBack',
+  'rejecting',
+  'deleting',
+  'failing',
+];
+
+/** The VPCs of the region that another VPC can reach: live peerings and transit gateway attachments. */
 async function reachableVpcs(ec2: EC2Client): Promise<Set<string>> {
   const vpcs = new Set<string>();
   const add = (vpcId: string | undefined): void => {
@@ -18,7 +34,7 @@ async function reachableVpcs(ec2: EC2Client): Promise<Set<string>> {
   };
   const peerings = paginateDescribeVpcPeeringConnections(
     { client: ec2, pageSize: 1000 },
-    { Filters: [{ Name: 'status-code', Values: ['active'] }] },
+    { Filters: [{ Name: 'status-code', Values: LIVE_PEERING_STATES }] },
   );
   for await (const page of peerings) {
     for (const peering of page.VpcPeeringConnections ?? []) {
@@ -28,7 +44,7 @@ async function reachableVpcs(ec2: EC2Client): Promise<Set<string>> {
   }
   const attachments = paginateDescribeTransitGatewayVpcAttachments(
     { client: ec2, pageSize: 1000 },
-    { Filters: [{ Name: 'state', Values: ['available'] }] },
+    { Filters: [{ Name: 'state', Values: LIVE_ATTACHMENT_STATES }] },
   );
   for await (const page of attachments) {
     for (const attachment of page.TransitGatewayVpcAttachments ?? []) {

@@ -4,6 +4,7 @@ import {
   paginateDescribeDBInstances,
   paginateDescribeDBProxies,
   paginateDescribeDBProxyEndpoints,
+  paginateDescribeOptionGroups,
 } from '@aws-sdk/client-rds';
 import type { Scanner } from './types';
 
@@ -22,11 +23,20 @@ export function describeEngine(engine: string | undefined): string {
   return family ? `engine ${engine} (${family})` : `engine ${engine}`;
 }
 
-/** RDS DB instances, DB clusters (Aurora, Neptune, DocumentDB), DB proxies and their endpoints. */
+/**
+ * RDS DB instances, DB clusters (Aurora, Neptune, DocumentDB), DB proxies and their endpoints,
+ * and option group options that open a port to VPC groups.
+ */
 export const rdsScanner: Scanner = {
   source: 'rds',
   service: 'rds',
-  actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeDBProxies', 'rds:DescribeDBProxyEndpoints'],
+  actions: [
+    'rds:DescribeDBInstances',
+    'rds:DescribeDBClusters',
+    'rds:DescribeDBProxies',
+    'rds:DescribeDBProxyEndpoints',
+    'rds:DescribeOptionGroups',
+  ],
   async scan(clients, _region, ctx) {
     const rds = clients.get(RDSClient);
 
@@ -85,6 +95,27 @@ export const rdsScanner: Scanner = {
             .filter(Boolean)
             .join(', '),
         });
+      }
+    }
+
+    // Options with a port (Oracle OEM, APEX, MySQL memcached, ...) hold VPC groups of their own
+    // (Options[].VpcSecurityGroupMemberships): not in SOURCES.md, but in the RDS model. Deleting
+    // such a group breaks the option for every instance that uses the option group.
+    for await (const page of paginateDescribeOptionGroups({ client: rds, pageSize: PAGE }, {})) {
+      for (const optionGroup of page.OptionGroupsList ?? []) {
+        for (const option of optionGroup.Options ?? []) {
+          ctx.found(
+            (option.VpcSecurityGroupMemberships ?? []).map((g) => g.VpcSecurityGroupId),
+            {
+              resourceType: 'RDS option group',
+              resourceId: optionGroup.OptionGroupArn ?? optionGroup.OptionGroupName ?? 'unknown',
+              resourceName: optionGroup.OptionGroupName,
+              detail: [`option ${option.OptionName ?? '?'}`, optionGroup.EngineName ? `engine ${optionGroup.EngineName}` : undefined]
+                .filter(Boolean)
+                .join(', '),
+            },
+          );
+        }
       }
     }
   },

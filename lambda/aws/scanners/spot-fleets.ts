@@ -1,14 +1,6 @@
-import { EC2Client, paginateDescribeSpotFleetRequests, type BatchState } from '@aws-sdk/client-ec2';
+import { EC2Client, paginateDescribeSpotFleetRequests } from '@aws-sdk/client-ec2';
+import { groupIdentifierIds, isLiveSpotFleet } from './launch-templates';
 import type { Scanner } from './types';
-
-// A cancelled or failed request has no instances and launches none. The cancelled_running and
-// cancelled_terminating states still have instances, so they still count.
-const DEAD_STATES = new Set<string>(['cancelled', 'failed']);
-
-/** Whether a Spot Fleet request can still launch or run instances with its configuration. */
-export function isLiveSpotFleet(state: BatchState | string | undefined): boolean {
-  return !state || !DEAD_STATES.has(state);
-}
 
 /** Spot Fleet requests: the groups of their launch specifications (launch templates are read by launch-templates). */
 export const spotFleetsScanner: Scanner = {
@@ -22,7 +14,7 @@ export const spotFleetsScanner: Scanner = {
         if (!isLiveSpotFleet(fleet.SpotFleetRequestState)) continue;
         const specs = fleet.SpotFleetRequestConfig?.LaunchSpecifications ?? [];
         const ids = specs.flatMap((spec) => [
-          ...(spec.SecurityGroups ?? []).map((g) => g.GroupId),
+          ...groupIdentifierIds(ctx.groups, spec.SecurityGroups),
           ...(spec.NetworkInterfaces ?? []).flatMap((eni) => eni.Groups ?? []),
         ]);
         ctx.found(ids, {

@@ -1,4 +1,5 @@
 import { EC2Client, paginateDescribeSpotInstanceRequests } from '@aws-sdk/client-ec2';
+import { groupIdentifierIds } from './launch-templates';
 import type { Scanner } from './types';
 
 // Cancelled, closed and failed requests will never launch again (a persistent request that is
@@ -19,7 +20,7 @@ export const spotInstanceRequestsScanner: Scanner = {
         if (request.State && FINISHED_STATES.has(request.State)) continue;
         const spec = request.LaunchSpecification;
         const ids = [
-          ...(spec?.SecurityGroups ?? []).map((g) => g.GroupId),
+          ...groupIdentifierIds(ctx.groups, spec?.SecurityGroups),
           ...(spec?.NetworkInterfaces ?? []).flatMap((eni) => eni.Groups ?? []),
         ];
         const detail = [`state ${request.State ?? 'unknown'}`, request.InstanceId ? `instance ${request.InstanceId}` : undefined];

@@ -108,6 +108,23 @@ describe('codebuild scanner', () => {
     expect(result.verdictOf('sg-fleet').usages[0]).toMatchObject({ resourceType: 'CodeBuild fleet', resourceName: 'arm', detail: 'status ACTIVE' });
   });
 
+  it('passes over a project deleted between ListProjects and BatchGetProjects, reading the others', async () => {
+    // Prepare
+    codebuild.on(ListProjectsCommand).resolves({ projects: ['gone', 'api-build'] });
+    codebuild.on(BatchGetProjectsCommand).resolves({
+      projects: [{ name: 'api-build', vpcConfig: { vpcId: 'vpc-1', securityGroupIds: ['sg-used'] } }],
+      projectsNotFound: ['gone'],
+    });
+
+    // Act
+    const result = await scanAndClassify(codebuildScanner, [group('sg-used'), group('sg-free')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-used').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
   it('makes otherwise-unproven groups unknown, never candidates, when access is denied', async () => {
     codebuild.on(ListFleetsCommand).rejects(awsError('AccessDeniedException'));
 

@@ -65,7 +65,7 @@ describe('ec2-instances scanner', () => {
     expect(result.verdictOf('sg-secondary').verdict).toBe('in-use');
   });
 
-  it('asks for managed instances, 1000 per page, and leaves out terminated and shutting-down ones', async () => {
+  it('asks for managed instances, 1000 per page, and leaves out only terminated ones', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
 
     await scanAndClassify(ec2InstancesScanner, [group('sg-a')]);
@@ -73,8 +73,28 @@ describe('ec2-instances scanner', () => {
     expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
       IncludeManagedResources: true,
       MaxResults: 1000,
-      Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
+      Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] }],
     });
+  });
+
+  it('marks a group of a shutting-down instance as in use, since its interfaces still hold the group', async () => {
+    // Prepare
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: 'i-leaving', State: { Code: 32, Name: 'shutting-down' }, SecurityGroups: [{ GroupId: 'sg-leaving' }] },
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const result = await scanAndClassify(ec2InstancesScanner, [group('sg-leaving')]);
+
+    // Assess
+    expect(result.verdictOf('sg-leaving').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-leaving').usages[0]).toMatchObject({ resourceId: 'i-leaving', detail: 'shutting-down' });
   });
 
   it('names the AWS service that manages a managed instance', async () => {

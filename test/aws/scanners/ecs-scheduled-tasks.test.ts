@@ -106,6 +106,49 @@ describe('ecs-scheduled-tasks scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
+  it('passes over an event bus deleted between ListEventBuses and ListRules, reading the other buses', async () => {
+    // Prepare
+    events.on(ListEventBusesCommand).resolves({ EventBuses: [{ Name: 'gone-bus' }, { Name: 'default' }] });
+    events.on(ListRulesCommand, { EventBusName: 'gone-bus' }).rejects(awsError('ResourceNotFoundException'));
+    events.on(ListRulesCommand, { EventBusName: 'default' }).resolves({ Rules: [{ Name: 'nightly-report', Arn: RULE_ARN }] });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: [ecsTarget('sg-used')] });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group('sg-used')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-used').verdict).toBe('in-use');
+  });
+
+  it('passes over a schedule deleted between ListSchedules and GetSchedule, reading the others', async () => {
+    // Prepare
+    scheduler.on(ListSchedulesCommand).resolves({
+      Schedules: [
+        { Name: 'gone', GroupName: 'ops', Target: { Arn: CLUSTER } },
+        { Name: 'cleanup', GroupName: 'ops', Target: { Arn: CLUSTER } },
+      ],
+    });
+    scheduler.on(GetScheduleCommand, { Name: 'gone', GroupName: 'ops' }).rejects(awsError('ResourceNotFoundException'));
+    scheduler.on(GetScheduleCommand, { Name: 'cleanup', GroupName: 'ops' }).resolves({
+      Name: 'cleanup',
+      GroupName: 'ops',
+      Target: {
+        Arn: CLUSTER,
+        RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+        EcsParameters: { TaskDefinitionArn: TASK, NetworkConfiguration: { awsvpcConfiguration: { Subnets: ['subnet-1'], SecurityGroups: ['sg-sched'] } } },
+      },
+    });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group('sg-sched'), group('sg-free')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-sched').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
   it('reads only the schedules that target ECS and marks their groups as in use', async () => {
     // Prepare
     scheduler.on(ListSchedulesCommand).resolves({

@@ -84,6 +84,23 @@ describe('eks scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
+  it('passes over a node group deleted between ListNodegroups and DescribeNodegroup, reading the others', async () => {
+    // Prepare
+    eks.on(ListNodegroupsCommand).resolves({ nodegroups: ['gone', 'kept'] });
+    eks.on(DescribeNodegroupCommand, { clusterName: 'platform', nodegroupName: 'gone' }).rejects(awsError('ResourceNotFoundException'));
+    eks.on(DescribeNodegroupCommand, { clusterName: 'platform', nodegroupName: 'kept' }).resolves({
+      nodegroup: { nodegroupName: 'kept', remoteAccess: { sourceSecurityGroups: ['sg-ssh'] } },
+    });
+
+    // Act
+    const result = await scanAndClassify(eksScanner, [group('sg-ssh'), group('sg-free')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-ssh').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
   it('makes otherwise-unproven groups unknown, never candidates, when access is denied', async () => {
     // Prepare
     eks.on(DescribeNodegroupCommand).rejects(awsError('AccessDeniedException'));

@@ -112,6 +112,21 @@ describe('launch-templates scanner', () => {
     expect(result.verdictOf('sg-other').verdict).toBe('candidate');
   });
 
+  it('resolves a group name whatever its case, since group names are unique regardless of case', async () => {
+    // Prepare
+    ec2.on(DescribeLaunchTemplateVersionsCommand, ALIASES).resolves({
+      LaunchTemplateVersions: [version('lt-1', 'legacy', 1, { SecurityGroups: ['Web-Tier'] }, true)],
+    });
+    const groups = [group('sg-web', { groupName: 'web-tier' }), group('sg-other', { groupName: 'other' })];
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, groups);
+
+    // Assess
+    expect(result.verdictOf('sg-web').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-other').verdict).toBe('candidate');
+  });
+
   it('follows NextToken through the account-wide listing', async () => {
     ec2
       .on(DescribeLaunchTemplateVersionsCommand, ALIASES)

@@ -52,17 +52,49 @@ describe('peered-references scanner', () => {
     expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupReferencesCommand, { GroupId: ['sg-ref', 'sg-free'] });
   });
 
-  it('asks only about active peerings and available attachments, 1000 per page', async () => {
+  it('asks about every peering and attachment not yet deleted, failed, rejected or expired, 1000 per page', async () => {
     await scanAndClassify(peeredReferencesScanner, [group('sg-a')], { candidates: ['sg-a'] });
 
     expect(ec2).toHaveReceivedCommandWith(DescribeVpcPeeringConnectionsCommand, {
       MaxResults: 1000,
-      Filters: [{ Name: 'status-code', Values: ['active'] }],
+      Filters: [{ Name: 'status-code', Values: ['initiating-request', 'pending-acceptance', 'provisioning', 'active', 'deleting'] }],
     });
     expect(ec2).toHaveReceivedCommandWith(DescribeTransitGatewayVpcAttachmentsCommand, {
       MaxResults: 1000,
-      Filters: [{ Name: 'state', Values: ['available'] }],
+      Filters: [
+        {
+          Name: 'state',
+          Values: [
+            'initiating',
+            'initiatingRequest',
+            'pendingAcceptance',
+            'pending',
+            'available',
+            'modifying',
+            'rollingBack',
+            'rejecting',
+            'deleting',
+            'failing',
+          ],
+        },
+      ],
     });
+  });
+
+  it('asks about a candidate in a VPC whose peering is being deleted, since its referencing rules may remain', async () => {
+    // Prepare
+    ec2.on(DescribeVpcPeeringConnectionsCommand).resolves({
+      VpcPeeringConnections: [{ ...PEERING, Status: { Code: 'deleting' } }],
+    });
+    ec2.on(DescribeSecurityGroupReferencesCommand).resolves({
+      SecurityGroupReferenceSet: [{ GroupId: 'sg-a', ReferencingVpcId: 'vpc-remote', VpcPeeringConnectionId: 'pcx-1' }],
+    });
+
+    // Act
+    const result = await scanAndClassify(peeredReferencesScanner, [group('sg-a', { vpcId: 'vpc-peered' })], { candidates: ['sg-a'] });
+
+    // Assess
+    expect(result.verdictOf('sg-a').verdict).toBe('in-use');
   });
 
   it('makes no reference call when no candidate is in a VPC reachable from outside', async () => {

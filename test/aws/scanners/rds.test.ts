@@ -3,6 +3,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBProxiesCommand,
   DescribeDBProxyEndpointsCommand,
+  DescribeOptionGroupsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +18,7 @@ beforeEach(() => {
   rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
   rds.on(DescribeDBProxiesCommand).resolves({ DBProxies: [] });
   rds.on(DescribeDBProxyEndpointsCommand).resolves({ DBProxyEndpoints: [] });
+  rds.on(DescribeOptionGroupsCommand).resolves({ OptionGroupsList: [] });
 });
 
 describe('rds scanner', () => {
@@ -81,6 +83,37 @@ describe('rds scanner', () => {
     // Assess
     expect(result.verdictOf('sg-proxy').usages[0]).toMatchObject({ resourceType: 'RDS DB proxy', resourceName: 'app-proxy' });
     expect(result.verdictOf('sg-endpoint').usages[0]).toMatchObject({ resourceType: 'RDS DB proxy endpoint', resourceName: 'reader' });
+  });
+
+  it('marks a group that an option group option opens its port to as in use, following Marker', async () => {
+    // Prepare
+    rds
+      .on(DescribeOptionGroupsCommand)
+      .resolvesOnce({ OptionGroupsList: [{ OptionGroupName: 'no-options', Options: [] }], Marker: 'page-2' })
+      .resolvesOnce({
+        OptionGroupsList: [
+          {
+            OptionGroupName: 'oracle-oem',
+            OptionGroupArn: 'arn:aws:rds:us-east-1:123456789012:og:oracle-oem',
+            EngineName: 'oracle-ee',
+            Options: [{ OptionName: 'OEM', Port: 5500, VpcSecurityGroupMemberships: [{ VpcSecurityGroupId: 'sg-oem', Status: 'active' }] }],
+          },
+        ],
+      });
+
+    // Act
+    const result = await scanAndClassify(rdsScanner, [group('sg-oem'), group('sg-free')]);
+
+    // Assess
+    expect(result.verdictOf('sg-oem').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-oem').usages[0]).toMatchObject({
+      resourceType: 'RDS option group',
+      resourceName: 'oracle-oem',
+      detail: 'option OEM, engine oracle-ee',
+    });
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+    expect(rds).toHaveReceivedCommandTimes(DescribeOptionGroupsCommand, 2);
+    expect(rds).toHaveReceivedNthSpecificCommandWith(2, DescribeOptionGroupsCommand, { Marker: 'page-2', MaxRecords: 100 });
   });
 
   it('follows Marker to the last page, 100 records per page', async () => {

@@ -74,6 +74,33 @@ describe('spot-fleets scanner', () => {
     expect(result.verdictOf('sg-running').verdict).toBe('in-use');
   });
 
+  it('resolves a group given by name only in a launch specification to every group of that name', async () => {
+    // Prepare
+    const byName: SpotFleetRequestConfig = {
+      SpotFleetRequestId: 'sfr-named',
+      SpotFleetRequestState: 'active',
+      SpotFleetRequestConfig: {
+        IamFleetRole: 'arn:aws:iam::123456789012:role/aws-ec2-spot-fleet-tagging-role',
+        TargetCapacity: 1,
+        LaunchSpecifications: [{ ImageId: 'ami-0abc', SecurityGroups: [{ GroupName: 'workers' }] }],
+      },
+    };
+    ec2.on(DescribeSpotFleetRequestsCommand).resolves({ SpotFleetRequestConfigs: [byName] });
+    const groups = [
+      group('sg-workers-a', { groupName: 'workers' }),
+      group('sg-workers-b', { groupName: 'workers', vpcId: 'vpc-2' }),
+      group('sg-other'),
+    ];
+
+    // Act
+    const result = await scanAndClassify(spotFleetsScanner, groups);
+
+    // Assess
+    expect(result.verdictOf('sg-workers-a').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-workers-b').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-other').verdict).toBe('candidate');
+  });
+
   it('asks for 1000 per page and follows NextToken to the last page', async () => {
     ec2
       .on(DescribeSpotFleetRequestsCommand)

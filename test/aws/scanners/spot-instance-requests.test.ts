@@ -65,6 +65,26 @@ describe('spot-instance-requests scanner', () => {
     expect(result.groups.map((g) => g.verdict)).toEqual(['candidate', 'candidate', 'candidate']);
   });
 
+  it('resolves a group given by name only in a launch specification to its id', async () => {
+    // Prepare
+    ec2.on(DescribeSpotInstanceRequestsCommand).resolves({
+      SpotInstanceRequests: [
+        {
+          SpotInstanceRequestId: 'sir-named',
+          State: 'open',
+          LaunchSpecification: { ImageId: 'ami-0abc', SecurityGroups: [{ GroupName: 'legacy' }] },
+        },
+      ],
+    });
+
+    // Act
+    const result = await scanAndClassify(spotInstanceRequestsScanner, [group('sg-legacy', { groupName: 'legacy' }), group('sg-other')]);
+
+    // Assess
+    expect(result.verdictOf('sg-legacy').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-other').verdict).toBe('candidate');
+  });
+
   it('asks for 1000 per page and follows NextToken to the last page', async () => {
     ec2
       .on(DescribeSpotInstanceRequestsCommand)
