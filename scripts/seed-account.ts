@@ -104,7 +104,7 @@ async function lambdaRoleArn(): Promise<string> {
   }
 }
 
-/** Seeds one region. Names are prefixed so two regions' groups are easy to tell apart. */
+/** Seeds one region; the same names are used in every region (the report shows the region). */
 export async function seedRegion(region: string): Promise<SeededRegion> {
   const ec2 = client(EC2Client, region);
   const groups: SeededGroup[] = [];
@@ -255,6 +255,11 @@ export async function seedRegion(region: string): Promise<SeededRegion> {
 
   await make('break-glass', 'protected', 'tagged DoNotDelete=true', [{ Key: 'DoNotDelete', Value: 'true' }]);
   await make('prod-payments', 'protected', 'name matches prod-*');
+  // moto 5.2.1 accepts aws: tags on CreateSecurityGroup (AWS reserves them for CloudFormation).
+  await make('shop-stack-web', 'protected', 'managed by CloudFormation stack shop (unused, but delete it through its stack)', [
+    { Key: 'aws:cloudformation:stack-name', Value: 'shop' },
+    { Key: 'aws:cloudformation:stack-id', Value: `arn:aws:cloudformation:${region}:123456789012:stack/shop/5a1e2b3c-demo` },
+  ]);
 
   const defaults = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }));
   const defaultId = defaults.SecurityGroups?.[0]?.GroupId;
