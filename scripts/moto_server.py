@@ -23,6 +23,7 @@ STUBS = [
     ("moto.emr.responses", "ElasticMapReduceResponse", "list_studios", {"Studios": []}),
     ("moto.sagemaker.responses", "SageMakerResponse", "list_user_profiles", {"UserProfiles": []}),
     ("moto.sagemaker.responses", "SageMakerResponse", "list_workforces", {"Workforces": []}),
+    ("moto.sagemaker.responses", "SageMakerResponse", "list_monitoring_schedules", {"MonitoringScheduleSummaries": []}),
     ("moto.codebuild.responses", "CodeBuildResponse", "list_fleets", {"fleets": []}),
     ("moto.dms.responses", "DatabaseMigrationServiceResponse", "describe_replication_configs", {"ReplicationConfigs": []}),
     ("moto.dms.responses", "DatabaseMigrationServiceResponse", "describe_instance_profiles", {"InstanceProfiles": []}),

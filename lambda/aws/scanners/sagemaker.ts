@@ -1,26 +1,41 @@
 import {
   DescribeClusterCommand,
+  DescribeDataQualityJobDefinitionCommand,
   DescribeDomainCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelBiasJobDefinitionCommand,
   DescribeModelCommand,
+  DescribeModelExplainabilityJobDefinitionCommand,
+  DescribeModelQualityJobDefinitionCommand,
+  DescribeMonitoringScheduleCommand,
   DescribeNotebookInstanceCommand,
   DescribeUserProfileCommand,
   SageMakerClient,
   paginateListClusters,
+  paginateListDataQualityJobDefinitions,
   paginateListDomains,
+  paginateListEndpointConfigs,
+  paginateListModelBiasJobDefinitions,
+  paginateListModelExplainabilityJobDefinitions,
+  paginateListModelQualityJobDefinitions,
   paginateListModels,
+  paginateListMonitoringSchedules,
   paginateListNotebookInstances,
   paginateListUserProfiles,
   paginateListWorkforces,
+  type MonitoringJobDefinitionSummary,
+  type MonitoringNetworkConfig,
+  type SageMakerPaginationConfiguration,
 } from '@aws-sdk/client-sagemaker';
-import type { Scanner } from './types';
+import type { ScanContext, Scanner } from './types';
 
 const PAGE_SIZE = 100;
 
 /**
- * SageMaker's code for a resource that does not exist. A domain, user profile or HyperPod cluster
- * deleted between its listing and its Describe holds no group, so only this code is skipped; the
- * notebook and model Describes model no such code (they answer ValidationException), so for them
- * every error fails the scan.
+ * SageMaker's code for a resource that does not exist. A domain, user profile, HyperPod cluster,
+ * monitoring schedule or monitoring job definition deleted between its listing and its Describe
+ * holds no group, so only this code is skipped; the notebook, model and endpoint config Describes
+ * model no such code (they answer ValidationException), so for them every error fails the scan.
  */
 function isGone(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceNotFound';
@@ -35,12 +50,157 @@ async function unlessGone<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** A monitoring schedule names a job definition of a type this scanner cannot list: its groups are unknown. */
+export class UnreadableMonitoringJobDefinitionError extends Error {
+  override readonly name = 'UnreadableMonitoringJobDefinitionError';
+  constructor(
+    readonly scheduleName: string,
+    readonly monitoringType: string,
+  ) {
+    super(`monitoring schedule ${scheduleName} references a ${monitoringType} job definition, which the sagemaker scanner does not read`);
+  }
+}
+
+interface JobDefinitionPage {
+  JobDefinitionSummaries?: MonitoringJobDefinitionSummary[] | undefined;
+}
+
+interface JobDefinitionDescription {
+  JobDefinitionArn?: string | undefined;
+  NetworkConfig?: MonitoringNetworkConfig | undefined;
+}
+
+/** One of the four named monitoring job definition APIs, which share a shape but not a type. */
+interface JobDefinitionKind {
+  monitoringType: string;
+  resourceType: string;
+  list(paging: SageMakerPaginationConfiguration): AsyncIterable<JobDefinitionPage>;
+  describe(sm: SageMakerClient, name: string): Promise<JobDefinitionDescription>;
+}
+
+const JOB_DEFINITION_KINDS: readonly JobDefinitionKind[] = [
+  {
+    monitoringType: 'DataQuality',
+    resourceType: 'SageMaker data quality job definition',
+    list: (paging) => paginateListDataQualityJobDefinitions(paging, {}),
+    describe: (sm, name) => sm.send(new DescribeDataQualityJobDefinitionCommand({ JobDefinitionName: name })),
+  },
+  {
+    monitoringType: 'ModelQuality',
+    resourceType: 'SageMaker model quality job definition',
+    list: (paging) => paginateListModelQualityJobDefinitions(paging, {}),
+    describe: (sm, name) => sm.send(new DescribeModelQualityJobDefinitionCommand({ JobDefinitionName: name })),
+  },
+  {
+    monitoringType: 'ModelBias',
+    resourceType: 'SageMaker model bias job definition',
+    list: (paging) => paginateListModelBiasJobDefinitions(paging, {}),
+    describe: (sm, name) => sm.send(new DescribeModelBiasJobDefinitionCommand({ JobDefinitionName: name })),
+  },
+  {
+    monitoringType: 'ModelExplainability',
+    resourceType: 'SageMaker model explainability job definition',
+    list: (paging) => paginateListModelExplainabilityJobDefinitions(paging, {}),
+    describe: (sm, name) => sm.send(new DescribeModelExplainabilityJobDefinitionCommand({ JobDefinitionName: name })),
+  },
+];
+
+/** A schedule that runs a job definition by name; the type is absent on some responses. */
+interface JobDefinitionReference {
+  scheduleName: string;
+  definitionName: string;
+  monitoringType?: string;
+}
+
 /**
- * Notebook instances, Studio domains and user profiles, models, HyperPod clusters and private
- * workforces. Only ListWorkforces carries the groups itself: every other List returns summaries
- * without them and SageMaker has no batch Describe, so one Describe per resource is unavoidable
- * (SOURCES.md). Stopped notebooks and idle models are reported too: they keep the groups in their
- * configuration and use them again when started or deployed.
+ * Model monitor schedules: an inline job definition carries its groups in the schedule itself;
+ * a named one is read with the job definitions. Returns the named references, for evidence.
+ */
+async function scanMonitoringSchedules(sm: SageMakerClient, paging: SageMakerPaginationConfiguration, ctx: ScanContext): Promise<JobDefinitionReference[]> {
+  const references: JobDefinitionReference[] = [];
+  for await (const page of paginateListMonitoringSchedules(paging, {})) {
+    for (const summary of page.MonitoringScheduleSummaries ?? []) {
+      if (!summary.MonitoringScheduleName) continue;
+      const schedule = await unlessGone(sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: summary.MonitoringScheduleName })));
+      if (!schedule) continue;
+      const config = schedule.MonitoringScheduleConfig;
+      const endpoint = schedule.EndpointName ?? summary.EndpointName;
+      ctx.found(config?.MonitoringJobDefinition?.NetworkConfig?.VpcConfig?.SecurityGroupIds, {
+        resourceType: 'SageMaker monitoring schedule',
+        resourceId: schedule.MonitoringScheduleArn ?? summary.MonitoringScheduleArn ?? summary.MonitoringScheduleName,
+        resourceName: summary.MonitoringScheduleName,
+        detail: `status ${schedule.MonitoringScheduleStatus ?? 'unknown'}${endpoint ? `, endpoint ${endpoint}` : ''}, inline job definition`,
+      });
+      const definitionName = config?.MonitoringJobDefinitionName;
+      if (!definitionName) continue;
+      const monitoringType = config.MonitoringType ?? schedule.MonitoringType;
+      // Only the four listed kinds are read below; a new kind would leave its groups unseen.
+      if (monitoringType && !JOB_DEFINITION_KINDS.some((kind) => kind.monitoringType === monitoringType)) {
+        throw new UnreadableMonitoringJobDefinitionError(summary.MonitoringScheduleName, monitoringType);
+      }
+      references.push({ scheduleName: summary.MonitoringScheduleName, definitionName, ...(monitoringType ? { monitoringType } : {}) });
+    }
+  }
+  return references;
+}
+
+/**
+ * Every named job definition, referenced or not: one no schedule uses today can be scheduled
+ * tomorrow with its groups, so it counts as configuration in use (safe side).
+ */
+async function scanJobDefinitions(
+  sm: SageMakerClient,
+  paging: SageMakerPaginationConfiguration,
+  ctx: ScanContext,
+  references: readonly JobDefinitionReference[],
+): Promise<void> {
+  for (const kind of JOB_DEFINITION_KINDS) {
+    for await (const page of kind.list(paging)) {
+      for (const summary of page.JobDefinitionSummaries ?? []) {
+        const name = summary.MonitoringJobDefinitionName;
+        if (!name) continue;
+        const definition = await unlessGone(kind.describe(sm, name));
+        if (!definition) continue;
+        const schedules = references
+          .filter((ref) => ref.definitionName === name && (ref.monitoringType ?? kind.monitoringType) === kind.monitoringType)
+          .map((ref) => ref.scheduleName);
+        const use = schedules.length > 0 ? `used by monitoring schedule ${schedules.join(', ')}` : 'not referenced by any monitoring schedule';
+        ctx.found(definition.NetworkConfig?.VpcConfig?.SecurityGroupIds, {
+          resourceType: kind.resourceType,
+          resourceId: definition.JobDefinitionArn ?? summary.MonitoringJobDefinitionArn ?? name,
+          resourceName: name,
+          detail: `${summary.EndpointName ? `endpoint ${summary.EndpointName}, ` : ''}${use}`,
+        });
+      }
+    }
+  }
+}
+
+/** Endpoint configs: an endpoint update or auto-scaling launches instances from them. */
+async function scanEndpointConfigs(sm: SageMakerClient, paging: SageMakerPaginationConfiguration, ctx: ScanContext): Promise<void> {
+  for await (const page of paginateListEndpointConfigs(paging, {})) {
+    for (const summary of page.EndpointConfigs ?? []) {
+      if (!summary.EndpointConfigName) continue;
+      const config = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: summary.EndpointConfigName }));
+      const models = (config.ProductionVariants ?? []).flatMap((variant) => (variant.ModelName ? [variant.ModelName] : []));
+      ctx.found(config.VpcConfig?.SecurityGroupIds, {
+        resourceType: 'SageMaker endpoint config',
+        resourceId: config.EndpointConfigArn ?? summary.EndpointConfigArn ?? summary.EndpointConfigName,
+        resourceName: summary.EndpointConfigName,
+        ...(models.length > 0 ? { detail: `model ${models.join(', ')}` } : {}),
+      });
+    }
+  }
+}
+
+/**
+ * Notebook instances, Studio domains and user profiles, models, HyperPod clusters, private
+ * workforces, model monitor schedules and job definitions, and endpoint configs. Only
+ * ListWorkforces carries the groups itself: every other List returns summaries without them and
+ * SageMaker has no batch Describe, so one Describe per resource is unavoidable (SOURCES.md),
+ * made one at a time. Stopped notebooks, idle models, monitoring schedules between runs and
+ * endpoint configs are reported too: they have no network interface now but keep the groups in
+ * their configuration and use them again when started, run or deployed.
  */
 export const sagemakerScanner: Scanner = {
   source: 'sagemaker',
@@ -57,6 +217,18 @@ export const sagemakerScanner: Scanner = {
     'sagemaker:ListClusters',
     'sagemaker:DescribeCluster',
     'sagemaker:ListWorkforces',
+    'sagemaker:ListMonitoringSchedules',
+    'sagemaker:DescribeMonitoringSchedule',
+    'sagemaker:ListDataQualityJobDefinitions',
+    'sagemaker:DescribeDataQualityJobDefinition',
+    'sagemaker:ListModelQualityJobDefinitions',
+    'sagemaker:DescribeModelQualityJobDefinition',
+    'sagemaker:ListModelBiasJobDefinitions',
+    'sagemaker:DescribeModelBiasJobDefinition',
+    'sagemaker:ListModelExplainabilityJobDefinitions',
+    'sagemaker:DescribeModelExplainabilityJobDefinition',
+    'sagemaker:ListEndpointConfigs',
+    'sagemaker:DescribeEndpointConfig',
   ],
   async scan(clients, _region, ctx) {
     const sm = clients.get(SageMakerClient);
@@ -153,5 +325,11 @@ export const sagemakerScanner: Scanner = {
         });
       }
     }
+
+    // Schedules before definitions: a schedule created mid-scan names a definition that already
+    // exists, so the definition listings still read it.
+    const references = await scanMonitoringSchedules(sm, paging, ctx);
+    await scanJobDefinitions(sm, paging, ctx, references);
+    await scanEndpointConfigs(sm, paging, ctx);
   },
 };
