@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
@@ -19,7 +18,7 @@ import {
 } from '../core/config';
 import type { AuditSettings } from '../core/model';
 import { renderLog, renderSummaryTable } from '../core/render-log';
-import { UsageError, type CliCommand, type CliIo } from './io';
+import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 
 export const AUDIT_USAGE = `Usage: sg-audit audit [options]
 
@@ -46,27 +45,17 @@ export interface AuditCommandOptions {
 
 /** Parses `sg-audit audit` flags; throws UsageError naming the flag and the fix. */
 export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        regions: { type: 'string' },
-        'skip-sources': { type: 'string' },
-        'min-age-days': { type: 'string' },
-        'protect-tag': { type: 'string' },
-        'protect-name-pattern': { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit audit --help)`);
-  }
+  const values = parseFlags('audit', argv, {
+    regions: { type: 'string' },
+    'skip-sources': { type: 'string' },
+    'min-age-days': { type: 'string' },
+    'protect-tag': { type: 'string' },
+    'protect-name-pattern': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const flag = <T>(name: string, parse: () => T): T => {
     try {

@@ -1,6 +1,5 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { currentAccountId } from '../aws/account';
 import { ClientFactory } from '../aws/client-factory';
@@ -10,7 +9,7 @@ import { splitList } from '../core/config';
 import { renderDeletionLog } from '../core/deletion-log';
 import { candidatesOf, checkSelection } from '../core/deletion-plan';
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../core/model';
-import { UsageError, type CliCommand, type CliIo } from './io';
+import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 
 export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes]
 
@@ -88,22 +87,12 @@ export interface DeleteCommandDeps {
 /** Builds `sg-audit delete` (tests inject the backoff and the client factory). */
 export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
   return async (argv: string[], io: CliIo) => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          report: { type: 'string' },
-          groups: { type: 'string' },
-          yes: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit delete --help)`);
-    }
+    const values = parseFlags('delete', argv, {
+      report: { type: 'string' },
+      groups: { type: 'string' },
+      yes: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
       io.out(DELETE_USAGE);
       return 0;

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** What a CLI command may touch: injected so tests drive commands without a terminal. */
 export interface CliIo {
   out(text: string): void;
@@ -15,3 +17,17 @@ export class UsageError extends Error {
 
 /** Each subcommand: parses its own argv (after the subcommand name) and returns the exit code. */
 export type CliCommand = (argv: string[], io: CliIo) => Promise<number>;
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses a subcommand's flags strictly (unknown flags and positionals are errors), turning
+ * node's parse errors into one-line UsageErrors that point at the command's --help.
+ */
+export function parseFlags<O extends FlagOptions>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit ${command} --help)`);
+  }
+}

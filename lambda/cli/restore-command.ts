@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ClientFactory } from '../aws/client-factory';
 import { BackupFormatError, findBackupGroup, parseBackup, RestoreError, restoreGroup } from '../aws/restore';
-import { UsageError, type CliCommand, type CliIo } from './io';
+import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 
 export const RESTORE_USAGE = `Usage: sg-audit restore --backup FILE --group sg-x [--region R]
 
@@ -23,22 +22,12 @@ export interface RestoreCommandDeps {
 /** Builds `sg-audit restore` (tests inject the client factory). */
 export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand {
   return async (argv: string[], io: CliIo) => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          backup: { type: 'string' },
-          group: { type: 'string' },
-          region: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message.split('\n')[0]} (see sg-audit restore --help)`);
-    }
+    const values = parseFlags('restore', argv, {
+      backup: { type: 'string' },
+      group: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
       io.out(RESTORE_USAGE);
       return 0;
