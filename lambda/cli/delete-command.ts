@@ -1,6 +1,5 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { currentAccountId } from '../aws/account';
 import { ClientFactory } from '../aws/client-factory';
 import { runDeletion, type DeleterOptions } from '../aws/deleter';
@@ -8,7 +7,8 @@ import type { Scanner } from '../aws/scanners/types';
 import { splitList } from '../core/config';
 import { renderDeletionLog } from '../core/deletion-log';
 import { candidatesOf, checkSelection } from '../core/deletion-plan';
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../core/model';
+import type { AuditReport } from '../core/model';
+import { auditReportSchema } from '../core/report-schema';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 
 export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes]
@@ -24,25 +24,6 @@ Options:
   -h, --help           this help
 `;
 
-// Only the fields the deletion reads are checked; the rest of the report is carried as is.
-const reportShape = z.looseObject({
-  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
-  auditId: z.string().min(1),
-  accountId: z.string().regex(/^\d{12}$/),
-  settings: z.looseObject({
-    skipSources: z.array(z.string()),
-    protectTag: z.object({ key: z.string(), value: z.string() }),
-    protectNamePatterns: z.array(z.string()),
-    minAgeDays: z.number(),
-  }),
-  regions: z.array(
-    z.looseObject({
-      region: z.string(),
-      groups: z.array(z.looseObject({ groupId: z.string(), region: z.string(), verdict: z.string(), groupName: z.string() })),
-    }),
-  ),
-});
-
 /** Reads and checks a report.json; a UsageError says what is wrong with it. */
 export async function readReportFile(path: string): Promise<AuditReport> {
   let text: string;
@@ -57,7 +38,7 @@ export async function readReportFile(path: string): Promise<AuditReport> {
   } catch {
     throw new UsageError(`--report: ${path} is not JSON`);
   }
-  const parsed = reportShape.safeParse(json);
+  const parsed = auditReportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(`--report: ${path} is not an sg-auditor report (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
