@@ -1,0 +1,35 @@
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { FunctionCodeFactory } from './auditor-function';
+import { SgAuditorStack } from './sg-auditor-stack';
+import { readStackConfig, type ContextKey } from './stack-config';
+
+export const STACK_NAME = 'SgAuditor';
+
+/** Feature flags the stack relies on (the lowest-precedence context, so cdk.json could override). */
+const FEATURE_FLAGS = {
+  // Access logs delivered under a bucket policy, so the log bucket can keep ACLs disabled.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+export interface BuildAppOptions extends AppProps {
+  /** Replaces bundled Lambda code (tests); by default both handlers are bundled with esbuild. */
+  code?: FunctionCodeFactory;
+}
+
+/**
+ * The whole CDK app: validated configuration from context, the stack, and cdk-nag's
+ * AwsSolutions checks (an unacknowledged finding fails synth). Throws ConfigError on bad context.
+ */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAuditorStack } {
+  const { code, ...appProps } = options;
+  const app = new App({ ...appProps, context: { ...FEATURE_FLAGS, ...appProps.context } });
+  const config = readStackConfig((key: ContextKey) => app.node.tryGetContext(key));
+  const stack = new SgAuditorStack(app, STACK_NAME, {
+    description: 'sg-auditor: finds unused EC2 security groups and deletes only what a person approves',
+    config,
+    ...(code ? { code } : {}),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,204 @@
+import {
+  auditEnvSchema,
+  type ApproveEnvInput,
+  type AuditEnvInput,
+  ConfigError,
+  DEFAULT_LINK_VALIDITY_DAYS,
+  DEFAULT_MIN_AGE_DAYS,
+  DEFAULT_NAME_PATTERNS,
+  DEFAULT_PROTECT_TAG,
+  parseBoolean,
+  parseNamePatterns,
+  parseNonNegativeInt,
+  parseProtectTag,
+  parseRegions,
+  parseSkipSources,
+  splitList,
+} from '../lambda/core/config';
+import type { SourceId } from '../lambda/core/model';
+
+/**
+ * The stack's configuration, read from CDK context (`-c key=value` or cdk.json) with the
+ * parsers the Lambdas use, so a value synth accepts is a value the Lambdas accept.
+ */
+
+export const DEFAULT_SCHEDULE = 'cron(0 2 1 * ? *)';
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 400;
+
+export interface StackConfig {
+  notificationEmail: string;
+  schedule: string;
+  regions: string[] | 'all';
+  skipSources: SourceId[];
+  protectTag: { key: string; value: string };
+  protectNamePatterns: string[];
+  minAgeDays: number;
+  linkValidityDays: number;
+  artifactRetentionDays: number;
+  dryRun: boolean;
+  emailWhenClean: boolean;
+}
+
+/** Context keys, each with the example shown in the `-c key=value` fix of its error. */
+export const CONTEXT_EXAMPLES = {
+  notificationEmail: 'you@example.com',
+  schedule: DEFAULT_SCHEDULE,
+  regions: 'us-east-1,eu-west-1',
+  skipSources: 'mwaa,workspaces',
+  protectTag: DEFAULT_PROTECT_TAG,
+  protectNamePatterns: DEFAULT_NAME_PATTERNS.join(','),
+  minAgeDays: String(DEFAULT_MIN_AGE_DAYS),
+  linkValidityDays: String(DEFAULT_LINK_VALIDITY_DAYS),
+  artifactRetentionDays: String(DEFAULT_ARTIFACT_RETENTION_DAYS),
+  dryRun: 'false',
+  emailWhenClean: 'true',
+} as const;
+
+export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
+export type ContextReader = (key: ContextKey) => unknown;
+
+// A deliberately plain check: SNS validates the address for real when it sends the confirmation.
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\((.*)\)$/;
+
+function fix(key: ContextKey, example: string = CONTEXT_EXAMPLES[key]): string {
+  return `fix: cdk deploy -c ${key}=${quoteForShell(example)}`;
+}
+
+function quoteForShell(value: string): string {
+  return /^[\w@.,:=/+-]+$/.test(value) ? value : `'${value}'`;
+}
+
+/** Context may come from the command line (strings) or cdk.json (any JSON): normalise to text. */
+function asText(key: ContextKey, raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (Array.isArray(raw) && raw.every((item) => typeof item === 'string')) return raw.join(',');
+  throw new ConfigError(`context "${key}" must be a string, got ${JSON.stringify(raw)}; ${fix(key)}`);
+}
+
+/** Validates an EventBridge schedule expression: `rate(N unit)` or a six-field `cron(...)`. */
+export function parseSchedule(value: string): string {
+  const trimmed = value.trim();
+  const rate = RATE.exec(trimmed);
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2] ?? '';
+    if (n < 1) throw new ConfigError(`"${trimmed}": a rate must be at least 1`);
+    // EventBridge insists on the singular for 1 and the plural otherwise.
+    if ((n === 1) !== !unit.endsWith('s')) {
+      throw new ConfigError(`"${trimmed}": write "rate(1 ${unit.replace(/s$/, '')})" for one, "rate(${n} ${unit.replace(/s?$/, 's')})" otherwise`);
+    }
+    return trimmed;
+  }
+  const cron = CRON.exec(trimmed);
+  if (!cron) throw new ConfigError(`"${trimmed}" is not a schedule: expected cron(min hour day-of-month month day-of-week year) or rate(N unit)`);
+  const fields = (cron[1] ?? '').trim().split(/\s+/).filter((f) => f.length > 0);
+  if (fields.length !== 6) {
+    throw new ConfigError(`"${trimmed}" has ${fields.length} cron fields; EventBridge needs 6 (minutes hours day-of-month month day-of-week year)`);
+  }
+  if (fields[2] !== '?' && fields[4] !== '?') {
+    throw new ConfigError(`"${trimmed}": one of day-of-month and day-of-week must be "?"`);
+  }
+  return `cron(${fields.join(' ')})`;
+}
+
+function parseEmail(value: string): string {
+  const trimmed = value.trim();
+  if (!EMAIL.test(trimmed)) throw new ConfigError(`"${value}" is not an email address`);
+  return trimmed;
+}
+
+function parseLinkValidity(value: string): number {
+  const days = parseNonNegativeInt(value, 'linkValidityDays', 30);
+  if (days < 1) throw new ConfigError('linkValidityDays must be at least 1');
+  return days;
+}
+
+/**
+ * Reads and validates every context key. Throws one ConfigError naming the key and showing
+ * the `-c key=value` that fixes it.
+ */
+export function readStackConfig(context: ContextReader): StackConfig {
+  function read<T>(key: ContextKey, parse: (value: string) => T, fallback?: string): T {
+    const raw = context(key);
+    // An explicit empty value means "none" (as in the Lambda environment); only absence means the default.
+    const text = raw === undefined || raw === null ? fallback : asText(key, raw);
+    if (text === undefined || (fallback === undefined && text.trim() === '')) {
+      throw new ConfigError(`context "${key}" is required; ${fix(key)}`);
+    }
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(`context "${key}" is invalid: ${error.message}; ${fix(key)}`);
+    }
+  }
+
+  const config: StackConfig = {
+    notificationEmail: read('notificationEmail', parseEmail),
+    schedule: read('schedule', parseSchedule, DEFAULT_SCHEDULE),
+    regions: read('regions', parseRegions, 'all'),
+    skipSources: read('skipSources', parseSkipSources, ''),
+    protectTag: read('protectTag', parseProtectTag, DEFAULT_PROTECT_TAG),
+    protectNamePatterns: read('protectNamePatterns', (v) => parseNamePatterns(splitList(v)), DEFAULT_NAME_PATTERNS.join(',')),
+    minAgeDays: read('minAgeDays', (v) => parseNonNegativeInt(v, 'minAgeDays', 90), String(DEFAULT_MIN_AGE_DAYS)),
+    linkValidityDays: read('linkValidityDays', parseLinkValidity, String(DEFAULT_LINK_VALIDITY_DAYS)),
+    artifactRetentionDays: read('artifactRetentionDays', (v) => parseNonNegativeInt(v, 'artifactRetentionDays'), String(DEFAULT_ARTIFACT_RETENTION_DAYS)),
+    dryRun: read('dryRun', parseBoolean, 'false'),
+    emailWhenClean: read('emailWhenClean', parseBoolean, 'true'),
+  };
+  // The approval Lambda reads the report when the link is used: it must outlive the link.
+  if (config.artifactRetentionDays <= config.linkValidityDays) {
+    throw new ConfigError(
+      `context "artifactRetentionDays" (${config.artifactRetentionDays}) must be greater than linkValidityDays (${config.linkValidityDays}), ` +
+        `or approval links would outlive their reports; ${fix('artifactRetentionDays')}`,
+    );
+  }
+  assertLambdasAccept(config);
+  return config;
+}
+
+type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS';
+type AuditOnlyKeys = 'LINK_VALIDITY_DAYS' | 'DRY_RUN' | 'EMAIL_WHEN_CLEAN';
+
+/** The configuration both Lambdas read, as their environment variables. */
+export function sharedEnvironment(config: StackConfig): Pick<ApproveEnvInput, SharedKeys> {
+  return {
+    REGIONS: config.regions === 'all' ? 'all' : config.regions.join(','),
+    SKIP_SOURCES: config.skipSources.join(','),
+    PROTECT_TAG: `${config.protectTag.key}=${config.protectTag.value}`,
+    PROTECT_NAME_PATTERNS: config.protectNamePatterns.join(','),
+    MIN_AGE_DAYS: String(config.minAgeDays),
+  };
+}
+
+/** The configuration only the audit Lambda reads, as its environment variables. */
+export function auditOnlyEnvironment(config: StackConfig): Pick<AuditEnvInput, AuditOnlyKeys> {
+  return {
+    LINK_VALIDITY_DAYS: String(config.linkValidityDays),
+    DRY_RUN: String(config.dryRun),
+    EMAIL_WHEN_CLEAN: String(config.emailWhenClean),
+  };
+}
+
+/** Round-trips the environment through the Lambdas' own schema, so synth fails where a cold start would. */
+function assertLambdasAccept(config: StackConfig): void {
+  const env = { ...sharedEnvironment(config), ...auditOnlyEnvironment(config) };
+  const schema = auditEnvSchema.pick({
+    REGIONS: true,
+    SKIP_SOURCES: true,
+    PROTECT_TAG: true,
+    PROTECT_NAME_PATTERNS: true,
+    MIN_AGE_DAYS: true,
+    LINK_VALIDITY_DAYS: true,
+    DRY_RUN: true,
+    EMAIL_WHEN_CLEAN: true,
+  });
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`the Lambdas would reject this configuration:\n  ${lines.join('\n  ')}`);
+  }
+}

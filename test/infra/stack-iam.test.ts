@@ -1,0 +1,247 @@
+import { DELETION_ACTIONS } from '../../lambda/aws/deleter';
+import { INVENTORY_ACTIONS } from '../../lambda/aws/inventory';
+import { REGION_ACTIONS } from '../../lambda/aws/regions';
+import { scannerActions } from '../../lambda/aws/scanners/registry';
+import { actionsOf, bySid, logicalId, policyDocuments, roleStatements, synthStack, type Statement, type Synthesized } from './infra-fixture';
+
+/** What the code declares it calls: computed here, independently of the stack. */
+const DECLARED_READ_ACTIONS = [...new Set([...scannerActions(), ...INVENTORY_ACTIONS, ...REGION_ACTIONS])].sort();
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const NOTIFY_ACTIONS = ['sns:Publish', 'kms:Decrypt', 'kms:GenerateDataKey'];
+// IAM's limit for all inline policies of one role, counted without whitespace.
+const INLINE_POLICY_LIMIT = 10_240;
+
+let synth: Synthesized;
+let audit: Statement[];
+let approve: Statement[];
+let bucketId: string;
+
+beforeAll(() => {
+  synth = synthStack({ protectTag: 'Keep=forever' });
+  const { stack } = synth;
+  audit = roleStatements(synth.resources, logicalId(stack, stack.audit.role));
+  approve = roleStatements(synth.resources, logicalId(stack, stack.approve.role));
+  bucketId = logicalId(stack, stack.bucket);
+});
+
+function allActions(statements: readonly Statement[], effect: 'Allow' | 'Deny' = 'Allow'): string[] {
+  return [...new Set(statements.filter((s) => s.Effect === effect).flatMap(actionsOf))].sort();
+}
+
+function objectArn(prefix: string): unknown {
+  return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}/*`]] };
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+describe('wildcards', () => {
+  it('no Allow statement in any policy document (IAM, bucket, topic or key policy) has a wildcard action', () => {
+    // Prepare
+    const documents = policyDocuments(synth.resources);
+
+    // Act
+    const wildcards = documents.flatMap((d) =>
+      d.statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.includes('*'))).map((s) => `${d.resourceId}: ${actionsOf(s).join(',')}`),
+    );
+
+    // Assess
+    expect(documents.length).toBeGreaterThan(5);
+    expect(wildcards).toEqual([]);
+  });
+
+  it('a wildcard action appears only in a Deny that refuses plain-HTTP requests', () => {
+    // Prepare
+    const statements = policyDocuments(synth.resources).flatMap((d) => d.statements);
+
+    // Act
+    const wildDenies = statements.filter((s) => s.Effect === 'Deny' && actionsOf(s).some((a) => a.includes('*')));
+
+    // Assess
+    for (const deny of wildDenies) expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+  });
+
+  it('no statement grants by exclusion (NotAction)', () => {
+    // Prepare / Act
+    const statements = policyDocuments(synth.resources).flatMap((d) => d.statements);
+
+    // Assess
+    expect(statements.filter((s) => s.NotAction !== undefined)).toEqual([]);
+  });
+
+  it('only the read-only describe statements of the Lambda roles apply to every resource', () => {
+    // Prepare
+    const iamStatements = [...audit, ...approve];
+
+    // Act
+    const onEverything = iamStatements.filter((s) => resourcesOf(s).includes('*'));
+
+    // Assess
+    expect(onEverything.map((s) => s.Sid)).toEqual(['ReadOnlyDescribe', 'ReadOnlyDescribe']);
+    for (const statement of onEverything) {
+      expect(actionsOf(statement).every((a) => /^[a-z0-9-]+:(Describe|List|Get|BatchGet|LookupEvents|GET$)/.test(a))).toBe(true);
+    }
+  });
+});
+
+describe('audit role', () => {
+  it('is granted exactly the read actions the scanners, inventory and region discovery declare, plus its writes', () => {
+    // Prepare
+    const expected = [...new Set([...DECLARED_READ_ACTIONS, ...LOG_ACTIONS, ...NOTIFY_ACTIONS, 'kms:GenerateMac', 's3:PutObject'])].sort();
+
+    // Act
+    const granted = allActions(audit);
+
+    // Assess
+    expect(granted).toEqual(expected);
+  });
+
+  it('writes artifacts only under audits/', () => {
+    // Prepare / Act
+    const write = bySid(audit, 'WriteAuditArtifacts');
+
+    // Assess
+    expect(write).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn('audits') });
+  });
+
+  it('can sign approval links with the MAC key but not verify them', () => {
+    // Prepare
+    const macKeyArn = { 'Fn::GetAtt': [logicalId(synth.stack, synth.stack.macKey), 'Arn'] };
+
+    // Act / Assess
+    expect(bySid(audit, 'SignApprovalLinks')).toMatchObject({ Action: 'kms:GenerateMac', Resource: macKeyArn });
+    expect(allActions(audit)).not.toContain('kms:VerifyMac');
+  });
+
+  it('cannot delete or revoke anything', () => {
+    // Prepare / Act
+    const granted = allActions(audit);
+
+    // Assess
+    for (const action of DELETION_ACTIONS) expect(granted).not.toContain(action);
+  });
+});
+
+describe('approval role', () => {
+  it('is granted the same declared read actions, the deletion actions and its own reads and writes', () => {
+    // Prepare
+    const expected = [
+      ...new Set([...DECLARED_READ_ACTIONS, ...DELETION_ACTIONS, ...LOG_ACTIONS, ...NOTIFY_ACTIONS, 'kms:VerifyMac', 's3:GetObject', 's3:PutObject', 's3:ListBucket']),
+    ].sort();
+
+    // Act
+    const granted = allActions(approve);
+
+    // Assess
+    expect(granted).toEqual(expected);
+  });
+
+  it('reads reports and locks, and writes locks and the deletion trail, each under its own prefix', () => {
+    // Prepare / Act
+    const read = bySid(approve, 'ReadReportsAndLocks');
+    const write = bySid(approve, 'WriteLocksAndDeletionTrail');
+
+    // Assess
+    expect(read).toMatchObject({ Action: 's3:GetObject', Resource: [objectArn('audits'), objectArn('approvals')] });
+    expect(write).toMatchObject({ Action: 's3:PutObject', Resource: [objectArn('approvals'), objectArn('deletions')] });
+  });
+
+  it('can verify approval links but not sign them', () => {
+    // Prepare / Act / Assess
+    expect(bySid(approve, 'VerifyApprovalLinks')).toMatchObject({ Action: 'kms:VerifyMac' });
+    expect(allActions(approve)).not.toContain('kms:GenerateMac');
+  });
+
+  it('may delete and revoke only on security groups not tagged Environment=Production', () => {
+    // Prepare / Act
+    const allow = bySid(approve, 'DeleteUnprotectedSecurityGroups');
+
+    // Assess
+    expect(allow.Effect).toBe('Allow');
+    expect(actionsOf(allow).sort()).toEqual([...DELETION_ACTIONS].sort());
+    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Environment': 'Production' } });
+    expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
+  });
+
+  it('is explicitly denied deleting and revoking on groups carrying the configured protection tag', () => {
+    // Prepare / Act
+    const deny = bySid(approve, 'DenyDeletingProtectedSecurityGroups');
+
+    // Assess
+    expect(deny.Effect).toBe('Deny');
+    expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
+    expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Keep': 'forever' } });
+    expect(deny.Resource).toEqual(bySid(approve, 'DeleteUnprotectedSecurityGroups').Resource);
+  });
+
+  it('grants the deletion actions in no other statement', () => {
+    // Prepare
+    const conditioned = new Set(['DeleteUnprotectedSecurityGroups', 'DenyDeletingProtectedSecurityGroups']);
+
+    // Act
+    const elsewhere = approve.filter((s) => !conditioned.has(s.Sid ?? '') && actionsOf(s).some((a) => (DELETION_ACTIONS as readonly string[]).includes(a)));
+
+    // Assess
+    expect(elsewhere).toEqual([]);
+  });
+});
+
+describe('both roles', () => {
+  it('read region parameters only under the public global-infrastructure path', () => {
+    // Prepare
+    const ssm = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('ssm:GetParametersByPath'));
+
+    // Act
+    const statements = [...ssm(audit), ...ssm(approve)];
+
+    // Assess
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(actionsOf(statement)).toEqual(['ssm:GetParametersByPath']);
+      expect(JSON.stringify(statement.Resource)).toContain(':ssm:*::parameter/aws/service/global-infrastructure/*');
+    }
+  });
+
+  it('read API Gateway only at the VPC links path, since GET on every path would read API keys', () => {
+    // Prepare
+    const get = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('apigateway:GET'));
+
+    // Act
+    const statements = [...get(audit), ...get(approve)];
+
+    // Assess
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(actionsOf(statement)).toEqual(['apigateway:GET']);
+      expect(JSON.stringify(statement.Resource)).toContain(':apigateway:*::/vpclinks');
+    }
+  });
+
+  it('publish only to the notification topic', () => {
+    // Prepare
+    const topic = { Ref: logicalId(synth.stack, synth.stack.topic) };
+
+    // Act / Assess
+    expect(bySid(audit, 'Notify')).toMatchObject({ Action: 'sns:Publish', Resource: topic });
+    expect(bySid(approve, 'Notify')).toMatchObject({ Action: 'sns:Publish', Resource: topic });
+  });
+
+  it('use no managed policies', () => {
+    // Prepare / Act
+    const roles = Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::Role');
+
+    // Assess
+    expect(roles).toHaveLength(2);
+    for (const role of roles) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')).toEqual([]);
+  });
+
+  it("keep each role's inline policy within IAM's size limit", () => {
+    // Prepare
+    const sizes = [audit, approve].map((statements) => JSON.stringify({ Version: '2012-10-17', Statement: statements }).replace(/\s/g, '').length);
+
+    // Act / Assess
+    for (const size of sizes) expect(size).toBeLessThan(INLINE_POLICY_LIMIT);
+  });
+});
