@@ -165,17 +165,40 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   }
   deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, sourceIp: request.sourceIp });
 
-  const result = await deps.deleteGroups({
-    report,
-    selection: check.selected.map((g) => g.groupId),
-    settings: deps.settings,
-    requester: {
-      via: 'approval-link',
-      ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
-      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-      ...(note ? { note } : {}),
-    },
-  });
+  let result: DeletionResult;
+  try {
+    result = await deps.deleteGroups({
+      report,
+      selection: check.selected.map((g) => g.groupId),
+      settings: deps.settings,
+      requester: {
+        via: 'approval-link',
+        ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+        ...(note ? { note } : {}),
+      },
+    });
+  } catch (error) {
+    // The lock is taken and some groups may already be gone: never let that pass quietly.
+    const e = error as Error;
+    deps.logger.error('deletion aborted', { auditId: report.auditId, error: e });
+    try {
+      await deps.notify(
+        `[sg-auditor] ${report.accountId}: deletion for audit ${report.auditId} ABORTED`,
+        [
+          `The approved deletion for audit ${report.auditId} stopped with an error after the link was used:`,
+          `  ${e.name}: ${e.message}`,
+          '',
+          'Some selected groups may already have been deleted. Run an audit to see what is left, and',
+          "restore any group you need from the audit's backup.json with sg-audit restore.",
+          `Request id: ${request.requestId}`,
+        ].join('\n'),
+      );
+    } catch (notifyError) {
+      deps.logger.error('could not email the aborted deletion', { auditId: report.auditId, error: notifyError as Error });
+    }
+    throw error;
+  }
   deps.logger.info('deletion finished', { auditId: report.auditId, ...result.totals });
   deps.recordMetrics?.(result);
 

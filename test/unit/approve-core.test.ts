@@ -276,3 +276,24 @@ describe('routing', () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe('POST: a deletion that aborts', () => {
+  it('emails that the deletion aborted after the lock was taken, and rethrows for the 500 page', async () => {
+    // Prepare
+    const { token, deps } = await setup();
+    const notify = jest.fn(async (_subject: string, _body: string) => undefined);
+    const deleteGroups = async () => {
+      throw new Error('re-audit exploded');
+    };
+
+    // Act
+    const attempt = approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, deleteGroups });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('re-audit exploded');
+    expect(notify).toHaveBeenCalledTimes(1);
+    expect(notify.mock.calls[0]?.[0]).toContain('ABORTED');
+    expect(notify.mock.calls[0]?.[1]).toContain('re-audit exploded');
+  });
+});
+
