@@ -43,7 +43,7 @@ export function renderDeletionLog(result: DeletionResult): string {
 /** The result email: subject and plain-text body. */
 export function renderDeletionEmail(result: DeletionResult, trailLocation: string): { subject: string; body: string } {
   const t = result.totals;
-  const subject = `sg-auditor: ${t.deleted} security groups deleted in ${result.accountId}${t.failed > 0 ? `, ${t.failed} failed` : ''}`;
+  const subject = `[sg-auditor] ${result.accountId}: ${t.deleted} security groups deleted${t.failed > 0 ? `, ${t.failed} failed` : ''}`;
   const body = [
     `Deletion for audit ${result.auditId} in account ${result.accountId} finished at ${result.finishedAt}.`,
     `Result: ${formatDeletionTotals(result)}.`,

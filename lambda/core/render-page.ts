@@ -18,7 +18,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:78rem;paddin
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.wrap{word-break:break-word}
+th{background:#f3f3f3}td.wrap{word-break:break-word}td.id{white-space:nowrap}
 .meta td:first-child{font-weight:600;width:12rem}
 .notice{padding:.75rem 1rem;border-left:4px solid #b00;background:#fff3f3}
 .ok{border-left-color:#070;background:#f3fff3}
@@ -98,10 +98,10 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
 
   const candidateRows = candidates.map((g) => [
     `<td><input class="pick" type="checkbox" name="group" value="${escapeHtml(g.groupId)}" id="g-${escapeHtml(g.groupId)}" checked></td>`,
-    `<td><label for="g-${escapeHtml(g.groupId)}">${escapeHtml(g.groupId)}</label></td>`,
+    `<td class="id"><label for="g-${escapeHtml(g.groupId)}">${escapeHtml(g.groupId)}</label></td>`,
     td(g.groupName),
-    td(g.vpcId ?? '-'),
-    td(g.region),
+    td(g.vpcId ?? '-', 'id'),
+    td(g.region, 'id'),
     td(g.description),
     td(summarizeRules(g)),
     td(g.reasons.join('; ')),
