@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { s3ArtifactStore } from '../aws/artifact-store';
 import { ClientFactory } from '../aws/client-factory';
+import { homeRegion } from '../aws/regions';
 import { kmsMac } from '../aws/signer';
 import { auditEnvSchema, parseEnv } from '../core/config';
 import { configFromEnv, runScheduledAudit, type ScheduledAuditConfig, type ScheduledAuditResult } from './run-scheduled-audit';
@@ -13,9 +14,11 @@ import { configFromEnv, runScheduledAudit, type ScheduledAuditConfig, type Sched
 const SERVICE = 'sg-auditor-audit';
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SgAuditor', serviceName: SERVICE });
-const s3 = new S3Client({});
-const sns = new SNSClient({});
-const kms = new KMSClient({});
+// S3, SNS and KMS live in the function's own region, with the same adaptive retries as the audit.
+const home = new ClientFactory().forRegion(homeRegion());
+const s3 = home.get(S3Client);
+const sns = home.get(SNSClient);
+const kms = home.get(KMSClient);
 
 let config: ScheduledAuditConfig | undefined;
 
