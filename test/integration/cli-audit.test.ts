@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AuditReport } from '../../lambda/core/model';
 import { motoEnv } from '../../scripts/moto-server';
+import { runCliOnMoto } from '../helpers/cli';
 import { MOTO_MISSING_SOURCES, seedRegion, type SeededRegion } from '../../scripts/seed-account';
 
-const run = promisify(execFile);
 const REGION = 'eu-west-1';
-const CLI = join(__dirname, '..', '..', 'bin', 'sg-audit.js');
 
-/** Runs the real CLI against the shared moto server; never throws on a non-zero exit. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...motoEnv(process.env.MOTO_ENDPOINT ?? '', REGION) };
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (args: string[]) => runCliOnMoto(REGION, args);
 
 describe('sg-audit audit against moto', () => {
   let seeded: SeededRegion;

@@ -9,28 +9,16 @@ import {
   RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { motoEnv } from '../../scripts/moto-server';
+import { runCliOnMoto } from '../helpers/cli';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 
-const run = promisify(execFile);
 const REGION = 'ap-southeast-2';
-const CLI = join(__dirname, '..', '..', 'bin', 'sg-audit.js');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...motoEnv(process.env.MOTO_ENDPOINT ?? '', REGION) };
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (args: string[]) => runCliOnMoto(REGION, args);
 
 describe('sg-audit delete and restore against moto', () => {
   let ec2: EC2Client;
