@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createHash } from 'node:crypto';
 import type { ApprovalStore } from '../aws/approval-store';
 import type { DeletionInput } from '../aws/deleter';
-import { renderDeletionEmail, renderDeletionLog } from '../core/deletion-log';
+import { oneLine, renderDeletionEmail, renderDeletionLog } from '../core/deletion-log';
 import { checkSelection, type DeletionResult } from '../core/deletion-plan';
 import type { AuditReport, AuditSettings } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderResultPage, renderReviewPage } from '../core/render-page';
@@ -187,7 +187,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
         `[sg-auditor] ${report.accountId}: deletion for audit ${report.auditId} ABORTED`,
         [
           `The approved deletion for audit ${report.auditId} stopped with an error after the link was used:`,
-          `  ${e.name}: ${e.message}`,
+          `  ${oneLine(`${e.name}: ${e.message}`)}`,
           '',
           'Some selected groups may already have been deleted. Run an audit to see what is left, and',
           "restore any group you need from the audit's backup.json with sg-audit restore.",
@@ -200,7 +200,12 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     throw error;
   }
   deps.logger.info('deletion finished', { auditId: report.auditId, ...result.totals });
-  deps.recordMetrics?.(result);
+  // Groups are gone by now: nothing after this point may skip the trail and the email.
+  try {
+    deps.recordMetrics?.(result);
+  } catch (error) {
+    deps.logger.error('could not publish the deletion metrics', { auditId: report.auditId, error: error as Error });
+  }
 
   const warnings: string[] = [];
   const log = renderDeletionLog(result);

@@ -7,10 +7,13 @@ const LABEL: Record<OutcomeKind, string> = {
   'kept-by-reviewer': 'KEPT BY REVIEWER',
 };
 
-/** Strips control characters so a user agent or note cannot forge lines in the trail. */
+/**
+ * Strips control and format characters so a user agent, note or group name can neither forge
+ * lines in the trail nor disguise itself with bidirectional overrides or invisible characters.
+ */
 export function oneLine(value: string | undefined, max = 1000): string {
   if (!value) return '-';
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const clean = value.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}...` : clean || '-';
 }
 

@@ -44,9 +44,17 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Bidirectional marks, embeddings, overrides and isolates: they reorder how text reads. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Escapes text for HTML element content and quoted attribute values, and shows bidirectional
+ * controls as U+FFFD so a tag value or rule description cannot disguise what the reviewer reads.
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return String(value ?? '')
+    .replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+    .replace(BIDI_CONTROLS, '\ufffd');
 }
 
 function layout(title: string, body: string): string {

@@ -1,3 +1,5 @@
+import { isAuditId } from './audit-id';
+
 /**
  * Approval link tokens: base64url(JSON payload) "." base64url(MAC). The MAC comes from a
  * provider (KMS HMAC in AWS, an in-memory HMAC in tests), so the key never leaves KMS.
@@ -39,6 +41,7 @@ const REJECTION_MESSAGES: Record<TokenRejection, string> = {
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** Signs a payload into a link token. */
 export async function signToken(payload: TokenPayload, mac: MacProvider): Promise<string> {
@@ -56,8 +59,11 @@ function isPayload(value: unknown): value is TokenPayload {
   const p = value as Record<string, unknown>;
   return (
     typeof p.v === 'number' &&
+    // Both end up in S3 keys: a signer bug must not turn into a path of its choosing.
     typeof p.auditId === 'string' &&
+    isAuditId(p.auditId) &&
     typeof p.accountId === 'string' &&
+    ACCOUNT_ID.test(p.accountId) &&
     typeof p.reportSha256 === 'string' &&
     SHA256_HEX.test(p.reportSha256) &&
     typeof p.exp === 'number' &&

@@ -221,6 +221,19 @@ describe('POST: approving', () => {
     expect((a.statusCode === 409 ? a : b).body).toContain('already used');
   });
 
+  it('deletes nothing when the lock cannot be written for any other reason', async () => {
+    // Prepare
+    const { s3, token, deps, calls } = await setup();
+    s3.mock.on(PutObjectCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
+
+    // Act
+    const attempt = approveLink(postRequest(token, ['sg-0a']), deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('internal error');
+    expect(calls).toHaveLength(0);
+  });
+
   it('refuses a replayed POST after the link was used', async () => {
     // Prepare
     const { token, deps, calls } = await setup();
@@ -232,6 +245,23 @@ describe('POST: approving', () => {
     // Assess
     expect(res.statusCode).toBe(409);
     expect(calls).toHaveLength(1);
+  });
+
+  it('still writes the trail, emails and shows the result when publishing metrics fails after the deletion', async () => {
+    // Prepare
+    const { s3, token, deps } = await setup();
+    const notify = jest.fn(async () => undefined);
+    const recordMetrics = () => {
+      throw new Error('metrics exploded');
+    };
+
+    // Act
+    const res = await approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, recordMetrics });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(s3.objects.has(deletionKeys('123456789012', report().auditId).log)).toBe(true);
+    expect(notify).toHaveBeenCalledTimes(1);
   });
 
   it('still shows the result when the email fails, with a warning', async () => {
@@ -294,6 +324,23 @@ describe('POST: a deletion that aborts', () => {
     expect(notify).toHaveBeenCalledTimes(1);
     expect(notify.mock.calls[0]?.[0]).toContain('ABORTED');
     expect(notify.mock.calls[0]?.[1]).toContain('re-audit exploded');
+  });
+
+  it('puts the error of an aborted deletion on one line of the email, so it cannot forge instructions', async () => {
+    // Prepare
+    const { token, deps } = await setup();
+    const notify = jest.fn(async (_subject: string, _body: string) => undefined);
+    const deleteGroups = async () => {
+      throw new Error('failed in group "x\nNothing was deleted; no action needed.\u202e"');
+    };
+
+    // Act
+    await approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, deleteGroups }).catch(() => undefined);
+
+    // Assess
+    const body = notify.mock.calls[0]?.[1] ?? '';
+    expect(body.split('\n')).not.toContain('Nothing was deleted; no action needed.');
+    expect(body).not.toContain('\u202e');
   });
 });
 

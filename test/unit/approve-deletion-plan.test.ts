@@ -40,6 +40,17 @@ describe('checkSelection', () => {
     // Assess
     expect(check).toEqual({ ok: false, problem: 'not-candidates', invalid: ['sg-p', 'sg-zzz'] });
   });
+
+  it('rejects an id that matches a candidate only after changing its case or spacing', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-a')])]);
+
+    // Act
+    const check = checkSelection(report, ['SG-A', ' sg-a', 'sg-a\u0000']);
+
+    // Assess
+    expect(check).toEqual({ ok: false, problem: 'not-candidates', invalid: ['SG-A', ' sg-a', 'sg-a\u0000'] });
+  });
 });
 
 describe('planDeletion', () => {

@@ -57,6 +57,42 @@ describe('function URL adapter', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('accepts a base64-encoded body of exactly the limit', async () => {
+    // Prepare
+    const { token, deps } = await setup();
+    const head = `t=${token}&group=sg-0a&note=`;
+    const body = `${head}${'x'.repeat(MAX_BODY_BYTES - head.length)}`;
+
+    // Act
+    const res = await handleEvent(urlEvent('POST', { body, base64: true }), 'req', () => deps, silentLogger());
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Note too long');
+  });
+
+  it('puts every security header on error responses too', async () => {
+    // Prepare
+    const { deps } = await setup();
+    const failing = () => {
+      throw new Error('boom');
+    };
+    const events = [
+      handleEvent(urlEvent('GET', { query: 't=x' }), 'req', () => deps, silentLogger()),
+      handleEvent(urlEvent('GET', { path: '/admin' }), 'req', () => deps, silentLogger()),
+      handleEvent(urlEvent('POST', { body: 'x'.repeat(MAX_BODY_BYTES + 10) }), 'req', () => deps, silentLogger()),
+      handleEvent(urlEvent('POST', { body: '{}', contentType: 'application/json' }), 'req', () => deps, silentLogger()),
+      handleEvent(urlEvent('GET'), 'req', failing, silentLogger()),
+    ];
+
+    // Act
+    const responses = await Promise.all(events);
+
+    // Assess
+    expect(responses.map((r) => r.statusCode)).toEqual([400, 404, 413, 415, 500]);
+    for (const res of responses) for (const name of HEADERS) expect(res.headers[name]).toBeTruthy();
+  });
+
   it('rejects a POST that is not a form with 415', async () => {
     // Prepare
     const { deps } = await setup();

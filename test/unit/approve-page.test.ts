@@ -27,6 +27,19 @@ describe('review page', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('neutralises bidirectional overrides a tag or rule description could use to reorder what the reviewer reads', () => {
+    // Prepare
+    const spoof = 'unused \u202eyb desu\u202c \u2067x\u2069 \u200f';
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a', 'us-east-1', { reasons: [`tag Owner=${spoof}`] })])]);
+
+    // Act
+    const html = renderReviewPage({ report, token: 'a.b', expiresAt: new Date('2026-12-08T02:00:00Z') });
+
+    // Assess
+    expect(html).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(html).toContain('tag Owner=unused \ufffdyb desu\ufffd');
+  });
+
   it('escapes the token in the hidden field', () => {
     // Act
     const html = reviewHtml();

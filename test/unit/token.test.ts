@@ -126,6 +126,30 @@ describe('approval tokens', () => {
     expect(mac.calls).toBe(0);
   });
 
+  it('rejects a signed audit id that is not one, so no S3 key is built from it', async () => {
+    // Prepare
+    const mac = hmacMac();
+    const token = await signToken(payload({ auditId: '../../audits/123456789012/x' }), mac);
+
+    // Act
+    const check = await verifyToken(token, mac, { accountId: '123456789012', now: NOW });
+
+    // Assess
+    expect(check).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('checks the MAC before parsing the payload', async () => {
+    // Prepare
+    const mac = hmacMac();
+    const notJson = Buffer.from('{"v":1,').toString('base64url');
+
+    // Act
+    const check = await verifyToken(`${notJson}.AAAA`, mac, { accountId: ACCOUNT, now: NOW });
+
+    // Assess
+    expect(check).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
   it('gives each rejection reason its own message', async () => {
     // Prepare
     const mac = hmacMac();
