@@ -2,6 +2,8 @@ import { EC2Client, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
 import { DescribeServerCommand, paginateListServers, TransferClient, type DescribedServer } from '@aws-sdk/client-transfer';
 import type { Evidence, Scanner } from './types';
 
+/** Endpoint types whose servers hold no group of their own (see the listing loop). */
+const NO_GROUPS_OF_THEIR_OWN: ReadonlySet<string> = new Set(['PUBLIC', 'VPC_ENDPOINT']);
 /** EC2 accepts at most 200 values in one filter. */
 const ENDPOINT_IDS_PER_CALL = 200;
 
@@ -30,7 +32,8 @@ export const transferScanner: Scanner = {
     for await (const page of paginateListServers({ client: transfer, pageSize: 1000 }, {})) {
       for (const summary of page.Servers ?? []) {
         // PUBLIC servers have no VPC; VPC_ENDPOINT servers use an endpoint the vpc-endpoints source reads.
-        if (summary.EndpointType !== 'VPC' || !summary.ServerId) continue;
+        // Anything else, a missing or new endpoint type included, is described: it may hold groups.
+        if (!summary.ServerId || NO_GROUPS_OF_THEIR_OWN.has(summary.EndpointType ?? '')) continue;
         const server = await describeServer(transfer, summary.ServerId);
         if (!server) continue;
         const evidence = evidenceOf(server);

@@ -115,6 +115,29 @@ describe('cloudtrail-age scanner', () => {
     expect(result.verdictOf('sg-a').verdict).toBe('unknown');
   });
 
+  it('fails closed on an event that names its group but gives no creation time', async () => {
+    // Prepare
+    const timeless = JSON.stringify({ eventName: 'CreateSecurityGroup', responseElements: { groupId: 'sg-0a1b2c3d4e5f60005' } });
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [createEvent('sg-0a1b2c3d4e5f60005', 1, { EventTime: undefined, CloudTrailEvent: timeless })] });
+
+    // Act
+    const result = await scanAndClassify(createCloudtrailAgeScanner({ sleep: noWait() }), [group('sg-0a1b2c3d4e5f60005')], AGE_ON);
+
+    // Assess
+    expect(result.scan.status).toBe('failed');
+    expect(result.scan.error?.code).toBe('UnreadableCloudTrailEvent');
+    expect(result.verdictOf('sg-0a1b2c3d4e5f60005').verdict).toBe('unknown');
+  });
+
+  it('protects a group named only by Resources when CloudTrailEvent is not JSON', async () => {
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [createEvent('sg-0a1b2c3d4e5f60006', 1, { CloudTrailEvent: '{truncated' })] });
+
+    const result = await scanAndClassify(createCloudtrailAgeScanner({ sleep: noWait() }), [group('sg-0a1b2c3d4e5f60006')], AGE_ON);
+
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-0a1b2c3d4e5f60006').verdict).toBe('protected');
+  });
+
   it('ignores a refused CreateSecurityGroup call, which created no group', async () => {
     const refused = JSON.stringify({ eventName: 'CreateSecurityGroup', errorCode: 'InvalidGroup.Duplicate', responseElements: null });
     cloudtrail.on(LookupEventsCommand).resolves({ Events: [createEvent('sg-x', 1, { CloudTrailEvent: refused, Resources: [] })] });

@@ -79,6 +79,22 @@ describe('transfer scanner', () => {
     expect(result.verdictOf('sg-a').verdict).toBe('candidate');
   });
 
+  it('describes a server whose listing gives no endpoint type, since it may be a VPC server', async () => {
+    // Prepare
+    transfer.on(ListServersCommand).resolves({ Servers: [{ Arn: SERVER_ARN, ServerId: 's-untyped' }] });
+    transfer.on(DescribeServerCommand, { ServerId: 's-untyped' }).resolves({
+      Server: { Arn: SERVER_ARN, ServerId: 's-untyped', EndpointType: 'VPC', EndpointDetails: { SecurityGroupIds: ['sg-used'] } },
+    });
+
+    // Act
+    const result = await scanAndClassify(transferScanner, [group('sg-used'), group('sg-free')]);
+
+    // Assess
+    expect(transfer).toHaveReceivedCommandWith(DescribeServerCommand, { ServerId: 's-untyped' });
+    expect(result.verdictOf('sg-used').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
   it('follows NextToken to the last page, asking for 1000 servers per page', async () => {
     transfer
       .on(ListServersCommand)

@@ -106,6 +106,31 @@ describe('vpc-lattice scanner', () => {
     expect(result.verdictOf('sg-a').verdict).toBe('candidate');
   });
 
+  it('skips a service network deleted between its listing and the listing of its associations', async () => {
+    // Prepare
+    lattice.on(ListServiceNetworksCommand).resolves({ items: [{ id: 'sn-gone' }, { id: 'sn-1' }] });
+    lattice.on(ListServiceNetworkVpcAssociationsCommand, { serviceNetworkIdentifier: 'sn-gone' }).rejects(awsError('ResourceNotFoundException'));
+    lattice.on(ListServiceNetworkVpcAssociationsCommand, { serviceNetworkIdentifier: 'sn-1' }).resolves({ items: [{ id: 'snva-1' }] });
+    lattice.on(GetServiceNetworkVpcAssociationCommand).resolves({ id: 'snva-1', securityGroupIds: ['sg-assoc'] });
+
+    // Act
+    const result = await scanAndClassify(vpcLatticeScanner, [group('sg-assoc'), group('sg-free')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.verdictOf('sg-assoc').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
+  it('makes otherwise-unproven groups unknown when listing a service network\'s associations is denied', async () => {
+    lattice.on(ListServiceNetworkVpcAssociationsCommand).rejects(awsError('AccessDeniedException'));
+
+    const result = await scanAndClassify(vpcLatticeScanner, [group('sg-a')]);
+
+    expect(result.scan.status).toBe('failed');
+    expect(result.verdictOf('sg-a').verdict).toBe('unknown');
+  });
+
   it('makes otherwise-unproven groups unknown, never candidates, when access is denied', async () => {
     lattice.on(ListResourceGatewaysCommand).rejects(awsError('AccessDeniedException'));
 
