@@ -28,6 +28,8 @@ export interface ApprovalRequest {
   sourceIp?: string;
   userAgent?: string;
   requestId: string;
+  /** Epoch ms after which no new deletion may start (the Lambda's timeout less a margin). */
+  deadline?: number;
 }
 
 /** Structured logging: the Powertools Logger (tests pass one with logLevel SILENT). */
@@ -171,6 +173,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
       report,
       selection: check.selected.map((g) => g.groupId),
       settings: deps.settings,
+      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
       requester: {
         via: 'approval-link',
         ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),

@@ -71,6 +71,15 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
 
 let deps: ApproveDeps | undefined;
 
+/** Time kept back from the Lambda timeout to write the trail and send the result email. */
+export const TRAIL_MARGIN_MS = 45_000;
+
 /** Lambda function URL entry point (payload 2.0). */
 export const handler = async (event: LambdaFunctionURLEvent, context: Context): Promise<LambdaFunctionURLResult> =>
-  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger);
+  handleEvent(
+    event,
+    context.awsRequestId,
+    () => (deps ??= approveDepsFromEnv(process.env)),
+    logger,
+    Date.now() + context.getRemainingTimeInMillis() - TRAIL_MARGIN_MS,
+  );

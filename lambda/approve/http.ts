@@ -11,7 +11,7 @@ function header(event: LambdaFunctionURLEvent, name: string): string | undefined
 }
 
 /** Turns a function URL event (payload 2.0) into a request, or the 4xx response it deserves. */
-export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: string): ApprovalRequest | HttpResponse {
+export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: string, deadline?: number): ApprovalRequest | HttpResponse {
   const http = event.requestContext?.http;
   const request: ApprovalRequest = {
     method: (http?.method ?? 'GET').toUpperCase(),
@@ -19,6 +19,7 @@ export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: stri
     query: new URLSearchParams(event.rawQueryString ?? ''),
     requestId,
   };
+  if (deadline !== undefined) request.deadline = deadline;
   if (http?.sourceIp) request.sourceIp = http.sourceIp;
   const userAgent = http?.userAgent ?? header(event, 'user-agent');
   if (userAgent) request.userAgent = userAgent;
@@ -51,10 +52,11 @@ export async function handleEvent(
   requestId: string,
   deps: () => Promise<ApproveDeps> | ApproveDeps,
   logger: LogSink,
+  deadline?: number,
 ): Promise<HttpResponse> {
   let method = 'unknown';
   try {
-    const request = toApprovalRequest(event, requestId);
+    const request = toApprovalRequest(event, requestId, deadline);
     if (!('query' in request)) return request;
     method = request.method;
     return await handleApproval(request, await deps());

@@ -44,6 +44,11 @@ export interface DeleterOptions {
   backoffMs?: (attempt: number) => number;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /**
+   * Time (per `clock`) after which no new revocation, deletion or retry starts, so the caller
+   * still has time to write the trail (the approval Lambda passes its own timeout less a margin).
+   */
+  deadline?: number;
 }
 
 const DEFAULTS = {
@@ -53,7 +58,11 @@ const DEFAULTS = {
   backoffMs: (attempt: number) => 2000 * 2 ** (attempt - 1),
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   clock: () => Date.now(),
+  deadline: Number.POSITIVE_INFINITY,
 };
+
+const OUT_OF_TIME =
+  'not attempted: the approval ran out of time first; it is still a candidate, so delete it with sg-audit delete or from the next audit';
 
 const NOT_FOUND = new Set(['InvalidGroup.NotFound', 'InvalidGroupId.NotFound']);
 const RULE_NOT_FOUND = new Set([...NOT_FOUND, 'InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
@@ -91,6 +100,11 @@ async function revokeAll(ec2: EC2Client, revocation: RegionPlan['revocations'][n
 async function deleteOne(ec2: EC2Client, group: GroupRecord, take: () => Promise<void>, o: Required<DeleterOptions>): Promise<GroupOutcome> {
   const base = { groupId: group.groupId, region: group.region, groupName: group.groupName };
   for (let attempt = 1; ; attempt += 1) {
+    if (o.clock() >= o.deadline) {
+      return attempt === 1
+        ? { ...base, outcome: 'skipped', reason: OUT_OF_TIME }
+        : { ...base, outcome: 'failed', reason: `DependencyViolation after ${attempt - 1} attempts; out of time for more retries`, attempts: attempt - 1 };
+    }
     await take();
     try {
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: group.groupId }));
@@ -117,6 +131,10 @@ async function executeRegion(plan: RegionPlan, factory: ClientFactory, o: Requir
   const failedRevoke = new Map<string, string>();
   const revokedRules = new Map<string, string[]>();
   for (const revocation of plan.revocations) {
+    if (o.clock() >= o.deadline) {
+      failedRevoke.set(revocation.groupId, 'not attempted: the approval ran out of time before revoking its rules');
+      continue;
+    }
     try {
       await revokeAll(ec2, revocation, take);
       released.add(revocation.groupId);
@@ -161,6 +179,8 @@ export interface DeletionInput {
   /** Settings for the re-audit (the Lambda's current configuration, or the report's). */
   settings: AuditSettings;
   requester: Requester;
+  /** Epoch ms after which no new deletion starts (see DeleterOptions.deadline). */
+  deadline?: number;
 }
 
 export interface DeletionDeps extends Pick<AuditDeps, 'scanners' | 'now' | 'scannerConcurrency'> {
@@ -184,7 +204,8 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
   if (deps.scannerConcurrency) auditDeps.scannerConcurrency = deps.scannerConcurrency;
   const reaudit = await Promise.all(regions.map((region) => auditRegion(region, settings, input.report.accountId, auditDeps)));
   const plan = planDeletion(check.selected, check.kept, reaudit);
-  const outcomes = await executePlan(plan, deps.factory, deps.deleter);
+  const deleter = input.deadline !== undefined ? { ...deps.deleter, deadline: input.deadline } : deps.deleter;
+  const outcomes = await executePlan(plan, deps.factory, deleter);
   return {
     schemaVersion: DELETION_RESULT_SCHEMA_VERSION,
     auditId: input.report.auditId,

@@ -126,6 +126,44 @@ describe('executePlan', () => {
     expect(ec2).toHaveReceivedCommandTimes(DeleteSecurityGroupCommand, 1);
   });
 
+  it('starts no deletion after the deadline and says the group is still a candidate', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+
+    // Act
+    const outcomes = await executePlan(planFor(['sg-a', 'sg-b']), new ClientFactory(), { ...fast, clock: () => 2_000, deadline: 1_000 });
+
+    // Assess
+    expect(outcomes.map((o) => [o.groupId, o.outcome])).toEqual([
+      ['sg-a', 'skipped'],
+      ['sg-b', 'skipped'],
+    ]);
+    expect(outcomes[0]?.reason).toContain('ran out of time');
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+  });
+
+  it('stops retrying a DependencyViolation at the deadline and reports the failure', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).rejects(awsError('DependencyViolation'));
+    let now = 0;
+
+    // Act
+    const outcomes = await executePlan(planFor(['sg-a']), new ClientFactory(), {
+      maxAttempts: 10,
+      callsPerSecond: 1e6,
+      backoffMs: () => 600,
+      sleep: async (ms) => {
+        now += ms;
+      },
+      clock: () => now,
+      deadline: 1_000,
+    });
+
+    // Assess
+    expect(outcomes).toEqual([expect.objectContaining({ groupId: 'sg-a', outcome: 'failed', attempts: 2 })]);
+    expect(outcomes[0]?.reason).toContain('out of time for more retries');
+  });
+
   it('spaces mutating calls to the configured rate', async () => {
     // Prepare
     ec2.on(DeleteSecurityGroupCommand).resolves({});

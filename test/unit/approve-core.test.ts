@@ -344,3 +344,17 @@ describe('POST: a deletion that aborts', () => {
   });
 });
 
+describe('POST: the Lambda deadline', () => {
+  it('hands the request deadline to the deletion so the trail is still written in time', async () => {
+    // Prepare
+    const { token, deps, calls } = await setup();
+    const request = { ...postRequest(token, ['sg-0a']), deadline: 1_800_000_000_000 };
+
+    // Act
+    await approveLink(request, deps);
+
+    // Assess
+    expect(calls[0]?.deadline).toBe(1_800_000_000_000);
+  });
+});
+
