@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     life.local = await startLocalServer(
       async (event: LambdaFunctionURLEvent, requestId: string) => {
         // The function URL handler's result is the approval core's HttpResponse.
-        const response = (await approveHandler(event, { awsRequestId: requestId } as Context)) as HttpResponse;
+        const response = (await approveHandler(event, { awsRequestId: requestId, getRemainingTimeInMillis: () => 300_000 } as Context)) as HttpResponse;
         if (event.requestContext.http.method === 'POST' && response.statusCode === 200) setTimeout(markPosted, 100);
         return response;
       },
