@@ -6,15 +6,10 @@ import {
   paginateListProjects,
 } from '@aws-sdk/client-codebuild';
 import type { Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 /** BatchGetProjects and BatchGetFleets take at most 100 names (model 1–100). */
 const BATCH_SIZE = 100;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * CodeBuild projects (their VPC config and the groups of a project's Docker server) and reserved

@@ -8,6 +8,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import type { ScanContext, Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 /** DescribeServices / DescribeCapacityProviders answered with failures other than MISSING. */
 export class EcsDescribeFailureError extends Error {
@@ -78,8 +79,8 @@ async function scanServices(ecs: ECSClient, clusterArn: string, ctx: ScanContext
   try {
     for await (const page of paginateListServices({ client: ecs, pageSize: 100 }, { cluster: clusterArn })) {
       const arns = page.serviceArns ?? [];
-      for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
-        const out = await ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: arns.slice(i, i + DESCRIBE_BATCH) }));
+      for (const services of chunks(arns, DESCRIBE_BATCH)) {
+        const out = await ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services }));
         for (const service of out.services ?? []) reportService(service, clusterName, ctx);
         checkFailures('DescribeServices', out.failures);
       }

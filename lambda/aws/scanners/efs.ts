@@ -1,6 +1,7 @@
 import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import { EFSClient, paginateDescribeFileSystems, paginateDescribeMountTargets, type FileSystemDescription, type MountTargetDescription } from '@aws-sdk/client-efs';
 import type { ScanContext, Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 // EC2 filter values per request: kept well under the documented limits.
 const ENI_BATCH = 100;
@@ -44,8 +45,8 @@ async function listMountTargets(efs: EFSClient): Promise<MountTarget[]> {
 
 async function interfaceGroups(ec2: EC2Client, eniIds: string[]): Promise<Map<string, string[]>> {
   const groups = new Map<string, string[]>();
-  for (let i = 0; i < eniIds.length; i += ENI_BATCH) {
-    const Filters = [{ Name: 'network-interface-id', Values: eniIds.slice(i, i + ENI_BATCH) }];
+  for (const batch of chunks(eniIds, ENI_BATCH)) {
+    const Filters = [{ Name: 'network-interface-id', Values: batch }];
     for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters })) {
       for (const eni of page.NetworkInterfaces ?? []) {
         if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));

@@ -7,6 +7,7 @@ import {
   type VpcEndpointError,
 } from '@aws-sdk/client-opensearch';
 import type { ScanContext, Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 // DescribeDomains: at most 5 names per call (AWS documentation). DescribeVpcEndpoints documents
 // no limit, so it is read in the same small batches.
@@ -18,12 +19,6 @@ export class OpenSearchVpcEndpointError extends Error {
   constructor(readonly errors: VpcEndpointError[]) {
     super(`DescribeVpcEndpoints failed for ${errors.map((e) => `${e.VpcEndpointId ?? '?'} (${e.ErrorCode ?? '?'}: ${e.ErrorMessage ?? ''})`).join(', ')}`);
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function scanDomains(client: OpenSearchClient, ctx: ScanContext): Promise<void> {

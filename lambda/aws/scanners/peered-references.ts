@@ -5,6 +5,7 @@ import {
   paginateDescribeVpcPeeringConnections,
 } from '@aws-sdk/client-ec2';
 import type { Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 // The API takes a list and is not paginated; the model sets no limit, 200 is Cloud Custodian's
 // proven chunk size.
@@ -77,8 +78,7 @@ export const peeredReferencesScanner: Scanner = {
     const ids = ctx.groups
       .filter((g) => ctx.candidates.has(g.groupId) && g.vpcId !== undefined && vpcs.has(g.vpcId))
       .map((g) => g.groupId);
-    for (let start = 0; start < ids.length; start += CHUNK) {
-      const chunk = ids.slice(start, start + CHUNK);
+    for (const chunk of chunks(ids, CHUNK)) {
       const out = await ec2.send(new DescribeSecurityGroupReferencesCommand({ GroupId: chunk }));
       for (const ref of out.SecurityGroupReferenceSet ?? []) {
         const via = ref.VpcPeeringConnectionId

@@ -1,6 +1,7 @@
 import { EC2Client, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
 import { DescribeServerCommand, paginateListServers, TransferClient, type DescribedServer } from '@aws-sdk/client-transfer';
 import type { Evidence, Scanner } from './types';
+import { chunks } from '../../core/concurrency';
 
 /** Endpoint types whose servers hold no group of their own (see the listing loop). */
 const NO_GROUPS_OF_THEIR_OWN: ReadonlySet<string> = new Set(['PUBLIC', 'VPC_ENDPOINT']);
@@ -45,9 +46,9 @@ export const transferScanner: Scanner = {
     const endpointIds = [...byEndpoint.keys()];
     if (endpointIds.length === 0) return;
     const ec2 = clients.get(EC2Client);
-    for (let i = 0; i < endpointIds.length; i += ENDPOINT_IDS_PER_CALL) {
+    for (const batch of chunks(endpointIds, ENDPOINT_IDS_PER_CALL)) {
       // A filter, not VpcEndpointIds: an endpoint deleted since DescribeServer must not fail the scan.
-      const filter = { Name: 'vpc-endpoint-id', Values: endpointIds.slice(i, i + ENDPOINT_IDS_PER_CALL) };
+      const filter = { Name: 'vpc-endpoint-id', Values: batch };
       for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
         for (const endpoint of page.VpcEndpoints ?? []) {
           const evidence = endpoint.VpcEndpointId ? byEndpoint.get(endpoint.VpcEndpointId) : undefined;
