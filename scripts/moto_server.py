@@ -30,6 +30,8 @@ STUBS = [
     ("moto.cloudtrail.responses", "CloudTrailResponse", "lookup_events", {"Events": []}),
     ("moto.opensearch.responses", "OpenSearchServiceResponse", "list_vpc_endpoints", {"VpcEndpointSummaryList": []}),
     ("moto.awslambda.responses", "LambdaResponse", "list_capacity_providers", {"CapacityProviders": []}),
+    ("moto.ram.responses", "ResourceAccessManagerResponse", "list_resources", {"resources": []}),
+    ("moto.ram.responses", "ResourceAccessManagerResponse", "list_principals", {"principals": []}),
 ]
 
 
@@ -57,6 +59,13 @@ def _install() -> None:
     from moto.opensearch.responses import OpenSearchServiceResponse
 
     es_urls.url_paths["{0}/2021-01-01/opensearch/vpcEndpoints/?$"] = OpenSearchServiceResponse.dispatch
+
+    # RAM routes by URL too: give ListResources and ListPrincipals routes.
+    from moto.ram import urls as ram_urls
+    from moto.ram.responses import ResourceAccessManagerResponse
+
+    ram_urls.url_paths["{0}/listresources$"] = ResourceAccessManagerResponse.dispatch
+    ram_urls.url_paths["{0}/listprincipals$"] = ResourceAccessManagerResponse.dispatch
 
     # ECS: DescribeCapacityProviders without names means "all of them"; moto requires names.
     from moto.ecs.models import EC2ContainerServiceBackend

@@ -56,6 +56,7 @@ export const SOURCE_IDS = [
   'emr-serverless',
   'vpc-lattice',
   'workspaces',
+  'ram-shares',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];

@@ -46,6 +46,7 @@ import { mskConnectScanner } from './msk-connect';
 import { emrServerlessScanner } from './emr-serverless';
 import { vpcLatticeScanner } from './vpc-lattice';
 import { workspacesScanner } from './workspaces';
+import { ramSharesScanner } from './ram-shares';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -98,6 +99,7 @@ export const SCANNERS: readonly Scanner[] = [
   emrServerlessScanner,
   vpcLatticeScanner,
   workspacesScanner,
+  ramSharesScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */
