@@ -19,3 +19,11 @@ export function toScanError(error: unknown): ScanError {
 export function isAccessDenied(code: string): boolean {
   return /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden|AuthFailure/i.test(code);
 }
+
+/**
+ * True when an SDK call failed with exactly this AWS error code. Scanners use it for the one
+ * error they may skip: a resource that vanished between its listing and its describe.
+ */
+export function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}

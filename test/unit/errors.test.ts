@@ -1,4 +1,4 @@
-import { toScanError } from '../../lambda/aws/errors';
+import { isNamed, toScanError } from '../../lambda/aws/errors';
 
 describe('toScanError', () => {
   it('uses the AWS error code carried in the error name', () => {
@@ -18,5 +18,14 @@ describe('toScanError', () => {
 
   it('turns a thrown non-error into a message', () => {
     expect(toScanError('boom')).toEqual({ code: 'Error', message: 'boom' });
+  });
+});
+
+describe('isNamed', () => {
+  it('matches only the exact AWS error code of an error', () => {
+    const error = Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+    expect(isNamed(error, 'ResourceNotFoundException')).toBe(true);
+    expect(isNamed(error, 'ResourceNotFound')).toBe(false);
+    expect(isNamed({ name: 'ResourceNotFoundException' }, 'ResourceNotFoundException')).toBe(false);
   });
 });

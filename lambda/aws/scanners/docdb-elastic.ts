@@ -1,5 +1,6 @@
 import { DocDBElasticClient, GetClusterCommand, paginateListClusters, type Cluster } from '@aws-sdk/client-docdb-elastic';
 import type { Scanner } from './types';
+import { isNamed } from '../errors';
 
 /**
  * DocumentDB elastic clusters (a separate API from the rds source's DocumentDB clusters). The
@@ -33,7 +34,7 @@ async function getCluster(docdb: DocDBElasticClient, clusterArn: string): Promis
   try {
     return (await docdb.send(new GetClusterCommand({ clusterArn }))).cluster;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    if (isNamed(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
 }

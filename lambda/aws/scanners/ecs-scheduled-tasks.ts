@@ -1,6 +1,7 @@
 import { EventBridgeClient, ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import { GetScheduleCommand, SchedulerClient, paginateListSchedules } from '@aws-sdk/client-scheduler';
 import type { ScanContext, Scanner } from './types';
+import { isNamed } from '../errors';
 
 // EventBridge Limit: model 1-100. SDK v3 has no EventBridge paginators: NextToken is looped by hand.
 const LIMIT = 100;
@@ -11,9 +12,6 @@ const ECS_CLUSTER_ARN = /^arn:[\w-]+:ecs:[^:]*:[^:]*:cluster\//;
 const ECS_UNIVERSAL_TARGET = /^arn:[\w-]+:scheduler:::aws-sdk:ecs:/i;
 const GROUP_ID = /\bsg-[0-9a-f]{8,17}\b/g;
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
 
 function clusterName(arn: string | undefined): string | undefined {
   return arn && ECS_CLUSTER_ARN.test(arn) ? arn.slice(arn.lastIndexOf('/') + 1) : undefined;

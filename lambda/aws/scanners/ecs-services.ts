@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ScanContext, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
+import { isNamed } from '../errors';
 
 /** DescribeServices / DescribeCapacityProviders answered with failures other than MISSING. */
 export class EcsDescribeFailureError extends Error {
@@ -29,9 +30,6 @@ function shortName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
 
 /**
  * MISSING means the resource was deleted between the listing and the describe: nothing to

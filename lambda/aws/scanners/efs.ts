@@ -2,6 +2,7 @@ import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec
 import { EFSClient, paginateDescribeFileSystems, paginateDescribeMountTargets, type FileSystemDescription, type MountTargetDescription } from '@aws-sdk/client-efs';
 import type { ScanContext, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
+import { isNamed } from '../errors';
 
 // EC2 filter values per request: kept well under the documented limits.
 const ENI_BATCH = 100;
@@ -14,9 +15,6 @@ export class EfsMountTargetInterfaceError extends Error {
   }
 }
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
 
 interface MountTarget {
   fileSystem: FileSystemDescription;

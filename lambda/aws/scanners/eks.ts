@@ -1,9 +1,7 @@
 import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, paginateListClusters, paginateListNodegroups } from '@aws-sdk/client-eks';
 import type { ScanContext, Scanner } from './types';
+import { isNamed } from '../errors';
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
 
 /** Runs `read`, treating ResourceNotFoundException (deleted mid-scan) as nothing to report. */
 async function unlessDeleted(read: () => Promise<void>): Promise<void> {

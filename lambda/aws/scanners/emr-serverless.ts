@@ -1,5 +1,6 @@
 import { EMRServerlessClient, GetApplicationCommand, paginateListApplications, type Application } from '@aws-sdk/client-emr-serverless';
 import type { Scanner } from './types';
+import { isNamed } from '../errors';
 
 /**
  * EMR Serverless applications. The listing carries no network configuration, so each live
@@ -33,7 +34,7 @@ async function getApplication(emr: EMRServerlessClient, applicationId: string): 
   try {
     return (await emr.send(new GetApplicationCommand({ applicationId }))).application;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    if (isNamed(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
 }

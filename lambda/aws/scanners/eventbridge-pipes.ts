@@ -1,5 +1,6 @@
 import { DescribePipeCommand, paginateListPipes, PipesClient, type DescribePipeResponse } from '@aws-sdk/client-pipes';
 import type { Scanner } from './types';
+import { isNamed } from '../errors';
 
 /**
  * EventBridge Pipes: an ECS task target's awsvpc groups and a self-managed Kafka source's VPC
@@ -40,7 +41,7 @@ async function describePipe(pipes: PipesClient, name: string): Promise<DescribeP
   try {
     return await pipes.send(new DescribePipeCommand({ Name: name }));
   } catch (error) {
-    if (error instanceof Error && error.name === 'NotFoundException') return undefined;
+    if (isNamed(error, 'NotFoundException')) return undefined;
     throw error;
   }
 }

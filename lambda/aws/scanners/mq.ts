@@ -1,9 +1,7 @@
 import { DescribeBrokerCommand, MqClient, paginateListBrokers } from '@aws-sdk/client-mq';
 import type { Scanner } from './types';
+import { isNamed } from '../errors';
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
 
 /**
  * Amazon MQ brokers. Broker summaries carry no groups, so each broker is described (no bulk

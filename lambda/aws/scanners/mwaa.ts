@@ -1,5 +1,6 @@
 import { GetEnvironmentCommand, MWAAClient, paginateListEnvironments, type Environment } from '@aws-sdk/client-mwaa';
 import type { Scanner } from './types';
+import { isNamed } from '../errors';
 
 /**
  * MWAA (Managed Airflow) environments. ListEnvironments returns names only and there is no bulk
@@ -21,7 +22,7 @@ export const mwaaScanner: Scanner = {
           ({ Environment: environment } = await mwaa.send(new GetEnvironmentCommand({ Name: name })));
         } catch (error) {
           // Only an environment deleted between the list and the get is skipped: it holds no group.
-          if (error instanceof Error && error.name === 'ResourceNotFoundException') continue;
+          if (isNamed(error, 'ResourceNotFoundException')) continue;
           throw error;
         }
         ctx.found(environment?.NetworkConfiguration?.SecurityGroupIds, {

@@ -28,6 +28,7 @@ import {
   type SageMakerPaginationConfiguration,
 } from '@aws-sdk/client-sagemaker';
 import type { ScanContext, Scanner } from './types';
+import { isNamed } from '../errors';
 
 const PAGE_SIZE = 100;
 
@@ -38,7 +39,7 @@ const PAGE_SIZE = 100;
  * model no such code (they answer ValidationException), so for them every error fails the scan.
  */
 function isGone(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ResourceNotFound';
+  return isNamed(error, 'ResourceNotFound');
 }
 
 async function unlessGone<T>(call: Promise<T>): Promise<T | undefined> {

@@ -2,6 +2,7 @@ import { EC2Client, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
 import { DescribeServerCommand, paginateListServers, TransferClient, type DescribedServer } from '@aws-sdk/client-transfer';
 import type { Evidence, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
+import { isNamed } from '../errors';
 
 /** Endpoint types whose servers hold no group of their own (see the listing loop). */
 const NO_GROUPS_OF_THEIR_OWN: ReadonlySet<string> = new Set(['PUBLIC', 'VPC_ENDPOINT']);
@@ -64,7 +65,7 @@ async function describeServer(transfer: TransferClient, serverId: string): Promi
   try {
     return (await transfer.send(new DescribeServerCommand({ ServerId: serverId }))).Server;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    if (isNamed(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
 }

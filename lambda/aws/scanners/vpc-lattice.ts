@@ -7,6 +7,7 @@ import {
   type ServiceNetworkVpcAssociationSummary,
 } from '@aws-sdk/client-vpc-lattice';
 import type { ScanContext, Scanner } from './types';
+import { isNamed } from '../errors';
 
 /**
  * VPC Lattice: resource gateways (groups in the listing) and service network VPC associations.
@@ -82,5 +83,5 @@ async function reportAssociation(
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ResourceNotFoundException';
+  return isNamed(error, 'ResourceNotFoundException');
 }
