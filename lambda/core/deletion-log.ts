@@ -1,4 +1,5 @@
 import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
+import { plainText } from './text';
 
 const LABEL: Record<OutcomeKind, string> = {
   deleted: 'DELETED',
@@ -13,7 +14,7 @@ const LABEL: Record<OutcomeKind, string> = {
  */
 export function oneLine(value: string | undefined, max = 1000): string {
   if (!value) return '-';
-  const clean = value.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+  const clean = plainText(value).trim();
   return clean.length > max ? `${clean.slice(0, max)}...` : clean || '-';
 }
 

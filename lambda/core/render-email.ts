@@ -1,5 +1,6 @@
 import type { AuditReport, ClassifiedGroup, ProtectionReason, RegionReport, ScanError } from './model';
 import { summarizeRules } from './render-log';
+import { plainText } from './text';
 
 /**
  * The audit emails, as plain text for SNS email subscriptions. Pure: the caller signs the link
@@ -56,13 +57,9 @@ export interface Email {
   body: string;
 }
 
-// C0/C1 controls, line/paragraph separators and bidi overrides: a group name must not be able to
-// break lines, hide text or reorder what a reviewer reads.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** One line of untrusted text: control characters replaced, at most `max` code points. */
+/** One line of untrusted text (see plainText), at most `max` code points. */
 export function cleanText(value: string, max: number): string {
-  const chars = Array.from(value.replace(UNSAFE_CHARS, ' '));
+  const chars = Array.from(plainText(value));
   return chars.length <= max ? chars.join('') : `${chars.slice(0, Math.max(0, max - 3)).join('')}...`;
 }
 
