@@ -1,5 +1,6 @@
 import { describeUsage } from './classify';
 import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, Totals } from './model';
+import { plainText } from './text';
 
 const VERDICT_LABEL: Record<ClassifiedGroup['verdict'], string> = {
   'in-use': 'IN USE',
@@ -81,7 +82,8 @@ export function renderLog(report: AuditReport): string {
     }
     lines.push('');
   }
-  return `${lines.join('\n')}\n`;
+  // Names, tags and evidence are written by anyone who can create a group: one line each.
+  return `${lines.map(plainText).join('\n')}\n`;
 }
 
 /** The CLI's stdout summary: one row per region plus a total. */
