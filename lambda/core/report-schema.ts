@@ -72,6 +72,8 @@ export const auditReportSchema = z.looseObject({
           error: scanError.optional(),
           note: z.string().optional(),
           apiCalls: z.number(),
+          sharedListings: z.array(z.string()).optional(),
+          durationMs: z.number().optional(),
           usageCount: z.number(),
         }),
       ),
