@@ -56,7 +56,8 @@ describe('groupIdTokens', () => {
   });
 
   it('sweeps a 2 MB adversarial text in linear time', () => {
-    // Prepare: near-misses everywhere, the worst case for a backtracking pattern.
+    // Prepare: near-misses everywhere, the worst case for a backtracking pattern (a quadratic or
+    // exponential pattern would take minutes here; the bound is loose for a loaded machine).
     const text = 'sg-0123456789abcdefsg-'.repeat(100_000);
     const started = performance.now();
 
@@ -65,7 +66,7 @@ describe('groupIdTokens', () => {
 
     // Assess
     expect(tokens).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 
@@ -164,7 +165,7 @@ describe('groupIdSweep', () => {
     // Assess
     expect(text.length).toBeGreaterThan(1_000_000);
     expect(places.map((p) => p.path)).toEqual(['$.States.State4999.Parameters.Groups[0]']);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 
