@@ -57,6 +57,14 @@ export const SOURCE_IDS = [
   'vpc-lattice',
   'workspaces',
   'ram-shares',
+  'step-functions',
+  'cloudformation-parameters',
+  'image-builder',
+  'lambda-event-source-mappings',
+  'appstream',
+  'managed-flink',
+  'drs',
+  'mgn',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];
