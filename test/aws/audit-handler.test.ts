@@ -240,7 +240,7 @@ describe('audit handler configuration', () => {
 describe('runScheduledAudit', () => {
   const NOW = new Date('2026-12-01T02:00:00Z');
   const CONFIG: ScheduledAuditConfig = {
-    settings: { regions: ['us-east-1'], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+    settings: { regions: ['us-east-1'], skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
     bucket: BUCKET,
     topicArn: TOPIC,
     macKeyId: 'alias/sg-auditor-links',
