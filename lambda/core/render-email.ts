@@ -146,7 +146,7 @@ function subjectFor(report: AuditReport, dryRun: boolean): string {
     const unverified = unverifiedCandidates(report).length;
     const main =
       `${prefix} ${plural(candidates, 'unused security group')} in ${plural(regions, 'region')}` +
-      (unverified > 0 ? ` (${unverified === candidates ? 'all' : unverified} UNVERIFIED)` : '');
+      (unverified > 0 ? ` (${unverified === candidates ? (candidates === 1 ? '' : 'all ') : `${unverified} `}UNVERIFIED)` : '');
     return extras.length > 0 ? `${main}, ${extras.join(', ')}` : main;
   }
   if (extras.length > 0) return `${prefix} no unused security groups confirmed; ${extras.join(', ')}`;
