@@ -28,7 +28,14 @@ describe('an audit through a proxy whose SSM service list omits the services tha
     const factory = new ClientFactory();
     try {
       report = await runAudit(
-        { regions: [REGION], skipSources: [...MOTO_MISSING_SOURCES], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: ['prod-*'], minAgeDays: 0 },
+        {
+          regions: [REGION],
+          skipSources: [...MOTO_MISSING_SOURCES],
+          protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+          productionTags: [{ key: 'Environment', value: 'Production' }],
+          protectNamePatterns: ['prod-*'],
+          minAgeDays: 0,
+        },
         { factory, accountId: '123456789012' },
       );
     } finally {
