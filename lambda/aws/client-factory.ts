@@ -196,8 +196,10 @@ export class ClientFactory {
     client.send = function countedSend(this: SdkClient, command: unknown, options?: unknown, ...rest: unknown[]) {
       const label = counter.record(region);
       const withAbort = typeof options === 'function' ? options : { abortSignal: inFlight(), ...(options as object | undefined) };
-      const sent = proto.send.call(client, command, withAbort, ...rest);
-      return sent.then(
+      const sent = proto.send.call(client, command, withAbort, ...rest) as unknown;
+      // A callback-style send (or a test stub) may not return a promise: nothing to watch then.
+      if (typeof (sent as Promise<unknown> | undefined)?.then !== 'function') return sent as Promise<unknown>;
+      return (sent as Promise<unknown>).then(
         (output) => {
           counter.recordAnswer(region, label);
           return output;

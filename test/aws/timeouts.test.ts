@@ -54,8 +54,9 @@ describe('a service that accepts connections and never answers', () => {
     expect(scans.filter((s) => s.status === 'failed').map((s) => s.error?.code)).toEqual(scans.filter((s) => s.status === 'failed').map(() => 'TimeoutError'));
     expect(report.regions[0]?.groups.map((g) => g.verdict)).toEqual(['unknown']);
     // Every scanner ran at once, each failing after ATTEMPTS attempts of SHORT.requestMs plus the
-    // SDK's backoff (well under a second); launch-templates waits for two failures in a row.
-    expect(elapsed).toBeLessThan(2 * ATTEMPTS * SHORT.requestMs + 6_000);
+    // SDK's backoff (about 1.5 s on an idle machine). Without timeouts the audit never ends; the
+    // bound leaves room for a loaded machine.
+    expect(elapsed).toBeLessThan(20_000);
   }, 30_000);
 });
 
