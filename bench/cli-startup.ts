@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,36 @@ import { join } from 'node:path';
  */
 
 export interface StartupTimes {
-  /** Milliseconds of each run, in run order. */
+  /** Wall milliseconds of each run, in run order. */
   helpMs: number[];
   firstCallMs: number[];
+  /** CPU milliseconds (user + system) of the same runs: NaN where not measurable. */
+  helpCpuMs: number[];
+  firstCallCpuMs: number[];
+}
+
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+}
+
+const REPORT_CPU = join(__dirname, 'report-cpu.js');
+const TICKS_PER_SECOND = 100;
+
+/** `node ...args` with the CPU reporter preloaded. */
+function withCpuReport(command: string[]): string[] {
+  return [command[0] as string, '--require', REPORT_CPU, ...command.slice(1)];
+}
+
+/** CPU time so far of a live process, from /proc (Linux; clock ticks of 10 ms), else NaN. */
+function procCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 export const HELP_TARGET_MS = 300;
@@ -40,10 +68,13 @@ function isolatedEnv(home: string, extra: Record<string, string> = {}): Record<s
   };
 }
 
-function timeHelp(command: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
+async function timeHelp(command: string[], env: Record<string, string>, cpuFile: string): Promise<Timed> {
+  const wallMs = await new Promise<number>((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command[0] as string, [...command.slice(1), '--help'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command[0] as string, [...withCpuReport(command).slice(1), '--help'], {
+      env: { ...env, SG_BENCH_CPU_FILE: cpuFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.resume();
@@ -54,6 +85,9 @@ function timeHelp(command: string[], env: Record<string, string>): Promise<numbe
       else reject(new Error(`${command.join(' ')} --help exited ${code}: ${stderr}`));
     });
   });
+  const cpuMs = Number(await readFile(cpuFile, 'utf8').catch(() => 'NaN'));
+  await rm(cpuFile, { force: true });
+  return { wallMs, cpuMs };
 }
 
 function listen(server: Server): Promise<number> {
@@ -65,9 +99,9 @@ function listen(server: Server): Promise<number> {
   });
 }
 
-async function timeFirstCall(command: string[], env: Record<string, string>, region: string, timeoutMs: number): Promise<number> {
+async function timeFirstCall(command: string[], env: Record<string, string>, region: string, timeoutMs: number): Promise<Timed> {
   let onRequest: () => void = () => undefined;
-  const firstRequest = new Promise<number>((resolve) => (onRequest = () => resolve(performance.now())));
+  const firstRequest = new Promise<Timed>((resolve) => (onRequest = () => resolve({ wallMs: performance.now(), cpuMs: procCpuMs(child.pid) })));
   const server = createServer((req, res) => {
     onRequest();
     req.resume();
@@ -89,7 +123,7 @@ async function timeFirstCall(command: string[], env: Record<string, string>, reg
       exited.then(() => Promise.reject(new Error(`${command.join(' ')} audit exited before any request: ${stderr}`))),
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no request within ${timeoutMs} ms`)), timeoutMs))),
     ]);
-    return at - started;
+    return { wallMs: at.wallMs - started, cpuMs: at.cpuMs };
   } finally {
     clearTimeout(timer);
     child.kill('SIGKILL');
@@ -109,15 +143,20 @@ export async function measureCliStartup(command: string[], options: { runs?: num
   const home = await mkdtemp(join(tmpdir(), 'sg-audit-bench-home-'));
   try {
     const env = isolatedEnv(home);
-    await timeHelp(command, env);
-    await timeFirstCall(command, env, region, options.timeoutMs ?? 30_000);
-    const helpMs: number[] = [];
-    const firstCallMs: number[] = [];
+    const cpuFile = join(home, 'cpu-ms');
+    const timeout = options.timeoutMs ?? 30_000;
+    await timeHelp(command, env, cpuFile);
+    await timeFirstCall(command, env, region, timeout);
+    const times: StartupTimes = { helpMs: [], firstCallMs: [], helpCpuMs: [], firstCallCpuMs: [] };
     for (let i = 0; i < runs; i++) {
-      helpMs.push(await timeHelp(command, env));
-      firstCallMs.push(await timeFirstCall(command, env, region, options.timeoutMs ?? 30_000));
+      const help = await timeHelp(command, env, cpuFile);
+      const call = await timeFirstCall(command, env, region, timeout);
+      times.helpMs.push(help.wallMs);
+      times.helpCpuMs.push(help.cpuMs);
+      times.firstCallMs.push(call.wallMs);
+      times.firstCallCpuMs.push(call.cpuMs);
     }
-    return { helpMs, firstCallMs };
+    return times;
   } finally {
     await rm(home, { recursive: true, force: true });
   }
@@ -137,8 +176,8 @@ const spread = (values: number[]): string => `${secs(median(values))} (${secs(Ma
  * users run).
  */
 export function formatCliStartup(rows: StartupRow[], note: string): { text: string; ok: boolean } {
-  const header = ['how sg-audit runs', '--help: median (min-max)', 'audit --regions <one>: first API call'];
-  const cells = rows.map((r) => [r.label, spread(r.times.helpMs), spread(r.times.firstCallMs)]);
+  const header = ['how sg-audit runs', '--help: wall, median (min-max)', 'CPU', 'audit --regions <one>: first API call, wall', 'CPU'];
+  const cells = rows.map((r) => [r.label, spread(r.times.helpMs), secs(median(r.times.helpCpuMs)), spread(r.times.firstCallMs), secs(median(r.times.firstCallCpuMs))]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const users = rows[0];
