@@ -119,7 +119,13 @@ export async function startMoto(options: { timeoutMs?: number } & PythonOptions 
     env: { ...(options.env ?? process.env), PYTHONWARNINGS: 'ignore' },
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilUp(endpoint, child, options.timeoutMs ?? 30_000);
+  try {
+    await waitUntilUp(endpoint, child, options.timeoutMs ?? 60_000);
+  } catch (error) {
+    // A moto that never answered must not outlive the run that started it.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     endpoint,
     port,

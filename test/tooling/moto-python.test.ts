@@ -151,3 +151,31 @@ describe('choosing the python that runs moto', () => {
     expect(attempt).toThrow(/No matching distribution found for moto.*pip install 'moto\[server\]==5\.2\.1'/);
   });
 });
+
+describe('a moto that does not come up', () => {
+  it('is killed when it does not answer in time, so it cannot outlive the run', async () => {
+    // Prepare: an "interpreter" that starts a process which never listens, and says its PID.
+    const dir = await mkdtemp(join(tmpdir(), 'sg-moto-silent-'));
+    const pidFile = join(dir, 'pid');
+    const silent = join(dir, 'python3');
+    await writeFile(
+      silent,
+      `#!/usr/bin/env bash\nif [ "$1" = "-c" ]; then echo "$0"; exit 0; fi\necho $$ > "${pidFile}"\nexec sleep 60\n`,
+    );
+    await chmod(silent, 0o755);
+    const env = { PATH: [dir, '/usr/bin', '/bin'].join(':') };
+
+    // Act
+    const attempt = await startMoto({ env, venvDir: join(dir, '.venv-moto'), timeoutMs: 1_000 }).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pid = Number(await readFile(pidFile, 'utf8'));
+
+    // Assess
+    expect(attempt).toMatch(/did not answer .* within 1000 ms/);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
