@@ -225,7 +225,7 @@ export class SgAuditorStack extends Stack {
     // Without ListBucket, S3 answers a missing lock or report with 403 instead of 404, and the
     // approval could not tell "unused link" from "no access". It lists this one bucket only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TellMissingFromForbidden', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    for (const statement of deletionStatements(config.protectTag)) role.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(config.protectTag, config.productionTag)) role.addToPrincipalPolicy(statement);
     this.grantNotify(role);
     acknowledgeReadOnlyWildcards(this.approve, 'approval');
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
