@@ -70,7 +70,7 @@ export function slowestSources(report: AuditReport, count = SLOWEST_SHOWN): stri
   if (scans.length === 0) return '';
   const lines = scans.map((s) => {
     const shared = s.sharedListings?.length ? ` (+ shared ${s.sharedListings.join(', ')})` : '';
-    return `  ${s.region} ${s.source}: ${((s.durationMs ?? 0) / 1000).toFixed(2)} s, ${s.apiCalls} API calls${shared}${s.status === 'failed' ? `, FAILED ${s.error?.code ?? ''}` : ''}`;
+    return `  ${s.region} ${s.source}: ${((s.durationMs ?? 0) / 1000).toFixed(2)} s, ${s.apiCalls} API call${s.apiCalls === 1 ? '' : 's'}${shared}${s.status === 'failed' ? `, FAILED ${s.error?.code ?? ''}` : ''}`;
   });
   return `Slowest sources:\n${lines.join('\n')}\n`;
 }

@@ -17,7 +17,7 @@ describe('sg-audit audit --verbose', () => {
     const report = auditReport([
       regionReport('us-east-1', [], {
         scans: [
-          scan('lambda', 1_240),
+          scan('lambda', 1_240, { apiCalls: 1 }),
           scan('network-interfaces', 310, { apiCalls: 0, sharedListings: ['ec2:network-interfaces'] }),
           scan('mwaa', 0, { status: 'skipped' }),
         ],
@@ -33,7 +33,7 @@ describe('sg-audit audit --verbose', () => {
       [
         'Slowest sources:',
         '  eu-west-1 eks: 2.50 s, 2 API calls, FAILED TimeoutError',
-        '  us-east-1 lambda: 1.24 s, 2 API calls',
+        '  us-east-1 lambda: 1.24 s, 1 API call',
         '  us-east-1 network-interfaces: 0.31 s, 0 API calls (+ shared ec2:network-interfaces)',
         '',
       ].join('\n'),
