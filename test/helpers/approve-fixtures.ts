@@ -76,7 +76,10 @@ export function fakeDeleteGroups(calls: DeletionInput[] = []) {
         })),
     );
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
+      status: 'completed',
+      revocations: [],
+      preDeleteBackups: {},
       auditId: input.report.auditId,
       accountId: input.report.accountId,
       startedAt: NOW.toISOString(),

@@ -92,7 +92,10 @@ describe('result and error pages', () => {
       { groupId: 'sg-0b', region: 'us-east-1', groupName: 'b', outcome: 'skipped' as const, reason: 'now in-use: used by ENI eni-1' },
     ];
     const result: DeletionResult = {
-      schemaVersion: 1,
+      schemaVersion: 2,
+      status: 'completed',
+      revocations: [],
+      preDeleteBackups: {},
       auditId: 'a',
       accountId: '123456789012',
       startedAt: 'x',
