@@ -93,7 +93,8 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
     async readLock(auditId) {
       try {
         const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
-        const text = await out.Body?.transformToString('utf8');
+        const bytes = await out.Body?.transformToByteArray();
+        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
         return text ? (JSON.parse(text) as LockRecord) : undefined;
       } catch (error) {
         if (isMissing(error)) return undefined;

@@ -24,7 +24,8 @@ export function s3DeletionStore(s3: S3Client, bucket: string): DeletionStore {
   const getJson = async <T>(key: string): Promise<T | undefined> => {
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const text = await out.Body?.transformToString('utf8');
+      const bytes = await out.Body?.transformToByteArray();
+        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
       return text === undefined ? undefined : (JSON.parse(text) as T);
     } catch (error) {
       if (isMissing(error)) return undefined;

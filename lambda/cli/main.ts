@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { auditCommand } from './audit-command';
 import { deleteCommand } from './delete-command';
 import { restoreCommand } from './restore-command';
+import { serveCommand } from './serve-command';
 import { UsageError, type CliCommand, type CliIo } from './io';
 
 export const USAGE = `Usage: sg-audit <command> [options]
@@ -10,6 +11,7 @@ Commands:
   audit     audit security groups in one, several or all regions
   delete    delete the candidates of a report, after re-checking each one
   restore   recreate a deleted group from backup.json
+  serve     serve the approval page and run the deletion workflow locally
 
 Run sg-audit <command> --help for a command's options.
 AWS credentials and region come from the standard AWS chain (AWS_PROFILE, AWS_REGION, ...).
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, CliCommand> = {
   audit: auditCommand,
   delete: deleteCommand,
   restore: restoreCommand,
+  serve: serveCommand,
 };
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */

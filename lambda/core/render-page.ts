@@ -216,7 +216,7 @@ ${keptSection}
 <details><summary>In use: ${inUse.length} groups (not deletable)</summary>
 ${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Evidence'], inUseRows)}${more}
 </details>`;
-  return layout(`Review unused security groups in account ${report.accountId}`, body);
+  return layout(`Review unused security groups in account ${report.accountId}`, body, `<style>${counterStyle(candidates.length)}</style>`);
 }
 
 export interface ProgressPageInput {
