@@ -12,6 +12,9 @@ import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 /** Regions deleted at once: each keeps EC2's mutating calls near 5/s on its own. */
 export const REGION_CONCURRENCY = 4;
 
+/** One bundle for every task (bundled once per synth); each function names its export. */
+export const WORKER_ENTRY = 'lambda/workflows/deletion/handlers.ts';
+
 interface TaskSpec {
   entry: string;
   description: string;
@@ -21,13 +24,13 @@ interface TaskSpec {
 
 /** The deletion workflow's task Lambdas (lambda/workflows/deletion/*-handler.ts). */
 export const DELETION_TASKS: Record<DeletionTask, TaskSpec> = {
-  started: { entry: 'lambda/workflows/deletion/started-handler.ts', description: 'writes the started trail', timeout: Duration.minutes(1), memorySize: 512 },
-  reaudit: { entry: 'lambda/workflows/deletion/reaudit-handler.ts', description: 're-audits one region with the strictest settings', timeout: Duration.minutes(15), memorySize: 1024 },
-  backup: { entry: 'lambda/workflows/deletion/backup-handler.ts', description: "writes one region's pre-delete backup", timeout: Duration.minutes(2), memorySize: 1024 },
+  started: { entry: WORKER_ENTRY, description: 'writes the started trail', timeout: Duration.minutes(1), memorySize: 512 },
+  reaudit: { entry: WORKER_ENTRY, description: 're-audits one region with the strictest settings', timeout: Duration.minutes(15), memorySize: 1024 },
+  backup: { entry: WORKER_ENTRY, description: "writes one region's pre-delete backup", timeout: Duration.minutes(2), memorySize: 1024 },
   // A batch stops starting work after 10 minutes (BATCH_BUDGET_MS), so it ends well within this.
-  batch: { entry: 'lambda/workflows/deletion/batch-handler.ts', description: 'deletes one checkpointed batch in one region', timeout: Duration.minutes(15), memorySize: 1024 },
-  finish: { entry: 'lambda/workflows/deletion/finish-handler.ts', description: 'writes the trail and emails the result', timeout: Duration.minutes(5), memorySize: 1024 },
-  abort: { entry: 'lambda/workflows/deletion/abort-handler.ts', description: 'writes the ABORTED trail and emails it', timeout: Duration.minutes(5), memorySize: 1024 },
+  batch: { entry: WORKER_ENTRY, description: 'deletes one checkpointed batch in one region', timeout: Duration.minutes(15), memorySize: 1024 },
+  finish: { entry: WORKER_ENTRY, description: 'writes the trail and emails the result', timeout: Duration.minutes(5), memorySize: 1024 },
+  abort: { entry: WORKER_ENTRY, description: 'writes the ABORTED trail and emails it', timeout: Duration.minutes(5), memorySize: 1024 },
 };
 
 export interface DeletionWorkflowProps {
@@ -54,6 +57,7 @@ export class DeletionWorkflow extends Construct {
     for (const [task, spec] of Object.entries(DELETION_TASKS) as Array<[DeletionTask, TaskSpec]>) {
       fns[task] = new AuditorFunction(this, `${task[0]?.toUpperCase()}${task.slice(1)}Task`, {
         entry: spec.entry,
+        handler: task,
         description: `sg-auditor deletion workflow: ${spec.description}`,
         timeout: spec.timeout,
         memorySize: spec.memorySize,

@@ -51,7 +51,6 @@ describe('approval page in Chromium', () => {
     const hostileCells = await page.getByText(XSS, { exact: true }).count();
     const images = await page.locator('img').count();
     await page.locator(`input[name="keep"][value="${g.keep}"]`).check();
-    const shownCount = await page.getByRole('button', { name: /Delete/ }).innerText();
     await page.locator('#confirm').fill('4');
     await Promise.all([page.waitForURL(`${server.url}`), page.getByRole('button', { name: /Delete/ }).click()]);
     const wrongCount = await page.locator('body').innerText();
@@ -69,7 +68,6 @@ describe('approval page in Chromium', () => {
     expect(images).toBe(0);
     expect(dialogs).toEqual([]);
     expect(cspErrors).toEqual([]);
-    expect(shownCount).toContain('3');
     expect(wrongCount).toContain('Confirmation does not match');
     expect(progress).toMatch(/Deletion (in progress|result)/);
     expect(reopened).toContain('3 deleted, 0 skipped, 0 failed, 1 kept by reviewer');
