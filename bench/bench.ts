@@ -3,8 +3,12 @@
  * realistic pagination) with every registered scanner, each size in a fresh process, and checks
  * the targets: calls grow only by listing pages; 10k groups in < 5 s and < 512 MB.
  *
- * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--size N` runs one size and prints
- * its measurement as JSON (used internally).
+ * Then the approval at scale (bench/approval.ts, bench/front.ts): review page and post bytes for
+ * 10k candidates, checkpointed deletion batches for 10k groups with EC2's mutating rate
+ * modelled, and the approval front's bundle size and cold page time next to the pre-workflow one.
+ *
+ * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--approval-only`; `--size N` runs one
+ * size and prints its measurement as JSON (used internally).
  */
 import { spawnSync } from 'node:child_process';
 import { formatReport, type SizeRun } from './format';
@@ -42,10 +46,49 @@ function runChild(groups: number): SizeRun {
   return { groups, loadMs: parsed.loadMs, m: parsed.measurement };
 }
 
+const MB = 1024 * 1024;
+const fmtBytes = (n: number) => `${(n / MB).toFixed(2)} MB`;
+
+/** The approval at scale: page and post bytes, checkpointed deletion batches, the front's cold start. */
+async function approvalSection(): Promise<{ text: string; ok: boolean }> {
+  const { measurePage, measureDeletion, FUNCTION_URL_LIMIT_BYTES } = await import('./approval');
+  const { measureFronts, BEFORE_WORKFLOW } = await import('./front');
+  process.stderr.write('bench: approval page, deletion batches, front cold start...\n');
+  const page = measurePage(10_000);
+  const deletion = await measureDeletion(10_000);
+  const [front] = await measureFronts(['lambda/approve/handler.ts']);
+  const lines = [
+    '',
+    'Approval at scale (10,000 candidates in one region)',
+    `  review page: ${fmtBytes(page.pageBytes)} of the function URL's ${fmtBytes(FUNCTION_URL_LIMIT_BYTES)} response limit`,
+    `  form post (base64 in the event): ${page.postBytesKeepNone} bytes keeping none, ${fmtBytes(page.postBytesKeepAll)} keeping all; limit ${fmtBytes(FUNCTION_URL_LIMIT_BYTES)}`,
+    `  deletion of ${deletion.groups} groups at ${deletion.callsPerSecond} mutating calls/s (EC2 bucket: burst 50, refill 5/s): ${deletion.batches} batches of <= 10 min, ${deletion.virtualMinutes.toFixed(1)} min modelled, ${deletion.deleted} deleted, ${deletion.throttled} throttled, ${deletion.deletesSentTwice} deleted twice`,
+    `  checkpoints: ${deletion.checkpointWrites} writes, largest ${fmtBytes(deletion.maxCheckpointBytes)}`,
+    'Approval front (bundled as NodejsFunction does; cold = fresh node: require + first GET of a valid link on moto; median of 5)',
+    `  before the workflow (${BEFORE_WORKFLOW.entry}): ${fmtBytes(BEFORE_WORKFLOW.bundleBytes)}, require ${BEFORE_WORKFLOW.requireMs.toFixed(0)} ms, first GET ${BEFORE_WORKFLOW.firstGetMs.toFixed(0)} ms`,
+    front
+      ? `  now (${front.entry}): ${fmtBytes(front.bundleBytes)}, require ${front.requireMs.toFixed(0)} ms, first GET ${front.firstGetMs.toFixed(0)} ms (status ${front.status})`
+      : '  now: not measured',
+  ];
+  const ok =
+    page.pageBytes < FUNCTION_URL_LIMIT_BYTES &&
+    page.postBytesKeepAll < FUNCTION_URL_LIMIT_BYTES &&
+    deletion.deleted === deletion.groups &&
+    deletion.deletesSentTwice === 0 &&
+    front?.status === 200;
+  return { text: `${lines.join('\n')}\n`, ok };
+}
+
 async function main(): Promise<void> {
   const one = argValue('--size');
   if (one !== undefined) {
     await runOne(Number(one));
+    return;
+  }
+  if (process.argv.includes('--approval-only')) {
+    const approval = await approvalSection();
+    process.stdout.write(approval.text);
+    if (!approval.ok) process.exitCode = 1;
     return;
   }
   const sizes = (argValue('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES).filter((n) => Number.isInteger(n) && n > 0);
@@ -56,7 +99,9 @@ async function main(): Promise<void> {
   }
   const { text, ok } = formatReport(runs);
   process.stdout.write(text);
-  if (!ok) process.exitCode = 1;
+  const approval = await approvalSection();
+  process.stdout.write(approval.text);
+  if (!ok || !approval.ok) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
