@@ -11,7 +11,7 @@ import { STACK_NAME } from '../../infra/build-app';
  */
 
 // Three esbuild bundles (audit, approval front, the workflow tasks) on a shared 2-core machine.
-const SYNTH_TIMEOUT_MS = 180_000;
+const SYNTH_TIMEOUT_MS = 240_000;
 
 interface Run {
   code: number;
