@@ -312,7 +312,7 @@ export class SgAuditorStack extends Stack {
     for (const statement of readStatements()) d.functions.reaudit.role.addToPrincipalPolicy(statement);
     acknowledgeReadOnlyWildcards(d.functions.reaudit, 're-audit');
     const batch = d.functions.batch.role;
-    for (const statement of deletionStatements(config.protectTag)) batch.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(config.protectTag, config.productionTag)) batch.addToPrincipalPolicy(statement);
     // A resumed batch checks whether in-flight groups are gone before deleting them again.
     batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
     Validations.of(batch).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions.' });

@@ -5,20 +5,11 @@ import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { buildBackup, toJsonBytes } from '../core/backup';
-import {
-  ConfigError,
-  DEFAULT_MIN_AGE_DAYS,
-  DEFAULT_NAME_PATTERNS,
-  DEFAULT_PROTECT_TAG,
-  parseNamePatterns,
-  parseNonNegativeInt,
-  parseProtectTag,
-  parseRegions,
-  parseSkipSources,
-} from '../core/config';
+import { parseRegions } from '../core/config';
 import type { AuditSettings } from '../core/model';
 import { renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
 export const AUDIT_USAGE = `Usage: sg-audit audit [options]
 
@@ -26,10 +17,7 @@ Audits security groups and prints a summary (or the JSON report with --json).
 
 Options:
   --regions all|r1,r2          regions to audit (default: all enabled regions)
-  --skip-sources a,b           usage sources to exclude on purpose (named in the report)
-  --min-age-days N             protect groups created less than N days ago (default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
-  --protect-tag KEY=VALUE      protection tag (default ${DEFAULT_PROTECT_TAG})
-  --protect-name-pattern GLOB  protected name glob, repeatable (default ${DEFAULT_NAME_PATTERNS.join(' ')})
+${SETTINGS_FLAGS_USAGE}
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
@@ -47,31 +35,14 @@ export interface AuditCommandOptions {
 export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
   const values = parseFlags('audit', argv, {
     regions: { type: 'string' },
-    'skip-sources': { type: 'string' },
-    'min-age-days': { type: 'string' },
-    'protect-tag': { type: 'string' },
-    'protect-name-pattern': { type: 'string', multiple: true },
+    ...SETTINGS_FLAGS,
     json: { type: 'boolean' },
     out: { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const flag = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`--${name}: ${error.message}`);
-      throw error;
-    }
-  };
-  const settings: AuditSettings = {
-    regions: flag('regions', () => parseRegions(values.regions ?? 'all')),
-    skipSources: flag('skip-sources', () => parseSkipSources(values['skip-sources'] ?? '')),
-    minAgeDays: flag('min-age-days', () => parseNonNegativeInt(values['min-age-days'] ?? String(DEFAULT_MIN_AGE_DAYS), 'the value', 90)),
-    protectTag: flag('protect-tag', () => parseProtectTag(values['protect-tag'] ?? DEFAULT_PROTECT_TAG)),
-    protectNamePatterns: flag('protect-name-pattern', () => parseNamePatterns(values['protect-name-pattern'] ?? DEFAULT_NAME_PATTERNS)),
-  };
+  const settings = settingsFromFlags(values, flag('regions', () => parseRegions(values.regions ?? 'all')));
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out: give a directory');
   return { settings, json: values.json === true, quiet: values.quiet === true, ...(values.out ? { outDir: values.out } : {}) };
 }

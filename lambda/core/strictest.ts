@@ -1,18 +1,41 @@
-import type { AuditSettings } from './model';
+import { normalizeTagText } from './classify';
+import { UNSKIPPABLE_SOURCES } from './config';
+import type { AuditSettings, TagSpec } from './model';
+import { upgradeSettings } from './report-schema';
+
+/** Tags of both lists, once each (compared as classify compares them: case and spaces aside). */
+function unionTags(a: readonly TagSpec[], b: readonly TagSpec[]): TagSpec[] {
+  const seen = new Set<string>();
+  const out: TagSpec[] = [];
+  for (const t of [...a, ...b]) {
+    const id = `${normalizeTagText(t.key)}\u0000${normalizeTagText(t.value)}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ key: t.key, value: t.value });
+  }
+  return out;
+}
 
 /**
- * The strictest of two settings, for the re-audit before deleting: a group is deletable only if
- * it would be a candidate under both. Every protection and name pattern of either, only the
- * sources skipped by both, the larger minimum age. Regions are the signed report's.
+ * The settings a deletion re-audits with: at least as strict as the audit the reviewer saw
+ * (`signed`, from the signed report) and as the configuration in force now (`current`).
+ * - only sources skipped in both stay skipped, and never a ground-truth source;
+ * - every protection tag, production tag and name pattern of both;
+ * - the larger minimum age;
+ * - the signed report's regions (the re-audit covers the selection's regions anyway).
+ * `signed` may come from a report of an older schema version (one `protectTag`): it is upgraded
+ * first, and settings that match no version are refused (ReportSchemaError), never guessed.
  */
 export function strictestSettings(signed: AuditSettings, current: AuditSettings): AuditSettings {
-  const currentSkips = new Set(current.skipSources);
-  // One protect tag per settings today: the signed report's wins unless it matches the current one.
+  const s = upgradeSettings(signed);
+  const c = upgradeSettings(current);
+  const skippedNow = new Set(c.skipSources);
   return {
-    regions: signed.regions,
-    skipSources: signed.skipSources.filter((s) => currentSkips.has(s)),
-    protectTag: signed.protectTag,
-    protectNamePatterns: [...new Set([...signed.protectNamePatterns, ...current.protectNamePatterns])],
-    minAgeDays: Math.max(signed.minAgeDays, current.minAgeDays),
+    regions: s.regions === 'all' ? 'all' : [...s.regions],
+    skipSources: [...new Set(s.skipSources)].filter((id) => skippedNow.has(id) && !UNSKIPPABLE_SOURCES.includes(id)),
+    protectTags: unionTags(s.protectTags, c.protectTags),
+    productionTags: unionTags(s.productionTags, c.productionTags),
+    protectNamePatterns: [...new Set([...s.protectNamePatterns, ...c.protectNamePatterns])],
+    minAgeDays: Math.max(s.minAgeDays, c.minAgeDays),
   };
 }

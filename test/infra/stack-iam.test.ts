@@ -20,7 +20,7 @@ let finish: Statement[];
 let bucketId: string;
 
 beforeAll(() => {
-  synth = synthStack({ protectTag: 'Keep=forever' });
+  synth = synthStack({ protectTag: 'Keep=forever', productionTag: 'Stage=live' });
   const { stack } = synth;
   audit = roleStatements(synth.resources, logicalId(stack, stack.audit.role));
   approve = roleStatements(synth.resources, logicalId(stack, stack.approve.role));
@@ -167,7 +167,7 @@ describe('approval front role', () => {
 });
 
 describe('deletion workflow roles', () => {
-  it('only the batch task may delete and revoke, on security groups not tagged Environment=Production', () => {
+  it('only the batch task may delete and revoke, on security groups not tagged with the configured productionTag', () => {
     // Prepare / Act
     const allow = bySid(batch, 'DeleteUnprotectedSecurityGroups');
     const others = [...audit, ...approve, ...reaudit, ...finish].filter((s) => actionsOf(s).some((a) => (DELETION_ACTIONS as readonly string[]).includes(a)));
@@ -175,7 +175,7 @@ describe('deletion workflow roles', () => {
     // Assess
     expect(allow.Effect).toBe('Allow');
     expect(actionsOf(allow).sort()).toEqual([...DELETION_ACTIONS].sort());
-    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Environment': 'Production' } });
+    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Stage': 'live' } });
     expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
     expect(others).toEqual([]);
   });
@@ -188,6 +188,16 @@ describe('deletion workflow roles', () => {
     expect(deny.Effect).toBe('Deny');
     expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
     expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Keep': 'forever' } });
+  });
+
+  it('denies the batch task deleting and revoking on groups a CloudFormation stack created (tag aws:cloudformation:stack-id present)', () => {
+    // Prepare / Act
+    const deny = bySid(batch, 'DenyDeletingStackManagedSecurityGroups');
+
+    // Assess: Null "false" holds when the key is present, whatever its value.
+    expect(deny.Effect).toBe('Deny');
+    expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
+    expect(deny.Condition).toEqual({ Null: { 'aws:ResourceTag/aws:cloudformation:stack-id': 'false' } });
   });
 
   it('gives the re-audit exactly the audit read actions and its S3 access, and nothing that changes the account', () => {
