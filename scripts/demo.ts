@@ -241,7 +241,10 @@ async function main(): Promise<void> {
 
     // sg-audit serve: the approval front, and the deletion state machine run locally.
     const { serveApprovals } = await import('../lambda/cli/serve-command');
-    const served = await serveApprovals(process.env, { port, tasks: { deleter: { backoffMs: () => 200 } } });
+    // Refusals (the replayed post below) are logged at WARN; the demo's own output says what happened.
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const quiet = new Logger({ serviceName: 'sg-auditor-demo', logLevel: 'ERROR' });
+    const served = await serveApprovals(process.env, { port, logger: quiet, tasks: { deleter: { backoffMs: () => 200 } } });
     life.local = served.server;
     const trail = deletionKeys(audit.accountId, audit.auditId);
     const posted = (async () => {

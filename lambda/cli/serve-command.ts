@@ -1,3 +1,4 @@
+import type { LogSink } from '../approve/approve-core';
 import { handleEvent } from '../approve/http';
 import { approveDepsFromEnv } from '../approve/handler';
 import { startLocalServer, type LocalServer } from '../approve/local-server';
@@ -34,12 +35,12 @@ export interface Served {
 /** The front and the local workflow on one server (also used by `npm run demo`). */
 export async function serveApprovals(
   env: Record<string, string | undefined>,
-  options: { port?: number; host?: string; tasks?: DeletionDepsOptions } = {},
+  options: { port?: number; host?: string; tasks?: DeletionDepsOptions; logger?: LogSink } = {},
 ): Promise<Served> {
   const factory = options.tasks?.factory ?? new ClientFactory();
   const full = { STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN, ...env };
-  const workflow = localDeletionWorkflow(deletionDepsFromEnv(full, { ...options.tasks, factory }));
-  const deps = approveDepsFromEnv(full, { factory, workflow });
+  const workflow = localDeletionWorkflow(deletionDepsFromEnv(full, { ...options.tasks, factory, ...(options.logger ? { logger: options.logger } : {}) }));
+  const deps = approveDepsFromEnv(full, { factory, workflow, ...(options.logger ? { logger: options.logger } : {}) });
   const server = await startLocalServer((event, requestId) => handleEvent(event, requestId, () => deps, deps.logger), {
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host ? { host: options.host } : {}),
