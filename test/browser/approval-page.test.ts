@@ -1,7 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { handleEvent } from '../../lambda/approve/http';
 import { startLocalServer, type LocalServer } from '../../lambda/approve/local-server';
 import { ClientFactory } from '../../lambda/aws/client-factory';
+import { launchChromium } from '../../scripts/chromium';
 import { existingGroups, localApproval, seedApprovalScenario, XSS, type ApprovalScenario } from '../helpers/approve-moto';
 
 const REGION = 'ca-central-1';
@@ -17,10 +18,7 @@ beforeAll(async () => {
   factory = new ClientFactory();
   app = localApproval(scenario, { factory });
   server = await startLocalServer((event, requestId) => handleEvent(event, requestId, () => app.front, app.logger));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
