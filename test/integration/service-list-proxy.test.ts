@@ -6,7 +6,7 @@ import { motoEnv } from '../../scripts/moto-server';
 import { MOTO_MISSING_SOURCES, seedRegion, type SeededRegion } from '../../scripts/seed-account';
 import { startSsmFilterProxy, type SsmFilterProxy } from '../helpers/ssm-filter-proxy';
 
-const REGION = 'ap-northeast-1';
+const REGION = 'sa-east-1';
 // Every service the registry names, lambda, ecs and elb first: a list that lags this much still
 // must not turn one used group into a candidate.
 const DROPPED = [...new Set(['lambda', 'ecs', 'elb', ...SCANNERS.map((s) => s.service).filter((code): code is string => !!code)])];
