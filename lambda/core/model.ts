@@ -156,7 +156,9 @@ export type ProtectionReason =
   | 'cloudformation'
   | 'kubernetes'
   | 'other-owner'
-  | 'too-new';
+  | 'too-new'
+  /** Tagged sg-auditor:kept-until (a reviewer kept it, until that date; a malformed date keeps it too). */
+  | 'kept-by-reviewer';
 
 export interface GroupVerdict {
   verdict: VerdictKind;

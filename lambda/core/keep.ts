@@ -1,0 +1,104 @@
+import { plainText } from './text';
+
+/**
+ * "Keep for N days, because ...": a reviewer's decision, stored on the group itself as two tags so
+ * that every later audit, wherever it runs, sees it. Tag values are written by anyone with
+ * ec2:CreateTags, so everything read from them is sanitised and bounded before it becomes a reason.
+ */
+export const KEPT_UNTIL_TAG = 'sg-auditor:kept-until';
+export const KEPT_REASON_TAG = 'sg-auditor:kept-reason';
+/** The two keys the deletion workflow may write (its CreateTags is limited to them by IAM). */
+export const KEEP_TAG_KEYS = [KEPT_UNTIL_TAG, KEPT_REASON_TAG] as const;
+
+/** EC2 tag values hold at most 256 characters; a reason is bounded by the same. */
+export const MAX_KEEP_REASON = 256;
+/** How much of a malformed date is quoted back. */
+const MAX_QUOTED_DATE = 40;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Untrusted tag text as one bounded line. */
+function cleanLine(value: string, max: number): string {
+  const chars = Array.from(plainText(value).trim());
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+
+function isCalendarDate(year: string, month: string, day: string): boolean {
+  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
+}
+
+/**
+ * The first moment a keep no longer holds: a date (`2027-01-31`) keeps the group through that whole
+ * day in UTC; a full ISO time (`2027-01-31T12:00:00Z`) until that instant. Undefined when malformed.
+ */
+export function keptUntilEnd(value: string): Date | undefined {
+  const text = value.trim();
+  const date = DATE_ONLY.exec(text);
+  if (date) {
+    const [, y, m, d] = date as unknown as [string, string, string, string];
+    if (!isCalendarDate(y, m, d)) return undefined;
+    return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)) + DAY_MS);
+  }
+  const time = DATE_TIME.exec(text);
+  if (time) {
+    const [, y, m, d] = time as unknown as [string, string, string, string];
+    const at = Date.parse(text);
+    if (!isCalendarDate(y, m, d) || Number.isNaN(at)) return undefined;
+    return new Date(at);
+  }
+  return undefined;
+}
+
+/** What the keep tags of a group say at `now`. */
+export type KeepStatus =
+  | { state: 'none' }
+  /** Kept (or the date cannot be read: kept, fail-safe): the group is protected with `reason`. */
+  | { state: 'kept' | 'malformed'; reason: string }
+  /** The date has passed: the group is judged on its evidence again; `note` tells the reviewer. */
+  | { state: 'expired'; note: string };
+
+/** Case and surrounding spaces of a key do not matter (as for every protection tag). */
+function valuesOf(tags: Readonly<Record<string, string>>, key: string): string[] {
+  const wanted = key.toLowerCase();
+  return Object.entries(tags)
+    .filter(([k]) => k.trim().toLowerCase() === wanted)
+    .map(([, v]) => v);
+}
+
+/**
+ * Reads `sg-auditor:kept-until` / `sg-auditor:kept-reason`. A date that cannot be read keeps the
+ * group: protecting it costs a month at most, deleting it against a reviewer's wish cannot be
+ * undone with the same id. Only `kept-until` decides; a reason alone keeps nothing.
+ */
+export function keepStatus(tags: Readonly<Record<string, string>>, now: Date): KeepStatus {
+  const untils = valuesOf(tags, KEPT_UNTIL_TAG);
+  if (untils.length === 0) return { state: 'none' };
+  const reasonText = valuesOf(tags, KEPT_REASON_TAG)
+    .map((r) => cleanLine(r, MAX_KEEP_REASON))
+    .find((r) => r.length > 0);
+  const because = reasonText ? `: ${reasonText}` : ' (no reason given)';
+  let expired: KeepStatus | undefined;
+  for (const raw of untils) {
+    const shown = cleanLine(raw, MAX_QUOTED_DATE);
+    const end = keptUntilEnd(raw);
+    if (end === undefined) {
+      return {
+        state: 'malformed',
+        reason: `tag ${KEPT_UNTIL_TAG} is malformed (${JSON.stringify(shown)}, expected a date such as 2027-01-31): kept until a person corrects or removes it${because}`,
+      };
+    }
+    if (now.getTime() < end.getTime()) return { state: 'kept', reason: `kept by reviewer until ${shown}${because}` };
+    expired ??= { state: 'expired', note: `was kept by reviewer until ${shown}, which has passed${because}` };
+  }
+  return expired ?? { state: 'none' };
+}
+
+/** The tags that keep a group for `days` from `now` (the date in UTC), with a bounded, one-line reason. */
+export function keepTags(days: number, reason: string, now: Date): Record<string, string> {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`keep days must be a whole number of at least 1, got ${days}`);
+  const until = new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
+  return { [KEPT_UNTIL_TAG]: until, [KEPT_REASON_TAG]: cleanLine(reason, MAX_KEEP_REASON) };
+}
