@@ -237,6 +237,11 @@ export interface AuditReport {
   regions: RegionReport[];
   totals: Totals;
   apiCalls: { total: number; bySource: Record<string, number> };
+  /**
+   * Hex SHA-256 of the exact backup.json bytes written with this report (additive: absent in
+   * reports written before it). The link signs the report, so it signs the backup through this.
+   */
+  backupSha256?: string;
 }
 
 export function emptyTotals(): Totals {
