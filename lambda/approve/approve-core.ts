@@ -57,6 +57,7 @@ const PROBLEMS: Record<LinkProblem, { status: number; title: string; message?: s
   expired: { status: 410, title: 'Expired link' },
   'wrong-version': { status: 400, title: 'Link from another version' },
   'wrong-account': { status: 403, title: 'Link for another account' },
+  'expiry-too-far': { status: 403, title: 'Link not accepted' },
   'report-missing': {
     status: 404,
     title: 'Audit report not found',

@@ -84,6 +84,25 @@ describe('GET: the review page', () => {
     expect(res.body).toContain('expired');
   });
 
+  it('refuses a correctly signed link that expires more than 30 days ahead with 403, and deletes nothing on POST', async () => {
+    // Prepare
+    const s3 = fakeS3();
+    const mac = hmacMac();
+    const token = await publishReport(s3.objects, report(), mac, { exp: Math.floor(NOW.getTime() / 1000) + 31 * 86400 });
+    const calls: DeletionInput[] = [];
+    const deps = approveDeps(s3.client, mac, { deleteGroups: fakeDeleteGroups(calls) });
+
+    // Act
+    const get = await reviewLink(getRequest(token), deps);
+    const post = await approveLink(postRequest(token, ['sg-0a']), deps);
+
+    // Assess
+    expect([get.statusCode, post.statusCode]).toEqual([403, 403]);
+    expect(get.body).toContain('more than 30 days');
+    expect(calls).toHaveLength(0);
+    expect(s3.mock).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
   it('refuses a link from another token version with 400', async () => {
     // Prepare
     const s3 = fakeS3();
