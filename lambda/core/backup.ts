@@ -62,3 +62,21 @@ export function auditArtifacts(report: AuditReport): AuditArtifacts {
   const reportBytes = toJsonBytes(sealed);
   return { report: sealed, reportBytes, reportSha256: sha256Hex(reportBytes), backupBytes };
 }
+
+/**
+ * Whether `backupBytes` are the backup the report was written with: the SHA-256 in the report
+ * (which the approval link signs) must match the exact bytes. `problem` says what is wrong.
+ */
+export function checkBackup(backupBytes: Buffer, report: Pick<AuditReport, 'auditId' | 'backupSha256'>): { ok: true } | { ok: false; problem: string } {
+  if (report.backupSha256 === undefined) {
+    return { ok: false, problem: `the report of audit ${report.auditId} predates backupSha256, so nothing vouches for this backup` };
+  }
+  const actual = sha256Hex(backupBytes);
+  if (actual !== report.backupSha256) {
+    return {
+      ok: false,
+      problem: `the backup's SHA-256 is ${actual}, but the report of audit ${report.auditId} says ${report.backupSha256}: the file was changed after the audit, or belongs to another audit`,
+    };
+  }
+  return { ok: true };
+}
