@@ -13,7 +13,16 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ApproveEnvInput, AuditEnvInput } from '../lambda/core/config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
-import { auditReadActions, deletionStatements, keyPolicy, readStatements } from './permissions';
+import {
+  adminOnlyKeyPolicy,
+  auditReadActions,
+  deletionStatements,
+  keyPolicy,
+  lockAndTrailStatements,
+  macKeyPolicy,
+  readStatements,
+  subscribeWithinAccountStatement,
+} from './permissions';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
 
 export interface SgAuditorStackProps extends StackProps {
@@ -106,7 +115,8 @@ export class SgAuditorStack extends Stack {
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
-      policy: keyPolicy(['kms:GenerateMac', 'kms:VerifyMac']),
+      // Administration only; who may sign and verify is added below, once the roles exist.
+      policy: adminOnlyKeyPolicy(),
     });
 
     const common = {
@@ -152,6 +162,9 @@ export class SgAuditorStack extends Stack {
 
     this.grantAudit();
     this.grantApprove(config);
+    for (const statement of macKeyPolicy(this.audit.role, this.approve.role)) this.macKey.addToResourcePolicy(statement);
+    for (const statement of lockAndTrailStatements(this.bucket)) this.bucket.addToResourcePolicy(statement);
+    this.topic.addToResourcePolicy(subscribeWithinAccountStatement(this.topic.topicArn, this.account));
 
     new events.Rule(this, 'Schedule', {
       description: 'Runs the security group audit',
@@ -225,7 +238,7 @@ export class SgAuditorStack extends Stack {
     // Without ListBucket, S3 answers a missing lock or report with 403 instead of 404, and the
     // approval could not tell "unused link" from "no access". It lists this one bucket only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TellMissingFromForbidden', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    for (const statement of deletionStatements(config.protectTag, config.productionTag)) role.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(config.protectTag, config.productionTag, config.regions)) role.addToPrincipalPolicy(statement);
     this.grantNotify(role);
     acknowledgeReadOnlyWildcards(this.approve, 'approval');
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
