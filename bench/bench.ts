@@ -1,12 +1,18 @@
 /**
  * `npm run bench`: audits synthetic accounts of 1k, 10k and 50k security groups (mocked SDK,
  * realistic pagination) with every registered scanner, each size in a fresh process, and checks
- * the targets: calls grow only by listing pages; 10k groups in < 5 s and < 512 MB.
+ * the targets: calls grow only by listing pages; 10k groups in < 5 s and < 512 MB. Then times
+ * the CLI's start-up: `--help` < 0.3 s, and `audit` on one region sending its first API call
+ * within 1 s, for the bundle users run and, for comparison, the sources through tsx.
  *
- * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--size N` runs one size and prints
- * its measurement as JSON (used internally).
+ * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--cli-only` skips the audits;
+ * `--size N` runs one size and prints its measurement as JSON (used internally).
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ensureCliBundle } from '../scripts/build-cli';
+import { formatCliStartup, measureCliStartup } from './cli-startup';
 import { formatReport, type SizeRun } from './format';
 import type { Measurement } from './measure';
 
@@ -48,15 +54,41 @@ async function main(): Promise<void> {
     await runOne(Number(one));
     return;
   }
-  const sizes = (argValue('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES).filter((n) => Number.isInteger(n) && n > 0);
-  const runs: SizeRun[] = [];
-  for (const groups of sizes) {
-    process.stderr.write(`bench: ${groups} groups...\n`);
-    runs.push(runChild(groups));
+  let ok = true;
+  if (!process.argv.includes('--cli-only')) {
+    const sizes = (argValue('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES).filter((n) => Number.isInteger(n) && n > 0);
+    const runs: SizeRun[] = [];
+    for (const groups of sizes) {
+      process.stderr.write(`bench: ${groups} groups...\n`);
+      runs.push(runChild(groups));
+    }
+    const report = formatReport(runs);
+    process.stdout.write(`${report.text}\n`);
+    ok &&= report.ok;
   }
-  const { text, ok } = formatReport(runs);
-  process.stdout.write(text);
+  const cli = await benchCliStartup();
+  process.stdout.write(cli.text);
+  ok &&= cli.ok;
   if (!ok) process.exitCode = 1;
+}
+
+async function benchCliStartup(): Promise<{ text: string; ok: boolean }> {
+  const root = join(__dirname, '..');
+  await ensureCliBundle({ log: (line) => process.stderr.write(`${line}\n`) });
+  process.stderr.write('bench: CLI start-up (bundle)...\n');
+  const bundle = await measureCliStartup([process.execPath, join(root, 'bin', 'sg-audit.js')], { runs: 5 });
+  process.stderr.write('bench: CLI start-up (sources through tsx)...\n');
+  const source = await measureCliStartup([process.execPath, '--import', 'tsx', join(root, 'bench', 'cli-from-source.ts')], { runs: 3 });
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  return formatCliStartup(
+    [
+      { label: 'bin/sg-audit.js (the esbuild bundle in dist/cli)', times: bundle },
+      { label: 'the sources through tsx, as bin/ ran before the bundle', times: source },
+    ],
+    `Load average during the runs: ${load} (on ${cpus().length} cores); start-up times scale with it.`,
+  );
 }
 
 main().catch((error: unknown) => {

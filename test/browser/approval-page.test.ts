@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { approveDepsFromEnv } from '../../lambda/approve/handler';
 import { handleEvent } from '../../lambda/approve/http';
 import { startLocalServer, type LocalServer } from '../../lambda/approve/local-server';
 import { ClientFactory } from '../../lambda/aws/client-factory';
+import { launchChromium } from '../../scripts/chromium';
 import { existingGroups, MOTO_SCANNERS, seedApprovalScenario, XSS, type ApprovalScenario } from '../helpers/approve-moto';
 
 const REGION = 'ca-central-1';
@@ -19,10 +20,7 @@ beforeAll(async () => {
   factory = new ClientFactory();
   const deps = approveDepsFromEnv(scenario.env, { factory, scanners: MOTO_SCANNERS, logger, metrics: { addMetric: () => 0, publishStoredMetrics: () => 0 } });
   server = await startLocalServer((event, requestId) => handleEvent(event, requestId, () => deps, logger));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
