@@ -25,7 +25,6 @@ export const RESTORE_ACTIONS = [
   'ec2:RevokeSecurityGroupEgress',
 ] as const;
 
-
 export class BackupFormatError extends Error {
   override readonly name = 'BackupFormatError';
 }
