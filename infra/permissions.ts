@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DELETION_ACTIONS } from '../lambda/aws/deleter';
+import { KEEP_TAG_KEYS } from '../lambda/core/keep';
 import type { TagSpec } from '../lambda/core/model';
 import { INVENTORY_ACTIONS } from '../lambda/aws/inventory';
 import { REGION_ACTIONS } from '../lambda/aws/regions';
@@ -46,6 +47,25 @@ export function securityGroupArns(): string[] {
   const prefix = `arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}`;
   // Revoking by SecurityGroupRuleIds also authorizes against the rule resources.
   return [`${prefix}:security-group/*`, `${prefix}:security-group-rule/*`];
+}
+
+/**
+ * Tagging a group the reviewer kept: CreateTags on security groups only, with no tag key but the
+ * two keep keys (ForAllValues alone also holds for a request with no tags, hence Null), and only
+ * on existing groups (ec2:CreateAction is set when tags come with a create call), in the
+ * configured regions when they are a list. The role can mark a group kept, nothing else.
+ */
+export function keepTaggingStatement(regions: readonly string[] | 'all' = 'all'): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'TagKeptGroupsWithTheKeepKeysOnly',
+    actions: ['ec2:CreateTags'],
+    resources: [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:security-group/*`],
+    conditions: {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [...KEEP_TAG_KEYS] },
+      Null: { 'aws:TagKeys': 'false', 'ec2:CreateAction': 'true' },
+      ...(regions === 'all' ? {} : { StringEquals: { 'aws:RequestedRegion': [...regions] } }),
+    },
+  });
 }
 
 /** The tag CloudFormation puts on every group it creates: such a group is deleted through its stack. */

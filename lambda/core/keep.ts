@@ -102,3 +102,25 @@ export function keepTags(days: number, reason: string, now: Date): Record<string
   const until = new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
   return { [KEPT_UNTIL_TAG]: until, [KEPT_REASON_TAG]: cleanLine(reason, MAX_KEEP_REASON) };
 }
+
+/** The keep durations the review page offers (days); 0 keeps the groups this time only, untagged. */
+export const KEEP_DAY_CHOICES = [0, 30, 90, 180, 365] as const;
+
+/** What the reviewer asked for the groups they kept: tag them for `days` with `reason`, or not. */
+export type KeepChoice = { days: 0 } | { days: Exclude<(typeof KEEP_DAY_CHOICES)[number], 0>; reason: string };
+
+/**
+ * Reads the review form's keep fields (`keep_days`, `keep_reason`): a duration the page offers,
+ * and a reason of at most MAX_KEEP_REASON characters, required when a duration is chosen (it is
+ * what the next reviewer reads). Problems come back as one sentence for a 400 page.
+ */
+export function parseKeepChoice(days: string | null | undefined, reason: string | null | undefined): { ok: true; choice: KeepChoice } | { ok: false; problem: string } {
+  const n = days === null || days === undefined || days === '' ? 0 : Number(days);
+  const offered = KEEP_DAY_CHOICES.find((d) => d === n);
+  if (offered === undefined) return { ok: false, problem: `keep for ${JSON.stringify(days)} days is not one of the offered durations (${KEEP_DAY_CHOICES.join(', ')})` };
+  if (offered === 0) return { ok: true, choice: { days: 0 } };
+  const text = plainText(reason ?? '').trim();
+  if (text.length === 0) return { ok: false, problem: `say why the kept groups are kept for ${offered} days: the reason is what the next reviewer reads` };
+  if (Array.from(text).length > MAX_KEEP_REASON) return { ok: false, problem: `the keep reason is longer than ${MAX_KEEP_REASON} characters` };
+  return { ok: true, choice: { days: offered, reason: text } };
+}

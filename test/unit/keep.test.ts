@@ -1,4 +1,4 @@
-import { keepStatus, keepTags, keptUntilEnd, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../lambda/core/keep';
+import { keepStatus, keepTags, keptUntilEnd, KEPT_REASON_TAG, KEPT_UNTIL_TAG, parseKeepChoice } from '../../lambda/core/keep';
 
 const NOW = new Date('2026-11-26T10:00:00Z');
 const kept = (until: string, reason?: string) => ({ [KEPT_UNTIL_TAG]: until, ...(reason === undefined ? {} : { [KEPT_REASON_TAG]: reason }) });
@@ -71,5 +71,27 @@ describe('keepTags', () => {
 
   it('refuses a keep of less than a day', () => {
     expect(() => keepTags(0, 'x', NOW)).toThrow(RangeError);
+  });
+});
+
+describe('parseKeepChoice', () => {
+  it('keeps untagged when no duration is chosen', () => {
+    expect(parseKeepChoice(undefined, 'ignored')).toEqual({ ok: true, choice: { days: 0 } });
+  });
+
+  it('takes an offered duration with its reason, on one line', () => {
+    expect(parseKeepChoice('90', ' nightly\njob ')).toEqual({ ok: true, choice: { days: 90, reason: 'nightly job' } });
+  });
+
+  it('refuses a duration the page does not offer', () => {
+    expect(parseKeepChoice('36500', 'x')).toMatchObject({ ok: false, problem: expect.stringContaining('not one of the offered durations') });
+  });
+
+  it('refuses a duration without a reason', () => {
+    expect(parseKeepChoice('30', '  ')).toMatchObject({ ok: false, problem: expect.stringContaining('say why') });
+  });
+
+  it('refuses a reason longer than 256 characters', () => {
+    expect(parseKeepChoice('30', 'x'.repeat(257))).toMatchObject({ ok: false, problem: expect.stringContaining('longer than 256') });
   });
 });
