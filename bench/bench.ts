@@ -5,8 +5,13 @@
  * the CLI's start-up: `--help` < 0.3 s, and `audit` on one region sending its first API call
  * within 1 s, for the bundle users run and, for comparison, the sources through tsx.
  *
+ * Then the approval at scale (bench/approval.ts, bench/front.ts): review page and post bytes for
+ * 10k candidates, checkpointed deletion batches for 10k groups with EC2's mutating rate
+ * modelled, and the approval front's bundle size and cold page time next to the pre-workflow one.
+ *
  * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--cli-only` skips the audits;
- * `--size N` runs one size and prints its measurement as JSON (used internally).
+ * `--approval-only` runs only the approval section; `--size N` runs one size and prints its
+ * measurement as JSON (used internally).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -48,10 +53,49 @@ function runChild(groups: number): SizeRun {
   return { groups, loadMs: parsed.loadMs, m: parsed.measurement };
 }
 
+const MB = 1024 * 1024;
+const fmtBytes = (n: number) => `${(n / MB).toFixed(2)} MB`;
+
+/** The approval at scale: page and post bytes, checkpointed deletion batches, the front's cold start. */
+async function approvalSection(): Promise<{ text: string; ok: boolean }> {
+  const { measurePage, measureDeletion, FUNCTION_URL_LIMIT_BYTES } = await import('./approval');
+  const { measureFronts, BEFORE_WORKFLOW } = await import('./front');
+  process.stderr.write('bench: approval page, deletion batches, front cold start...\n');
+  const page = measurePage(10_000);
+  const deletion = await measureDeletion(10_000);
+  const [front] = await measureFronts(['lambda/approve/handler.ts']);
+  const lines = [
+    '',
+    'Approval at scale (10,000 candidates in one region)',
+    `  review page: ${fmtBytes(page.pageBytes)} of the function URL's ${fmtBytes(FUNCTION_URL_LIMIT_BYTES)} response limit`,
+    `  form post (base64 in the event): ${page.postBytesKeepNone} bytes keeping none, ${fmtBytes(page.postBytesKeepAll)} keeping all; limit ${fmtBytes(FUNCTION_URL_LIMIT_BYTES)}`,
+    `  deletion of ${deletion.groups} groups at ${deletion.callsPerSecond} mutating calls/s (EC2 bucket: burst 50, refill 5/s): ${deletion.batches} batches of <= 10 min, ${deletion.virtualMinutes.toFixed(1)} min modelled, ${deletion.deleted} deleted, ${deletion.throttled} throttled, ${deletion.deletesSentTwice} deleted twice`,
+    `  checkpoints: ${deletion.checkpointWrites} writes, largest ${fmtBytes(deletion.maxCheckpointBytes)}`,
+    'Approval front (bundled as NodejsFunction does; cold = fresh node: require + first GET of a valid link on moto; median of 5)',
+    `  before the workflow (${BEFORE_WORKFLOW.entry}): ${fmtBytes(BEFORE_WORKFLOW.bundleBytes)}, require ${BEFORE_WORKFLOW.requireMs.toFixed(0)} ms, first GET ${BEFORE_WORKFLOW.firstGetMs.toFixed(0)} ms`,
+    front
+      ? `  now (${front.entry}): ${fmtBytes(front.bundleBytes)}, require ${front.requireMs.toFixed(0)} ms, first GET ${front.firstGetMs.toFixed(0)} ms (status ${front.status})`
+      : '  now: not measured',
+  ];
+  const ok =
+    page.pageBytes < FUNCTION_URL_LIMIT_BYTES &&
+    page.postBytesKeepAll < FUNCTION_URL_LIMIT_BYTES &&
+    deletion.deleted === deletion.groups &&
+    deletion.deletesSentTwice === 0 &&
+    front?.status === 200;
+  return { text: `${lines.join('\n')}\n`, ok };
+}
+
 async function main(): Promise<void> {
   const one = argValue('--size');
   if (one !== undefined) {
     await runOne(Number(one));
+    return;
+  }
+  if (process.argv.includes('--approval-only')) {
+    const approval = await approvalSection();
+    process.stdout.write(approval.text);
+    if (!approval.ok) process.exitCode = 1;
     return;
   }
   let ok = true;
@@ -69,6 +113,11 @@ async function main(): Promise<void> {
   const cli = await benchCliStartup();
   process.stdout.write(cli.text);
   ok &&= cli.ok;
+  if (!process.argv.includes('--cli-only')) {
+    const approval = await approvalSection();
+    process.stdout.write(approval.text);
+    ok &&= approval.ok;
+  }
   if (!ok) process.exitCode = 1;
 }
 

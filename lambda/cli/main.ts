@@ -26,6 +26,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'recreate deleted groups, with the rules between them, from backup.json',
     load: async () => (await import('./restore-command')).restoreCommand,
   },
+  serve: {
+    summary: 'serve the approval page and run the deletion workflow locally',
+    load: async () => (await import('./serve-command')).serveCommand,
+  },
 };
 
 const nameWidth = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 3;
