@@ -127,7 +127,7 @@ describe('deletion rights', () => {
   it('are conditioned on the configured regions when regions is a list', () => {
     // Prepare
     const listed = synthStack({ regions: 'us-east-1,eu-west-1' });
-    const role = roleStatements(listed.resources, logicalId(listed.stack, listed.stack.approve.role));
+    const role = roleStatements(listed.resources, logicalId(listed.stack, listed.stack.deletion.functions.batch.role));
 
     // Act
     const allow = bySid(role, 'DeleteUnprotectedSecurityGroups');
@@ -139,7 +139,7 @@ describe('deletion rights', () => {
 
   it('carry no region condition when every region is audited', () => {
     // Prepare
-    const role = roleStatements(synth.resources, ids.approve);
+    const role = roleStatements(synth.resources, logicalId(synth.stack, synth.stack.deletion.functions.batch.role));
 
     // Act
     const allow = bySid(role, 'DeleteUnprotectedSecurityGroups');
