@@ -19,6 +19,7 @@ import {
   adminOnlyKeyPolicy,
   auditReadActions,
   deletionStatements,
+  keepTaggingStatement,
   keyPolicy,
   lockAndTrailStatements,
   macKeyPolicy,
@@ -317,6 +318,13 @@ export class SgAuditorStack extends Stack {
     const d = this.deletion;
     const all = ['audits', 'approvals', 'deletions'];
     d.grantS3('started', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('keep', this.bucket, { get: all, put: ['deletions'] });
+    // The keep task may write the two keep tags on security groups, and nothing else.
+    d.functions.keep.role.addToPrincipalPolicy(keepTaggingStatement(config.regions));
+    Validations.of(d.functions.keep.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*]',
+      reason: 'Kept groups can be in any region of this account and are chosen by a person at run time; CreateTags is limited to the two sg-auditor keep tag keys.',
+    });
     d.grantS3('reaudit', this.bucket, { get: all, put: ['deletions'] });
     d.grantS3('backup', this.bucket, { get: ['deletions'], put: ['deletions'] });
     d.grantS3('batch', this.bucket, { get: all, put: ['deletions'] });
