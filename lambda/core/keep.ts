@@ -10,8 +10,13 @@ export const KEPT_REASON_TAG = 'sg-auditor:kept-reason';
 /** The two keys the deletion workflow may write (its CreateTags is limited to them by IAM). */
 export const KEEP_TAG_KEYS = [KEPT_UNTIL_TAG, KEPT_REASON_TAG] as const;
 
-/** EC2 tag values hold at most 256 characters; a reason is bounded by the same. */
+/**
+ * EC2 tag values hold at most 256 Unicode characters; a reason is bounded by the same, counted in
+ * UTF-16 units (what the page's maxlength counts), which is never more than EC2's count.
+ */
 export const MAX_KEEP_REASON = 256;
+/** Tag keys and values starting with `aws:` (any case) are reserved for AWS. */
+const RESERVED_PREFIX = /^aws:/i;
 /** How much of a malformed date is quoted back. */
 const MAX_QUOTED_DATE = 40;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -96,11 +101,31 @@ export function keepStatus(tags: Readonly<Record<string, string>>, now: Date): K
   return expired ?? { state: 'none' };
 }
 
+/** A reason as one line: control, format and separator characters and runs of spaces become one space. */
+function oneLine(reason: string): string {
+  return plainText(reason).replace(/\s+/gu, ' ').trim();
+}
+
+/**
+ * A reason as a tag value EC2 accepts: one line, at most MAX_KEEP_REASON UTF-16 units (a longer
+ * one is cut without splitting a character, and ends with …), and not starting with the reserved
+ * `aws:` prefix (such a reason is written after `reason: `). EC2 takes any other character in a
+ * value; whoever reads it back (keepStatus, the pages, the emails) still treats it as untrusted.
+ */
+export function keepReasonTagValue(reason: string): string {
+  let text = oneLine(reason);
+  if (RESERVED_PREFIX.test(text)) text = `reason: ${text}`;
+  if (text.length <= MAX_KEEP_REASON) return text;
+  let cut = text.slice(0, MAX_KEEP_REASON - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
 /** The tags that keep a group for `days` from `now` (the date in UTC), with a bounded, one-line reason. */
 export function keepTags(days: number, reason: string, now: Date): Record<string, string> {
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`keep days must be a whole number of at least 1, got ${days}`);
   const until = new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
-  return { [KEPT_UNTIL_TAG]: until, [KEPT_REASON_TAG]: cleanLine(reason, MAX_KEEP_REASON) };
+  return { [KEPT_UNTIL_TAG]: until, [KEPT_REASON_TAG]: keepReasonTagValue(reason) };
 }
 
 /** The keep durations the review page offers (days); 0 keeps the groups this time only, untagged. */
@@ -119,8 +144,9 @@ export function parseKeepChoice(days: string | null | undefined, reason: string 
   const offered = KEEP_DAY_CHOICES.find((d) => d === n);
   if (offered === undefined) return { ok: false, problem: `keep for ${JSON.stringify(days)} days is not one of the offered durations (${KEEP_DAY_CHOICES.join(', ')})` };
   if (offered === 0) return { ok: true, choice: { days: 0 } };
-  const text = plainText(reason ?? '').trim();
+  const text = oneLine(reason ?? '');
   if (text.length === 0) return { ok: false, problem: `say why the kept groups are kept for ${offered} days: the reason is what the next reviewer reads` };
-  if (Array.from(text).length > MAX_KEEP_REASON) return { ok: false, problem: `the keep reason is longer than ${MAX_KEEP_REASON} characters` };
+  if (text.length > MAX_KEEP_REASON) return { ok: false, problem: `the keep reason is longer than ${MAX_KEEP_REASON} characters` };
+  if (RESERVED_PREFIX.test(text)) return { ok: false, problem: 'the keep reason cannot start with "aws:", which AWS reserves in tag values' };
   return { ok: true, choice: { days: offered, reason: text } };
 }

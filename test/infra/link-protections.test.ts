@@ -1,5 +1,5 @@
 import { DELETION_ACTIONS } from '../../lambda/aws/deleter';
-import { actionsOf, bySid, logicalId, roleStatements, synthStack, type Json, type Statement, type Synthesized } from './infra-fixture';
+import { actionsOf, bySid, logicalId, policyDocuments, roleStatements, synthStack, type Json, type Statement, type Synthesized } from './infra-fixture';
 
 /**
  * Who can sign and approve: the rights around the approval link, read from the synthesized
@@ -26,6 +26,10 @@ function resourceOfType(type: string, pick: (properties: Json) => boolean = () =
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0]?.Properties ?? {};
 }
+
+/** The stack with regions as a list, synthesized once for the tests that need it. */
+let listed: Synthesized | undefined;
+const listedRegions = (): Synthesized => (listed ??= synthStack({ regions: 'us-east-1,eu-west-1' }));
 
 const macKeyStatements = (): Statement[] => ((synth.resources[ids.macKey]?.Properties?.KeyPolicy as { Statement: Statement[] }) ?? { Statement: [] }).Statement;
 const roleArn = (roleId: string) => ({ 'Fn::GetAtt': [roleId, 'Arn'] });
@@ -126,8 +130,8 @@ describe('notification topic policy', () => {
 describe('deletion rights', () => {
   it('are conditioned on the configured regions when regions is a list', () => {
     // Prepare
-    const listed = synthStack({ regions: 'us-east-1,eu-west-1' });
-    const role = roleStatements(listed.resources, logicalId(listed.stack, listed.stack.deletion.functions.batch.role));
+    const s = listedRegions();
+    const role = roleStatements(s.resources, logicalId(s.stack, s.stack.deletion.functions.batch.role));
 
     // Act
     const allow = bySid(role, 'DeleteUnprotectedSecurityGroups');
@@ -146,5 +150,48 @@ describe('deletion rights', () => {
 
     // Assess
     expect(allow.Condition?.StringEquals).toBeUndefined();
+  });
+});
+
+describe('keep tagging rights', () => {
+  const keepRole = (s: Synthesized) => roleStatements(s.resources, logicalId(s.stack, s.stack.deletion.functions.keep.role));
+
+  it('let the keep task CreateTags on existing security groups only with the two keep keys', () => {
+    // Prepare / Act
+    const allow = bySid(keepRole(synth), 'TagKeptGroupsWithTheKeepKeysOnly');
+
+    // Assess
+    expect(allow.Effect).toBe('Allow');
+    expect(actionsOf(allow)).toEqual(['ec2:CreateTags']);
+    expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
+    expect(allow.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['sg-auditor:kept-until', 'sg-auditor:kept-reason'] },
+      Null: { 'aws:TagKeys': 'false', 'ec2:CreateAction': 'true' },
+    });
+  });
+
+  it('are conditioned on the configured regions when regions is a list', () => {
+    // Prepare
+    const s = listedRegions();
+
+    // Act
+    const allow = bySid(keepRole(s), 'TagKeptGroupsWithTheKeepKeysOnly');
+
+    // Assess
+    expect(allow.Condition?.StringEquals).toEqual({ 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] });
+  });
+
+  it('are given to no other principal: only the keep task may tag', () => {
+    // Prepare
+    const keepRoleId = logicalId(synth.stack, synth.stack.deletion.functions.keep.role);
+
+    // Act
+    const taggers = policyDocuments(synth.resources)
+      .filter((d) => d.statements.some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => /^ec2:(CreateTags|\*)$/i.test(a))))
+      .map((d) => d.resourceId);
+
+    // Assess
+    expect(taggers).toHaveLength(1);
+    expect(JSON.stringify(synth.resources[taggers[0] as string]?.Properties?.Roles)).toContain(keepRoleId);
   });
 });

@@ -1,4 +1,4 @@
-import { keepStatus, keepTags, keptUntilEnd, KEPT_REASON_TAG, KEPT_UNTIL_TAG, parseKeepChoice } from '../../lambda/core/keep';
+import { keepStatus, keepReasonTagValue, keepTags, keptUntilEnd, KEPT_REASON_TAG, KEPT_UNTIL_TAG, parseKeepChoice } from '../../lambda/core/keep';
 
 const NOW = new Date('2026-11-26T10:00:00Z');
 const kept = (until: string, reason?: string) => ({ [KEPT_UNTIL_TAG]: until, ...(reason === undefined ? {} : { [KEPT_REASON_TAG]: reason }) });
@@ -74,6 +74,34 @@ describe('keepTags', () => {
   });
 });
 
+describe('keepReasonTagValue', () => {
+  it('collapses line breaks, bidi overrides and runs of spaces into one space', () => {
+    expect(keepReasonTagValue(' a\u202e\u200b b \t\n\n c ')).toBe('a b c');
+  });
+
+  it('cuts a reason to the 256 characters EC2 takes in a tag value, ending with …', () => {
+    // Act
+    const value = keepReasonTagValue('x'.repeat(300));
+
+    // Assess
+    expect(value).toHaveLength(256);
+    expect(value.endsWith('x…')).toBe(true);
+  });
+
+  it('never splits a character made of two UTF-16 units when cutting', () => {
+    // Act
+    const value = keepReasonTagValue('xx' + '\u{1F512}'.repeat(200));
+
+    // Assess
+    expect(value.length).toBeLessThanOrEqual(256);
+    expect(value).toMatch(/^xx(\u{1F512})+…$/u);
+  });
+
+  it('does not start a value with the aws: prefix AWS reserves', () => {
+    expect(keepReasonTagValue('AWS: managed by support')).toBe('reason: AWS: managed by support');
+  });
+});
+
 describe('parseKeepChoice', () => {
   it('keeps untagged when no duration is chosen', () => {
     expect(parseKeepChoice(undefined, 'ignored')).toEqual({ ok: true, choice: { days: 0 } });
@@ -93,5 +121,13 @@ describe('parseKeepChoice', () => {
 
   it('refuses a reason longer than 256 characters', () => {
     expect(parseKeepChoice('30', 'x'.repeat(257))).toMatchObject({ ok: false, problem: expect.stringContaining('longer than 256') });
+  });
+
+  it('counts characters as the page does, so 128 two-unit characters fill the reason', () => {
+    expect(parseKeepChoice('30', '\u{1F512}'.repeat(129))).toMatchObject({ ok: false, problem: expect.stringContaining('longer than 256') });
+  });
+
+  it('refuses a reason starting with the reserved aws: prefix', () => {
+    expect(parseKeepChoice('30', 'aws:cdk owns it')).toMatchObject({ ok: false, problem: expect.stringContaining('"aws:"') });
   });
 });

@@ -9,7 +9,7 @@ import type { DeletionStore } from '../../aws/deletion-store';
 import { tagKeptGroups } from '../../aws/keeper';
 import type { Scanner } from '../../aws/scanners/types';
 import { BACKUP_SCHEMA_VERSION, type Backup } from '../../core/backup';
-import { keepTags, KEPT_UNTIL_TAG } from '../../core/keep';
+import { keepTags, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../core/keep';
 import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
 import {
   checkSelection,
@@ -121,7 +121,7 @@ export async function tagKept(input: DeletionExecutionInput, deps: DeletionTaskD
   const { lock, selected } = await loadApproval(input, deps);
   if (!lock.keepFor || selected.kept.length === 0) return { tagged: 0, failed: 0 };
   const tags = keepTags(lock.keepFor.days, lock.keepFor.reason, new Date(lock.takenAt));
-  const record: KeptRecord = { until: tags[KEPT_UNTIL_TAG] as string, reason: lock.keepFor.reason, tagged: [], failed: [] };
+  const record: KeptRecord = { until: tags[KEPT_UNTIL_TAG] as string, reason: tags[KEPT_REASON_TAG] as string, tagged: [], failed: [] };
   const byRegion = new Map<string, string[]>();
   for (const g of selected.kept) byRegion.set(g.region, [...(byRegion.get(g.region) ?? []), g.groupId]);
   for (const [region, ids] of byRegion) {
@@ -132,6 +132,19 @@ export async function tagKept(input: DeletionExecutionInput, deps: DeletionTaskD
   await deps.store.putJson(deletionKeys(input.accountId, input.auditId).kept, record);
   deps.logger.info('kept groups tagged', { auditId: input.auditId, until: record.until, tagged: record.tagged.length, failed: record.failed.length });
   return { tagged: record.tagged.length, failed: record.failed.length, until: record.until };
+}
+
+/**
+ * Why a group the reviewer kept is not deleted, for the result: kept this time only; kept until
+ * a date with the reason tagged on it; or kept, but the keep could not be tagged (that group, or
+ * the whole step), so the next audit asks about it again.
+ */
+export function keptByReviewerReason(keepFor: LockRecord['keepFor'], record: KeptRecord | undefined, groupId: string): string {
+  if (!keepFor) return 'kept by reviewer (not selected)';
+  if (record?.tagged.includes(groupId)) return `kept by reviewer until ${record.until}: ${record.reason}`;
+  const failed = record?.failed.find((f) => f.groupId === groupId);
+  const why = failed ? `${failed.code}` : 'the keep step did not finish';
+  return `kept by reviewer (not selected); keeping it for ${keepFor.days} days could not be tagged (${why}), so the next audit asks again`;
 }
 
 /** Re-audits one region with the strictest settings; the region report goes to S3. */
@@ -245,14 +258,8 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
     }
   }
   const keptRecord = await deps.store.getJson<KeptRecord>(keys.kept);
-  const keptReason = (groupId: string): string => {
-    if (!keptRecord) return 'kept by reviewer (not selected)';
-    if (keptRecord.tagged.includes(groupId)) return `kept by reviewer until ${keptRecord.until}: ${keptRecord.reason}`;
-    const failed = keptRecord.failed.find((f) => f.groupId === groupId);
-    return failed ? `kept by reviewer; tagging it kept until ${keptRecord.until} failed (${failed.code}), so the next audit asks again` : 'kept by reviewer (not selected)';
-  };
   const outcomes: GroupOutcome[] = [
-    ...selected.kept.map((g) => ({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'kept-by-reviewer' as const, reason: keptReason(g.groupId) })),
+    ...selected.kept.map((g) => ({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'kept-by-reviewer' as const, reason: keptByReviewerReason(lock.keepFor, keptRecord, g.groupId) })),
     ...selected.selected.map((g) => byGroup.get(g.groupId) as GroupOutcome),
   ];
   return {
