@@ -8,7 +8,7 @@ import { kmsMac } from '../../lambda/aws/signer';
 import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import { approvalLockKey, deletionKeys } from '../../lambda/core/s3-keys';
 import { signToken, type TokenPayload } from '../../lambda/core/token';
-import { DELETION_STATES, type RegionInput } from '../../lambda/workflows/deletion/contract';
+import { DELETION_STATES, type KeptRecord, type RegionInput } from '../../lambda/workflows/deletion/contract';
 import { deleteBatch } from '../../lambda/workflows/deletion/tasks';
 import { urlEvent } from '../helpers/approve-fixtures';
 import { existingGroups, localApproval, MOTO_SCANNERS, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
@@ -105,6 +105,21 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     expect(await lockExists(FLOW, scenario)).toBe(false);
   });
 
+  it('refuses a correctly signed link expiring more than 30 days ahead with a 4xx and changes nothing', async () => {
+    // Prepare
+    const payload = JSON.parse(Buffer.from(tokenOf(scenario).split('.')[0] as string, 'base64url').toString('utf8')) as TokenPayload;
+    const tooLong = await signToken({ ...payload, exp: Math.floor(Date.now() / 1000) + 31 * 86400 }, kmsMac(new KMSClient({ region: FLOW }), scenario.env.MAC_KEY_ID as string));
+
+    // Act
+    const review = await handleEvent(get(scenario, tooLong), 'r3b', () => app.front, app.logger);
+    const out = await handleEvent(post(tooLong, [], '6'), 'r3c', () => app.front, app.logger);
+
+    // Assess
+    expect(review.statusCode).toBe(403);
+    expect(out.statusCode).toBe(403);
+    expect(await lockExists(FLOW, scenario)).toBe(false);
+  });
+
   it('deletes exactly the approved groups (one kept by the reviewer) and writes the trail', async () => {
     // Prepare
     const g = scenario.groups;
@@ -136,6 +151,7 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     const [group] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [scenario.groups.keep] }))).SecurityGroups ?? [];
     const result = await readJson<DeletionResult>(FLOW, scenario.bucket, keys.result);
     const next = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS });
+    const trail = await readJson<KeptRecord>(FLOW, scenario.bucket, keys.kept);
 
     // Assess
     const tags = Object.fromEntries((group?.Tags ?? []).map((t) => [t.Key, t.Value]));
@@ -144,8 +160,27 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     expect(tags['sg-auditor:kept-reason']).toBe('month-end batch <b>x</b> verdict: CANDIDATE');
     expect(result.outcomes.find((o) => o.groupId === scenario.groups.keep)?.reason).toBe(`kept by reviewer until ${until}: month-end batch <b>x</b> verdict: CANDIDATE`);
     expect(result.totals.keptByReviewer).toBe(1);
+    expect(trail).toEqual({ until, reason: 'month-end batch <b>x</b> verdict: CANDIDATE', tagged: [scenario.groups.keep], failed: [] });
     const verdict = next.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep);
     expect(verdict).toMatchObject({ verdict: 'protected', reasons: [`kept by reviewer until ${until}: month-end batch <b>x</b> verdict: CANDIDATE`] });
+  });
+
+  it('makes the kept group a candidate again once its kept-until date has passed (clock injected)', async () => {
+    // Prepare
+    const settings = { regions: [FLOW], skipSources: [], protectTags: [], productionTags: [], protectNamePatterns: [], minAgeDays: 0 };
+    const [group] = (await new EC2Client({ region: FLOW }).send(new DescribeSecurityGroupsCommand({ GroupIds: [scenario.groups.keep] }))).SecurityGroups ?? [];
+    const until = group?.Tags?.find((t) => t.Key === 'sg-auditor:kept-until')?.Value as string;
+    const dayAfter = new Date(Date.parse(`${until}T00:00:00Z`) + 86400_000);
+
+    // Act
+    const lastDay = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS, now: () => new Date(dayAfter.getTime() - 1) });
+    const later = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS, now: () => dayAfter });
+
+    // Assess
+    expect(lastDay.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep)?.verdict).toBe('protected');
+    const verdict = later.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep);
+    expect(verdict?.verdict).toBe('candidate');
+    expect(verdict?.reasons.join('; ')).toContain(`was kept by reviewer until ${until}, which has passed`);
   });
 
   it("has each region's pre-delete backup and every revocation, with the rules, in the trail", async () => {
