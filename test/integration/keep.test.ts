@@ -6,7 +6,7 @@ import { motoEnv } from '../../scripts/moto-server';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 
 // This file owns ap-southeast-3 on the shared moto server (test/integration/README.md).
-const REGION = 'ap-southeast-3';
+const REGION = 'us-west-2';
 
 /** `sg-audit audit --json` in this process, with the clock at `now` (the only way to move time). */
 async function auditAt(now: string): Promise<AuditReport> {
