@@ -25,6 +25,7 @@ interface TaskSpec {
 /** The deletion workflow's task Lambdas (lambda/workflows/deletion/*-handler.ts). */
 export const DELETION_TASKS: Record<DeletionTask, TaskSpec> = {
   started: { entry: WORKER_ENTRY, description: 'writes the started trail', timeout: Duration.minutes(1), memorySize: 512 },
+  keep: { entry: WORKER_ENTRY, description: 'tags the groups the reviewer kept for a number of days', timeout: Duration.minutes(5), memorySize: 512 },
   reaudit: { entry: WORKER_ENTRY, description: 're-audits one region with the strictest settings', timeout: Duration.minutes(15), memorySize: 1024 },
   backup: { entry: WORKER_ENTRY, description: "writes one region's pre-delete backup", timeout: Duration.minutes(2), memorySize: 1024 },
   // A batch stops starting work after 10 minutes (BATCH_BUDGET_MS), so it ends well within this.
@@ -93,6 +94,10 @@ export class DeletionWorkflow extends Construct {
     const onError = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
     const started = invoke('started', { resultPath: '$.started' }).addCatch(abort, onError);
+    // Tagging the kept groups is the reviewer's wish for next month, not a condition of deleting:
+    // if it fails, the deletion goes on and the trail says which groups were not tagged.
+    const keepSkipped = new sfn.Pass(this, 'KeepNotTagged', { comment: 'The kept groups could not be tagged; they are asked about again next audit.' });
+    const keep = invoke('keep', { resultPath: '$.keep' }).addCatch(keepSkipped, { errors: [sfn.Errors.ALL], resultPath: '$.keepError' });
     const reaudit = invoke('reaudit', { resultPath: '$.reaudit' });
     const regionAborted = new sfn.Pass(this, 'RegionAborted', {
       comment: 'The pre-delete backup could not be written: nothing is deleted in this region.',
@@ -118,12 +123,13 @@ export class DeletionWorkflow extends Construct {
     });
     regions.itemProcessor(reaudit.next(backup).next(batch).next(more));
     regions.addCatch(abort, onError);
+    keepSkipped.next(regions);
     const finish = invoke('finish', { resultPath: '$.finish' }).addCatch(abort, onError);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(started.next(regions).next(finish)),
+      definitionBody: sfn.DefinitionBody.fromChainable(started.next(keep).next(regions).next(finish)),
       comment: 'sg-auditor: deletes what a person approved, region by region, in checkpointed batches',
       timeout: Duration.hours(24),
       tracingEnabled: true,

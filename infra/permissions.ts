@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DELETION_ACTIONS } from '../lambda/aws/deleter';
+import { KEEP_TAG_KEYS } from '../lambda/core/keep';
 import type { TagSpec } from '../lambda/core/model';
 import { INVENTORY_ACTIONS } from '../lambda/aws/inventory';
 import { REGION_ACTIONS } from '../lambda/aws/regions';
@@ -48,22 +49,44 @@ export function securityGroupArns(): string[] {
   return [`${prefix}:security-group/*`, `${prefix}:security-group-rule/*`];
 }
 
+/**
+ * Tagging a group the reviewer kept: CreateTags on security groups only, with no tag key but the
+ * two keep keys (ForAllValues alone also holds for a request with no tags, hence Null), and only
+ * on existing groups (ec2:CreateAction is set when tags come with a create call), in the
+ * configured regions when they are a list. The role can mark a group kept, nothing else.
+ */
+export function keepTaggingStatement(regions: readonly string[] | 'all' = 'all'): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'TagKeptGroupsWithTheKeepKeysOnly',
+    actions: ['ec2:CreateTags'],
+    resources: [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:security-group/*`],
+    conditions: {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [...KEEP_TAG_KEYS] },
+      Null: { 'aws:TagKeys': 'false', 'ec2:CreateAction': 'true' },
+      ...(regions === 'all' ? {} : { StringEquals: { 'aws:RequestedRegion': [...regions] } }),
+    },
+  });
+}
+
 /** The tag CloudFormation puts on every group it creates: such a group is deleted through its stack. */
 export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-id';
 
 /**
- * The deletion statements: allowed only on groups not tagged with the production tag, and
+ * The deletion statements: allowed only on groups not tagged with the production tag (and only
+ * in the configured regions when they are a list), and
  * explicitly denied on groups carrying the protection tag or created by a CloudFormation stack.
  * IAM is the last line of defence if a report or the classifier were ever wrong; the tag checks
  * ignore case to err on the safe side (the classifier also ignores surrounding spaces).
  */
-export function deletionStatements(protectTag: TagSpec, productionTag: TagSpec): iam.PolicyStatement[] {
+export function deletionStatements(protectTag: TagSpec, productionTag: TagSpec, regions: readonly string[] | 'all' = 'all'): iam.PolicyStatement[] {
+  // With a list of regions, deleting anywhere else is refused by IAM too, not only by the code.
+  const inRegions = regions === 'all' ? {} : { StringEquals: { 'aws:RequestedRegion': [...regions] } };
   return [
     new iam.PolicyStatement({
       sid: 'DeleteUnprotectedSecurityGroups',
       actions: [...DELETION_ACTIONS],
       resources: securityGroupArns(),
-      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: productionTag.value } },
+      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: productionTag.value }, ...inRegions },
     }),
     new iam.PolicyStatement({
       sid: 'DenyDeletingProtectedSecurityGroups',
@@ -111,6 +134,85 @@ const KEY_ADMIN_ACTIONS = [
   'kms:UpdateAlias',
   'kms:UpdateKeyDescription',
 ];
+
+/**
+ * The approval-link key's policy: the account's IAM policies may administer the key, but its use
+ * is not delegated to them. Only `signer` may GenerateMac and only `verifier` may VerifyMac,
+ * named here, and every other principal is explicitly denied both, so neither `kms:*` in an IAM
+ * policy nor a grant mints or checks a link. CreateGrant is not delegated either: a grant is a
+ * quiet way to hand out GenerateMac. Rewriting the key policy (kms:PutKeyPolicy) stays an
+ * administrator's act, as it must for CloudFormation to update the key; CloudTrail records it.
+ */
+export function macKeyPolicy(signer: iam.IRole, verifier: iam.IRole): iam.PolicyStatement[] {
+  const use = (sid: string, action: string, role: iam.IRole) =>
+    new iam.PolicyStatement({ sid, principals: [new iam.ArnPrincipal(role.roleArn)], actions: [action], resources: ['*'] });
+  const denyOthers = (sid: string, action: string, role: iam.IRole) =>
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [action],
+      resources: ['*'],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+    });
+  return [
+    use('AuditRoleSignsLinks', 'kms:GenerateMac', signer),
+    use('ApprovalFrontVerifiesLinks', 'kms:VerifyMac', verifier),
+    denyOthers('NoOtherSigner', 'kms:GenerateMac', signer),
+    denyOthers('NoOtherVerifier', 'kms:VerifyMac', verifier),
+  ];
+}
+
+/** The administration the account keeps over the approval-link key: no use, no grants. */
+export const MAC_KEY_ADMIN_ACTIONS = KEY_ADMIN_ACTIONS.filter((a) => a !== 'kms:CreateGrant');
+
+/** A key policy that lets the account's IAM policies administer the key and nothing else. */
+export function adminOnlyKeyPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({ sid: 'AccountAdministers', principals: [new iam.AccountRootPrincipal()], actions: MAC_KEY_ADMIN_ACTIONS, resources: ['*'] }),
+    ],
+  });
+}
+
+/**
+ * Bucket statements that keep a used link used: the single-use lock under approvals/ and the
+ * deletion trail under deletions/ cannot be deleted (a delete marker or a removed version would
+ * make a lock look absent and reopen a still-valid link), and a lock can only be created, never
+ * overwritten (a PutObject to approvals/ must carry If-None-Match). They bind every principal;
+ * S3 Lifecycle expiry is not subject to bucket policies and still cleans up.
+ */
+export function lockAndTrailStatements(bucket: { arnForObjects(key: string): string }): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'LocksAndTrailAreNeverDeleted',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: [bucket.arnForObjects('approvals/*'), bucket.arnForObjects('deletions/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LocksAreOnlyCreated',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('approvals/*')],
+      conditions: { Null: { 's3:if-none-match': 'true' } },
+    }),
+  ];
+}
+
+/** Topic statement: only principals of this account may subscribe (a subscriber receives every link). */
+export function subscribeWithinAccountStatement(topicArn: string, account: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'SubscribeOnlyFromThisAccount',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Subscribe'],
+    resources: [topicArn],
+    conditions: { StringNotEquals: { 'aws:PrincipalAccount': account } },
+  });
+}
 
 /**
  * A key policy that lets the account's IAM policies manage the key and use it for `usage`

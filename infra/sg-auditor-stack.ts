@@ -17,7 +17,17 @@ import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { AuditorDashboard } from './dashboard';
 import { DeletionWorkflow } from './deletion-workflow';
-import { auditReadActions, deletionStatements, keyPolicy, readStatements } from './permissions';
+import {
+  adminOnlyKeyPolicy,
+  auditReadActions,
+  deletionStatements,
+  keepTaggingStatement,
+  keyPolicy,
+  lockAndTrailStatements,
+  macKeyPolicy,
+  readStatements,
+  subscribeWithinAccountStatement,
+} from './permissions';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
 
 export interface SgAuditorStackProps extends StackProps {
@@ -111,7 +121,8 @@ export class SgAuditorStack extends Stack {
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
-      policy: keyPolicy(['kms:GenerateMac', 'kms:VerifyMac']),
+      // Administration only; who may sign and verify is added below, once the roles exist.
+      policy: adminOnlyKeyPolicy(),
     });
 
     const common = {
@@ -169,6 +180,9 @@ export class SgAuditorStack extends Stack {
     this.grantAudit();
     this.grantApprove();
     this.grantWorkers(config);
+    for (const statement of macKeyPolicy(this.audit.role, this.approve.role)) this.macKey.addToResourcePolicy(statement);
+    for (const statement of lockAndTrailStatements(this.bucket)) this.bucket.addToResourcePolicy(statement);
+    this.topic.addToResourcePolicy(subscribeWithinAccountStatement(this.topic.topicArn, this.account));
 
     // A Catch never sees an execution timeout, a States.Runtime error or a stop: this rule runs
     // the abort task for those too, so the ABORTED trail and email are never skipped.
@@ -308,6 +322,13 @@ export class SgAuditorStack extends Stack {
     const d = this.deletion;
     const all = ['audits', 'approvals', 'deletions'];
     d.grantS3('started', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('keep', this.bucket, { get: all, put: ['deletions'] });
+    // The keep task may write the two keep tags on security groups, and nothing else.
+    d.functions.keep.role.addToPrincipalPolicy(keepTaggingStatement(config.regions));
+    Validations.of(d.functions.keep.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*]',
+      reason: 'Kept groups can be in any region of this account and are chosen by a person at run time; CreateTags is limited to the two sg-auditor keep tag keys.',
+    });
     d.grantS3('reaudit', this.bucket, { get: all, put: ['deletions'] });
     d.grantS3('backup', this.bucket, { get: ['deletions'], put: ['deletions'] });
     d.grantS3('batch', this.bucket, { get: all, put: ['deletions'] });
@@ -316,7 +337,7 @@ export class SgAuditorStack extends Stack {
     for (const statement of readStatements()) d.functions.reaudit.role.addToPrincipalPolicy(statement);
     acknowledgeReadOnlyWildcards(d.functions.reaudit, 're-audit');
     const batch = d.functions.batch.role;
-    for (const statement of deletionStatements(config.protectTag, config.productionTag)) batch.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(config.protectTag, config.productionTag, config.regions)) batch.addToPrincipalPolicy(statement);
     // A resumed batch checks whether in-flight groups are gone before deleting them again.
     batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
     Validations.of(batch).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions.' });

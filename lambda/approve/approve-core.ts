@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ApprovalStore } from '../aws/approval-store';
 import { candidatesOf, checkSelection, type DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
+import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionExecutionInput, StartedRecord } from '../workflows/deletion/contract';
@@ -62,6 +63,7 @@ const PROBLEMS: Record<LinkProblem, { status: number; title: string; message?: s
   expired: { status: 410, title: 'Expired link' },
   'wrong-version': { status: 400, title: 'Link from another version' },
   'wrong-account': { status: 403, title: 'Link for another account' },
+  'expiry-too-far': { status: 403, title: 'Link not accepted' },
   'report-missing': {
     status: 404,
     title: 'Audit report not found',
@@ -172,6 +174,8 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   if (note.length > MAX_NOTE_LENGTH) {
     return errorPage(400, 'Note too long', `The note is limited to ${MAX_NOTE_LENGTH} characters. Go back and shorten it; the link is still valid.`);
   }
+  const keepChoice = parseKeepChoice(form.get('keep_days'), form.get('keep_reason'));
+  if (!keepChoice.ok) return errorPage(400, 'Keep not accepted', `${keepChoice.problem}. Nothing was deleted and the link is still valid: go back and fix it.`);
   const candidates = candidatesOf(report);
   const candidateIds = new Set(candidates.map((g) => g.groupId));
   const keep = new Set(form.getAll('keep'));
@@ -202,6 +206,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
     ...(note ? { note } : {}),
     selection: check.selected.map((g) => g.groupId),
+    ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { CONTENT_TYPE, type ArtifactStore } from '../aws/artifact-store';
 import { currentAccountId } from '../aws/account';
@@ -8,7 +7,7 @@ import { toScanError } from '../aws/errors';
 import { publishEmail } from '../aws/notifier';
 import type { Scanner } from '../aws/scanners/types';
 import { newAuditId } from '../core/audit-id';
-import { buildBackup, toJsonBytes } from '../core/backup';
+import { auditArtifacts, sha256Hex as coreSha256Hex } from '../core/backup';
 import { settingsFromEnv, type AuditEnv } from '../core/config';
 import type { AuditReport, AuditSettings, Totals } from '../core/model';
 import { isAllClear, renderAuditEmail, renderFailureEmail, type ApprovalLink, type ArtifactKeys } from '../core/render-email';
@@ -94,7 +93,7 @@ export class AuditFailedError extends Error {
 }
 
 /** Hex SHA-256 of bytes: the report hash the approval link signs. */
-export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = coreSha256Hex;
 
 /**
  * The scheduled audit: audit every configured region, write report.json, sg_log.txt and
@@ -181,20 +180,21 @@ async function auditOrReportFailure(
 async function publishReport(
   config: ScheduledAuditConfig,
   deps: ScheduledAuditDeps,
-  report: AuditReport,
+  unsealed: AuditReport,
   durations: Parameters<typeof emitAuditMetrics>[2],
 ): Promise<ScheduledAuditResult> {
   const now = deps.now ?? (() => new Date());
   const { logger, store } = deps;
-  const keys = auditKeys(report.accountId, report.auditId);
-  const reportBytes = toJsonBytes(report);
-  const reportSha256 = sha256Hex(reportBytes);
-
+  const keys = auditKeys(unsealed.accountId, unsealed.auditId);
+  // The report carries the backup's SHA-256 (and the link signs the report's), so the backup is
+  // written first: a report never names a backup that is not there.
+  const sealed = auditArtifacts(unsealed);
+  const { report, reportBytes, reportSha256 } = sealed;
+  await store.put(keys.backup, sealed.backupBytes, CONTENT_TYPE.json);
   // Every artifact must exist before the email points at them.
   await Promise.all([
     store.put(keys.report, reportBytes, CONTENT_TYPE.json),
     store.put(keys.log, Buffer.from(renderLog(report), 'utf8'), CONTENT_TYPE.text),
-    store.put(keys.backup, toJsonBytes(buildBackup(report)), CONTENT_TYPE.json),
   ]);
   logger.info('artifacts written', { bucket: store.bucket, prefix: keys.prefix });
 

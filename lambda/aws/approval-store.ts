@@ -22,6 +22,8 @@ export interface LockRecord {
   note?: string;
   /** The groups to delete: every candidate of the signed report except those the reviewer kept. */
   selection: string[];
+  /** Keep the groups the reviewer kept for this many days, with this reason (the workflow tags them). */
+  keepFor?: { days: number; reason: string };
 }
 
 /** The approval Lambda's storage: the signed report, the single-use lock and the trail. */

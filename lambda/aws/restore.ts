@@ -10,20 +10,20 @@ import { z } from 'zod';
 import { BACKUP_SCHEMA_VERSION, type Backup } from '../core/backup';
 import type { GroupRecord, RuleRecord } from '../core/model';
 import { describeRule } from '../core/render-log';
+import { isDefaultEgress, planRestore, RESTORED_FROM_TAG, rulesToRestore, writableTags, type PlannedGroup } from '../core/restore-plan';
 import type { RegionClients } from './client-factory';
 import { toScanError } from './errors';
+import { INVENTORY_ACTIONS, loadInventory } from './inventory';
 
 /** IAM actions `sg-audit restore` calls. */
 export const RESTORE_ACTIONS = [
+  ...INVENTORY_ACTIONS,
   'ec2:CreateSecurityGroup',
   'ec2:CreateTags',
   'ec2:AuthorizeSecurityGroupIngress',
   'ec2:AuthorizeSecurityGroupEgress',
   'ec2:RevokeSecurityGroupEgress',
 ] as const;
-
-/** The tag naming the group a restored group was recreated from. */
-export const RESTORED_FROM_TAG = 'sg-auditor:restored-from';
 
 export class BackupFormatError extends Error {
   override readonly name = 'BackupFormatError';
@@ -86,8 +86,8 @@ export function findBackupGroup(backup: Backup, groupId: string, region?: string
   return matches[0] as GroupRecord;
 }
 
-/** One rule as the IpPermission AuthorizeSecurityGroupIngress/Egress accepts. */
-export function toIpPermission(rule: RuleRecord, selfId?: { from: string; to: string }): IpPermission {
+/** One rule as the IpPermission AuthorizeSecurityGroupIngress/Egress accepts; `newIds` maps restored groups. */
+export function toIpPermission(rule: RuleRecord, newIds: ReadonlyMap<string, string> = new Map()): IpPermission {
   const permission: IpPermission = { IpProtocol: rule.ipProtocol };
   if (rule.fromPort !== undefined) permission.FromPort = rule.fromPort;
   if (rule.toPort !== undefined) permission.ToPort = rule.toPort;
@@ -97,8 +97,8 @@ export function toIpPermission(rule: RuleRecord, selfId?: { from: string; to: st
   else if (rule.prefixListId) permission.PrefixListIds = [{ PrefixListId: rule.prefixListId, ...description }];
   else if (rule.referencedGroup) {
     const ref = rule.referencedGroup;
-    // A rule of the group referencing itself must point at the new group.
-    const groupId = selfId && ref.groupId === selfId.from ? selfId.to : ref.groupId;
+    // A reference to a restored group (itself included) points at its new id, in this account.
+    const groupId = newIds.get(ref.groupId) ?? ref.groupId;
     permission.UserIdGroupPairs = [
       {
         GroupId: groupId,
@@ -111,34 +111,35 @@ export function toIpPermission(rule: RuleRecord, selfId?: { from: string; to: st
   return permission;
 }
 
-const isAllowAllEgress = (r: RuleRecord) => r.ipProtocol === '-1' && r.cidrIpv4 === '0.0.0.0/0' && !r.referencedGroup;
-
 export interface RuleFailure {
   rule: string;
   code: string;
   message: string;
 }
 
+export type RestoreStatus = 'created' | 'already-restored' | 'still-exists' | 'failed';
+
 export interface RestoreResult {
   originalGroupId: string;
-  newGroupId: string;
   region: string;
   groupName: string;
+  status: RestoreStatus;
+  /** Set unless the group could not be created or still exists. */
+  newGroupId?: string;
+  /** Why the group could not be created (status `failed`). */
+  error?: string;
+  /** Rules added now. */
   restoredRules: number;
+  /** Rules the group already had (an earlier run, or the default egress kept as in the original). */
+  presentRules: number;
   failedRules: RuleFailure[];
   revokedDefaultEgress: boolean;
 }
 
-/**
- * Recreates a group from its backup record: same name, description, VPC and tags (plus one
- * naming the original id), then each saved rule on its own so one that cannot be restored
- * (a referenced group that is gone) does not stop the others. The group gets a new id.
- */
-export async function restoreGroup(group: GroupRecord, clients: RegionClients): Promise<RestoreResult> {
-  const ec2 = clients.get(EC2Client);
-  const tags = Object.entries(group.tags)
-    .filter(([key]) => !key.toLowerCase().startsWith('aws:') && key !== RESTORED_FROM_TAG)
-    .map(([Key, Value]) => ({ Key, Value }));
+const DEFAULT_EGRESS: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+async function createGroup(ec2: EC2Client, group: GroupRecord): Promise<string> {
+  const tags = writableTags(group.tags).filter((t) => t.Key !== RESTORED_FROM_TAG);
   tags.push({ Key: RESTORED_FROM_TAG, Value: group.groupId });
   let created;
   try {
@@ -152,47 +153,98 @@ export async function restoreGroup(group: GroupRecord, clients: RegionClients): 
     );
   } catch (error) {
     const { code, message } = toScanError(error);
-    const hint = code === 'InvalidGroup.Duplicate' ? ' (a group with this name already exists in the VPC: is the original still there?)' : '';
-    throw new RestoreError(`could not create ${group.groupName}: ${code}: ${message}${hint}`, { cause: error });
+    const hint = code === 'InvalidGroup.Duplicate' ? ' (another group with this name exists in the VPC, without the restored-from tag)' : '';
+    throw new RestoreError(`${code}: ${message}${hint}`, { cause: error });
   }
-  const newGroupId = created.GroupId;
-  if (!newGroupId) throw new RestoreError('CreateSecurityGroup returned no group id');
+  if (!created.GroupId) throw new RestoreError('CreateSecurityGroup returned no group id');
+  return created.GroupId;
+}
 
-  const result: RestoreResult = {
-    originalGroupId: group.groupId,
-    newGroupId,
-    region: clients.region,
-    groupName: group.groupName,
-    restoredRules: 0,
-    failedRules: [],
-    revokedDefaultEgress: false,
+/** Adds one saved rule, with its description and tags; an identical rule already there counts as present. */
+async function addRule(ec2: EC2Client, groupId: string, rule: RuleRecord, newIds: ReadonlyMap<string, string>): Promise<'added' | 'present' | RuleFailure> {
+  const ruleTags = writableTags(rule.tags);
+  const input = {
+    GroupId: groupId,
+    IpPermissions: [toIpPermission(rule, newIds)],
+    ...(ruleTags.length > 0 ? { TagSpecifications: [{ ResourceType: 'security-group-rule' as const, Tags: ruleTags }] } : {}),
   };
-  const self = { from: group.groupId, to: newGroupId };
-  // A new VPC group starts with allow-all egress: keep it only if the original had it.
-  const keepsDefaultEgress = group.egress.some(isAllowAllEgress);
-  if (!keepsDefaultEgress) {
-    await ec2.send(
-      new RevokeSecurityGroupEgressCommand({ GroupId: newGroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
-    );
-    result.revokedDefaultEgress = true;
-  } else {
-    result.restoredRules += group.egress.filter(isAllowAllEgress).length;
+  try {
+    if (rule.isEgress) await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+    else await ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
+    return 'added';
+  } catch (error) {
+    const { code, message } = toScanError(error);
+    if (code === 'InvalidPermission.Duplicate') return 'present';
+    const gone = rule.referencedGroup && code === 'InvalidGroup.NotFound';
+    const hint = gone ? ` (restore ${rule.referencedGroup?.groupId} too, in the same run, then this rule comes back)` : '';
+    return { rule: describeRule(rule), code, message: `${message}${hint}` };
   }
-  const rules = [...group.ingress, ...group.egress.filter((r) => !isAllowAllEgress(r))];
-  for (const rule of rules) {
-    const input = { GroupId: newGroupId, IpPermissions: [toIpPermission(rule, self)] };
+}
+
+/**
+ * Restores groups of one region together: reads the region once, creates every group that is gone
+ * and was not restored before (same name, description, VPC and tags, plus restored-from), then adds
+ * each saved rule with its description and tags, a reference to any restored group (of this run or
+ * an earlier one) pointing at its new id. Safe to re-run: a group already restored is reused and
+ * only its missing rules are added. One rule or group that fails does not stop the others.
+ */
+export async function restoreGroups(groups: readonly GroupRecord[], clients: RegionClients): Promise<RestoreResult[]> {
+  const ec2 = clients.get(EC2Client);
+  const plan = planRestore(groups, await loadInventory(clients));
+  const newIds = new Map(plan.restoredBefore);
+  const results = new Map<PlannedGroup, RestoreResult>();
+  for (const planned of plan.groups) {
+    const { group } = planned;
+    const result: RestoreResult = {
+      originalGroupId: group.groupId,
+      region: clients.region,
+      groupName: group.groupName,
+      status: planned.action === 'create' ? 'created' : planned.action,
+      restoredRules: 0,
+      presentRules: 0,
+      failedRules: [],
+      revokedDefaultEgress: false,
+    };
+    results.set(planned, result);
+    if (planned.action === 'still-exists') continue;
+    if (planned.action === 'already-restored') {
+      result.newGroupId = planned.newGroupId;
+      continue;
+    }
     try {
-      if (rule.isEgress) await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
-      else await ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
-      result.restoredRules += 1;
+      result.newGroupId = await createGroup(ec2, group);
+      newIds.set(group.groupId, result.newGroupId);
     } catch (error) {
-      const { code, message } = toScanError(error);
-      if (code === 'InvalidPermission.Duplicate') {
-        result.restoredRules += 1;
-        continue;
-      }
-      result.failedRules.push({ rule: describeRule(rule), code, message });
+      result.status = 'failed';
+      result.error = (error as Error).message;
     }
   }
-  return result;
+  // Rules only once every group exists, so references between restored groups resolve.
+  for (const planned of plan.groups) {
+    const result = results.get(planned) as RestoreResult;
+    const groupId = result.newGroupId;
+    if (!groupId) continue;
+    const { rules, keepDefaultEgress } = rulesToRestore(planned.group);
+    // A new VPC group starts with the default egress; a reused one may still have it (a run that
+    // stopped before revoking it).
+    const hasDefaultEgress = planned.action === 'already-restored' ? planned.current.egress.some(isDefaultEgress) : planned.group.vpcId !== undefined;
+    if (keepDefaultEgress) result.presentRules += 1;
+    else if (hasDefaultEgress) {
+      try {
+        await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [DEFAULT_EGRESS] }));
+        result.revokedDefaultEgress = true;
+      } catch (error) {
+        const { code, message } = toScanError(error);
+        if (code !== 'InvalidPermission.NotFound') result.failedRules.push({ rule: 'revoke the default allow-all egress', code, message });
+      }
+    }
+    for (const rule of rules) {
+      const outcome = await addRule(ec2, groupId, rule, newIds);
+      if (outcome === 'added') result.restoredRules += 1;
+      else if (outcome === 'present') result.presentRules += 1;
+      else result.failedRules.push(outcome);
+    }
+  }
+  return [...results.values()];
 }
+

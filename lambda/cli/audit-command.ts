@@ -4,7 +4,7 @@ import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
-import { buildBackup, toJsonBytes } from '../core/backup';
+import { auditArtifacts } from '../core/backup';
 import { parseRegions } from '../core/config';
 import type { AuditReport, AuditSettings } from '../core/model';
 import { renderLog, renderSummaryTable } from '../core/render-log';
@@ -161,7 +161,7 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
         throw new UsageError(`--regions: ${unknown.join(', ')} not enabled for account ${accountId} (enabled: ${enabled.join(', ')})`);
       }
     }
-    const report = await runAudit(
+    const audited = await runAudit(
       { ...settings, regions: settings.regions === 'all' ? enabled : settings.regions },
       {
         factory,
@@ -175,15 +175,17 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
             },
       },
     );
-    report.settings = settings;
+    audited.settings = settings;
+    // The report printed and written carries the backup's SHA-256 (restore checks it).
+    const { report, reportBytes, backupBytes } = auditArtifacts(audited);
     if (parsed.outDir) {
       await mkdir(parsed.outDir, { recursive: true });
-      await writeFile(join(parsed.outDir, 'report.json'), toJsonBytes(report));
+      await writeFile(join(parsed.outDir, 'backup.json'), backupBytes);
+      await writeFile(join(parsed.outDir, 'report.json'), reportBytes);
       await writeFile(join(parsed.outDir, `${report.accountId}_sg_log.txt`), renderLog(report), 'utf8');
-      await writeFile(join(parsed.outDir, 'backup.json'), toJsonBytes(buildBackup(report)));
       io.err(`wrote report.json, ${report.accountId}_sg_log.txt and backup.json to ${parsed.outDir}\n`);
     }
-    io.out(parsed.json ? toJsonBytes(report).toString('utf8') : renderSummaryTable(report));
+    io.out(parsed.json ? reportBytes.toString('utf8') : renderSummaryTable(report));
     if (parsed.verbose) io.err(slowestSources(report));
     const allFailed = report.regions.length > 0 && report.regions.every((r) => r.status === 'failed');
     return allFailed ? 1 : 0;

@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./delete-command')).deleteCommand,
   },
   restore: {
-    summary: 'recreate a deleted group from backup.json',
+    summary: 'recreate deleted groups, with the rules between them, from backup.json',
     load: async () => (await import('./restore-command')).restoreCommand,
   },
   serve: {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditReport, GroupRecord } from './model';
 
 export const BACKUP_SCHEMA_VERSION = 1;
@@ -37,4 +38,45 @@ export function buildBackup(report: AuditReport): Backup {
 /** The exact bytes written for report.json and backup.json (the link signs the report's hash). */
 export function toJsonBytes(value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+}
+
+/** Hex SHA-256 of bytes: the report's (signed by the link) and the backup's (in the report). */
+export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The report and backup bytes of one audit, bound together. */
+export interface AuditArtifacts {
+  /** The report as written: `backupSha256` set. */
+  report: AuditReport;
+  reportBytes: Buffer;
+  reportSha256: string;
+  backupBytes: Buffer;
+}
+
+/**
+ * Serialises an audit's backup, then its report carrying the backup's SHA-256: the link signs the
+ * report's hash, so the backup is signed through it, and restore refuses a backup that differs.
+ */
+export function auditArtifacts(report: AuditReport): AuditArtifacts {
+  const backupBytes = toJsonBytes(buildBackup(report));
+  const sealed: AuditReport = { ...report, backupSha256: sha256Hex(backupBytes) };
+  const reportBytes = toJsonBytes(sealed);
+  return { report: sealed, reportBytes, reportSha256: sha256Hex(reportBytes), backupBytes };
+}
+
+/**
+ * Whether `backupBytes` are the backup the report was written with: the SHA-256 in the report
+ * (which the approval link signs) must match the exact bytes. `problem` says what is wrong.
+ */
+export function checkBackup(backupBytes: Buffer, report: Pick<AuditReport, 'auditId' | 'backupSha256'>): { ok: true } | { ok: false; problem: string } {
+  if (report.backupSha256 === undefined) {
+    return { ok: false, problem: `the report of audit ${report.auditId} predates backupSha256, so nothing vouches for this backup` };
+  }
+  const actual = sha256Hex(backupBytes);
+  if (actual !== report.backupSha256) {
+    return {
+      ok: false,
+      problem: `the backup's SHA-256 is ${actual}, but the report of audit ${report.auditId} says ${report.backupSha256}: the file was changed after the audit, or belongs to another audit`,
+    };
+  }
+  return { ok: true };
 }

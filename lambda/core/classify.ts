@@ -9,6 +9,7 @@ import type {
   TagSpec,
   Usage,
 } from './model';
+import { keepStatus } from './keep';
 import { compileGlob } from './name-glob';
 
 /** The source whose usages are rule references: they count only through the fixpoint below. */
@@ -132,6 +133,8 @@ function protectionsOf(
   if (group.ownerId !== options.accountId) {
     found.push({ kind: 'other-owner', reason: `owned by another account (${group.ownerId})` });
   }
+  const keep = keepStatus(group.tags, options.now);
+  if (keep.state === 'kept' || keep.state === 'malformed') found.push({ kind: 'kept-by-reviewer', reason: keep.reason });
   const created = createdAt.get(group.groupId);
   if (created !== undefined && options.minAgeDays > 0) {
     const ageMs = options.now.getTime() - Date.parse(created);
@@ -243,6 +246,8 @@ export function classifyRegion(
     const others = [...new Set(selfOrCandidateRefs.filter((id) => id !== group.groupId))];
     if (others.length > 0) reasons.push(`referenced only by rules of unused groups: ${others.join(', ')}`);
     if (selfOrCandidateRefs.includes(group.groupId)) reasons.push('its own rules reference itself (does not count)');
+    const keep = keepStatus(group.tags, options.now);
+    if (keep.state === 'expired') reasons.push(keep.note);
     return { ...group, verdict: 'candidate', reasons, usages: [], ...(skippedSources.length > 0 ? { unverifiedBy: skippedSources } : {}) };
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compileNamePatterns } from './classify';
 import { isSourceId, SOURCE_IDS, type AuditSettings, type SourceId, type TagSpec } from './model';
+import { MAX_LINK_VALIDITY_DAYS } from './token';
 
 /**
  * Configuration, parsed and validated once. The same parsers serve the Lambda environment,
@@ -137,7 +138,7 @@ export const commonEnvSchema = z.object({
 export const auditEnvSchema = commonEnvSchema.extend({
   APPROVAL_URL: nonEmpty('the approval function URL (a stack output)').url('must be a URL, e.g. https://abc.lambda-url.us-east-1.on.aws/'),
   LINK_VALIDITY_DAYS: parsed((v) => {
-    const n = parseNonNegativeInt(v, 'LINK_VALIDITY_DAYS', 30);
+    const n = parseNonNegativeInt(v, 'LINK_VALIDITY_DAYS', MAX_LINK_VALIDITY_DAYS);
     if (n < 1) throw new ConfigError('LINK_VALIDITY_DAYS must be at least 1');
     return n;
   }).prefault(String(DEFAULT_LINK_VALIDITY_DAYS)),

@@ -79,7 +79,8 @@ export function renderDeletionEmail(result: DeletionResult, trailLocation: strin
     '',
     renderDeletionLog(result),
     `The full trail is in ${trailLocation}.`,
-    'A deleted group can be recreated from the audit backup: sg-audit restore --backup backup.json --group sg-...',
+    'Deleted groups can be recreated, with the rules between them, from the audit backup (report.json beside it):',
+    '  sg-audit restore --backup backup.json --all     (or --group sg-... for some)',
   ].join('\n');
   return { subject, body };
 }

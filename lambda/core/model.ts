@@ -161,7 +161,9 @@ export type ProtectionReason =
   | 'cloudformation'
   | 'kubernetes'
   | 'other-owner'
-  | 'too-new';
+  | 'too-new'
+  /** Tagged sg-auditor:kept-until (a reviewer kept it, until that date; a malformed date keeps it too). */
+  | 'kept-by-reviewer';
 
 export interface GroupVerdict {
   verdict: VerdictKind;
@@ -246,6 +248,11 @@ export interface AuditReport {
   totals: Totals;
   /** bySource: per source id, plus "inventory" and one "shared:<key>" per shared listing; each request counted once. */
   apiCalls: { total: number; bySource: Record<string, number> };
+  /**
+   * Hex SHA-256 of the exact backup.json bytes written with this report (additive: absent in
+   * reports written before it). The link signs the report, so it signs the backup through this.
+   */
+  backupSha256?: string;
 }
 
 export function emptyTotals(): Totals {

@@ -134,6 +134,7 @@ const PROTECTION_LABEL: Record<ProtectionReason, (report: AuditReport) => string
   kubernetes: () => 'selected by Kubernetes tooling (karpenter.sh/discovery, kubernetes.io/cluster/*, ...)',
   'other-owner': () => 'owned by another account',
   'too-new': (r) => `created less than ${r.settings.minAgeDays} days ago`,
+  'kept-by-reviewer': () => 'kept by a reviewer until a date (tag sg-auditor:kept-until)',
 };
 
 function subjectFor(report: AuditReport, dryRun: boolean): string {

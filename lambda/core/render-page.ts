@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatDeletionTotals } from './deletion-log';
 import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
 import type { RegionSummary } from './deletion-progress';
+import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
 import type { AuditReport, ClassifiedGroup } from './model';
 import { summarizeRules } from './render-log';
 
@@ -29,6 +30,7 @@ td.name{overflow-wrap:anywhere}
 .count .static{display:none}.count::before{content:counter(del)}
 details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 input.confirm{font-size:1rem;width:8rem}
+fieldset{margin:1rem 0}input#keep_reason{width:100%}
 `;
 
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
@@ -151,6 +153,20 @@ ${rows.join('\n')}
 }
 
 /**
+ * One choice for every group ticked Keep, however many there are (two short fields, so the post
+ * stays compact at 10,000 candidates): keep them this time only, or tag them kept for N days with a
+ * reason, so the next audits classify them protected until then instead of asking again.
+ */
+function keepFieldset(): string {
+  const options = KEEP_DAY_CHOICES.map((d) => `<option value="${d}"${d === 0 ? ' selected' : ''}>${d === 0 ? 'this time only (ask again next audit)' : `for ${d} days`}</option>`).join('');
+  return `<fieldset><legend>Groups you tick Keep</legend>
+<p><label for="keep_days">Keep them</label> <select id="keep_days" name="keep_days">${options}</select></p>
+<p><label for="keep_reason">Because (required when keeping for a number of days; tagged on each kept group as ${escapeHtml(KEPT_REASON_TAG)}, up to ${MAX_KEEP_REASON} characters)</label><br>
+<input id="keep_reason" name="keep_reason" maxlength="${MAX_KEEP_REASON}" autocomplete="off"></p>
+</fieldset>`;
+}
+
+/**
  * The review page (GET): candidates grouped by region, each with a "keep" box (the form posts
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
  * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
@@ -188,6 +204,7 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
 deleting still finds unused are deleted; each region's groups and rules are backed up first, and deleted groups
 can be recreated from that backup (with new ids).</p>
 ${report.regions.map((r) => regionSection(report, r)).join('\n')}
+${keepFieldset()}
 <p><label for="note">Why are these being deleted? (optional, recorded in the trail)</label><br>
 <textarea id="note" name="note" maxlength="${MAX_NOTE_LENGTH}"></textarea></p>
 <p><label for="confirm">To confirm, type the number of groups to delete (<span class="count"><span class="static">${candidates.length}</span></span> with your keeps):</label>

@@ -6,6 +6,9 @@ import { REPORT_SCHEMA_VERSION, SOURCE_IDS, type AuditReport, type AuditSettings
  * `sg-audit delete` and the approval Lambda accept back. Unknown extra fields pass through, so
  * additive changes do not need a schema bump.
  *
+ * `backupSha256` (the SHA-256 of the backup.json written with the report) is such an additive
+ * field: reports written before it lack it, and restore says so rather than trusting the backup.
+ *
  * Version 1 reports (one `protectTag`, before productionTag and the Kubernetes protections) are
  * still read: an approval link lives up to 30 days, so one signed before an upgrade is accepted.
  * Its settings are upgraded (the tag becomes the one protection tag, no production tag), and the
@@ -105,6 +108,7 @@ function reportSchema<V extends number, S extends z.ZodType>(version: V, setting
     ),
     totals,
     apiCalls: z.object({ total: z.number(), bySource: z.record(z.string(), z.number()) }),
+    backupSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256').optional(),
   });
 }
 

@@ -12,6 +12,8 @@ export const deletionKeys = (accountId: string, auditId: string) => {
   return {
     prefix,
     started: `${prefix}started.json`,
+    /** The keep step's outcome: which kept groups were tagged kept-until, and which could not be. */
+    kept: `${prefix}kept.json`,
     result: `${prefix}result.json`,
     log: `${prefix}deletion_log.txt`,
     /** Written once the result email was sent, so a second finish or abort does not send it again. */

@@ -6,6 +6,13 @@ import { isAuditId } from './audit-id';
  */
 
 export const TOKEN_VERSION = 1;
+/**
+ * The longest a link may live (linkValidityDays is at most this). A correctly signed token whose
+ * expiry lies further ahead was not made by the audit: whoever could call GenerateMac is refused a
+ * link that outlives every review cycle.
+ */
+export const MAX_LINK_VALIDITY_DAYS = 30;
+const MAX_VALIDITY_SECONDS = MAX_LINK_VALIDITY_DAYS * 24 * 60 * 60;
 /** Tokens longer than this are rejected before any parsing or KMS call. */
 export const MAX_TOKEN_LENGTH = 2048;
 
@@ -25,7 +32,7 @@ export interface MacProvider {
   verify(message: Buffer, mac: Buffer): Promise<boolean>;
 }
 
-export type TokenRejection = 'malformed' | 'bad-signature' | 'expired' | 'wrong-version' | 'wrong-account';
+export type TokenRejection = 'malformed' | 'bad-signature' | 'expired' | 'wrong-version' | 'wrong-account' | 'expiry-too-far';
 
 export type TokenCheck =
   | { ok: true; payload: TokenPayload }
@@ -37,6 +44,7 @@ const REJECTION_MESSAGES: Record<TokenRejection, string> = {
   expired: 'This approval link has expired. Run a new audit to get a fresh link.',
   'wrong-version': 'This approval link was made by a different version of sg-auditor and cannot be used.',
   'wrong-account': 'This approval link belongs to a different AWS account.',
+  'expiry-too-far': `This approval link claims to stay valid for more than ${MAX_LINK_VALIDITY_DAYS} days, which no audit signs. It is refused; nothing was changed.`,
 };
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -73,7 +81,7 @@ function isPayload(value: unknown): value is TokenPayload {
 
 /**
  * Verifies a token: shape, then MAC (before trusting any field), then version, account and
- * expiry. Every failure has its own reason so the page can say exactly what is wrong.
+ * expiry (neither past nor more than MAX_LINK_VALIDITY_DAYS ahead). Every failure has its own reason so the page can say exactly what is wrong.
  */
 export async function verifyToken(
   token: string | undefined | null,
@@ -100,5 +108,6 @@ export async function verifyToken(
   if (payload.v !== TOKEN_VERSION) return reject('wrong-version');
   if (payload.accountId !== expected.accountId) return reject('wrong-account');
   if (payload.exp * 1000 <= expected.now.getTime()) return reject('expired');
+  if (payload.exp * 1000 > expected.now.getTime() + MAX_VALIDITY_SECONDS * 1000) return reject('expiry-too-far');
   return { ok: true, payload };
 }

@@ -135,6 +135,25 @@ describe('audit handler', () => {
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: keys.backup, ContentType: 'application/json' });
   });
 
+  it('writes backup.json before the report, and the report carries the SHA-256 of those exact backup bytes', async () => {
+    // Prepare
+    const order: string[] = [];
+    s3.on(PutObjectCommand).callsFake((input: { Key: string }) => {
+      order.push(input.Key);
+      return {};
+    });
+
+    // Act
+    const result = await handler(EVENT);
+
+    // Assess
+    const keys = auditKeys(ACCOUNT, result.auditId);
+    const body = (key: string) => s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key)?.args[0].input.Body as Buffer;
+    const report = JSON.parse(body(keys.report).toString('utf8')) as { backupSha256?: string };
+    expect(order[0]).toBe(keys.backup);
+    expect(report.backupSha256).toBe(createHash('sha256').update(body(keys.backup)).digest('hex'));
+  });
+
   it('leaves server-side encryption to the bucket', async () => {
     // Act
     await handler(EVENT);

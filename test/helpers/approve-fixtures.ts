@@ -92,12 +92,14 @@ export function getRequest(token: string | undefined): ApprovalRequest {
 }
 
 /** The review form's POST: the kept candidates and the typed count. */
-export function postRequest(token: string, options: { keep?: string[]; confirm?: string; note?: string } = {}): ApprovalRequest {
+export function postRequest(token: string, options: { keep?: string[]; confirm?: string; note?: string; keepDays?: string; keepReason?: string } = {}): ApprovalRequest {
   const form = new URLSearchParams();
   form.set('t', token);
   for (const g of options.keep ?? []) form.append('keep', g);
   if (options.confirm !== undefined) form.set('confirm', options.confirm);
   if (options.note !== undefined) form.set('note', options.note);
+  if (options.keepDays !== undefined) form.set('keep_days', options.keepDays);
+  if (options.keepReason !== undefined) form.set('keep_reason', options.keepReason);
   return { method: 'POST', path: '/', query: new URLSearchParams(), form, requestId: 'req-2', sourceIp: '203.0.113.9', userAgent: 'test-agent' };
 }
 

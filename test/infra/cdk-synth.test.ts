@@ -85,7 +85,7 @@ describe('npx cdk synth', () => {
 
     // Assess
     expect(types).toContain('AWS::Lambda::Url');
-    expect(codes).toHaveLength(8);
+    expect(codes).toHaveLength(9);
     for (const code of codes) expect(code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
   });
 

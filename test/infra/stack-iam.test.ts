@@ -260,7 +260,7 @@ describe('audit and re-audit roles', () => {
     const roles = Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::Role');
 
     // Assess
-    expect(roles).toHaveLength(9);
+    expect(roles).toHaveLength(10);
     for (const role of roles) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
     expect(Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')).toEqual([]);
   });

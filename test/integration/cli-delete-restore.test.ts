@@ -9,10 +9,12 @@ import {
   RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motoEnv } from '../../scripts/moto-server';
+import type { CliIo } from '../../lambda/cli/io';
+import { createRestoreCommand } from '../../lambda/cli/restore-command';
 import { runCliOnMoto } from '../helpers/cli';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 
@@ -61,6 +63,32 @@ describe('sg-audit delete and restore against moto', () => {
       new AuthorizeSecurityGroupEgressCommand({ GroupId: old, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.1.0.0/16' }] }] }),
     );
     await make('tmp-test');
+    // An unused pair whose rules reference each other, with descriptions and rule tags.
+    const a = await make('pair-a');
+    const b = await make('pair-b');
+    const ruleTags = (purpose: string) => [{ ResourceType: 'security-group-rule' as const, Tags: [{ Key: 'purpose', Value: purpose }] }];
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: a,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: b, Description: 'db from b' }] }],
+        TagSpecifications: ruleTags('db'),
+      }),
+    );
+    // moto keeps no description on a group reference (AWS does; the unit tests send it): a CIDR rule's shows it here.
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: a,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.9.0.0/16', Description: 'db from vpn' }] }],
+        TagSpecifications: ruleTags('vpn'),
+      }),
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: b,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: a, Description: 'db to a' }] }],
+        TagSpecifications: ruleTags('db-client'),
+      }),
+    );
 
     outDir = await mkdtemp(join(tmpdir(), 'sg-audit-delete-'));
     const audit = await cli(['audit', '--regions', REGION, '--out', outDir, '--quiet', '--min-age-days', '0', '--skip-sources', MOTO_MISSING_SOURCES.join(',')]);
@@ -74,7 +102,7 @@ describe('sg-audit delete and restore against moto', () => {
     expect(result.code).toBe(0);
     const left = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids.web ?? ''] }))).SecurityGroups ?? [];
     expect(left.map((g) => g.GroupName)).toEqual(['web']);
-    for (const gone of [ids['old-api'], ids['tmp-test']]) {
+    for (const gone of [ids['old-api'], ids['tmp-test'], ids['pair-a'], ids['pair-b']]) {
       await expect(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [gone ?? ''] }))).rejects.toThrow();
     }
     const log = await readFile(join(outDir, 'deletion_log.txt'), 'utf8');
@@ -94,5 +122,75 @@ describe('sg-audit delete and restore against moto', () => {
     const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [newId ?? ''] }] }))).SecurityGroupRules ?? [];
     const summary = rules.map((r) => `${r.IsEgress ? 'out' : 'in'} ${r.IpProtocol} ${r.FromPort} ${r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId}`).sort();
     expect(summary).toEqual([`in tcp 443 10.0.0.0/8`, `in tcp 8080 ${ids.web}`, 'out tcp 5432 10.1.0.0/16']);
+  }, 120_000);
+  function inProcessIo() {
+    const out: string[] = [];
+    const io: CliIo = { out: (text) => out.push(text), err: () => undefined, prompt: async () => '', env: process.env, now: () => new Date() };
+    return { io, out };
+  }
+
+  /** The groups named `name` now, with their rules (tags and descriptions included). */
+  async function groupsNamed(name: string) {
+    const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }))).SecurityGroups ?? [];
+    return Promise.all(
+      groups.map(async (g) => ({
+        group: g,
+        rules: (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [g.GroupId ?? ''] }] }))).SecurityGroupRules ?? [],
+      })),
+    );
+  }
+
+  it('restores --all the deleted pair together: their mutual rules point at the new ids, with descriptions and rule tags', async () => {
+    // Act
+    const result = await cli(['restore', '--backup', join(outDir, 'backup.json'), '--all']);
+
+    // Assess
+    expect(result.stderr).not.toContain('WARNING');
+    expect(result.code).toBe(0);
+    const [a] = await groupsNamed('pair-a');
+    const [b] = await groupsNamed('pair-b');
+    const newA = a?.group.GroupId ?? '';
+    const newB = b?.group.GroupId ?? '';
+    expect(result.stdout).toContain(`${ids['pair-a']} -> ${newA}`);
+    expect(result.stdout).toContain(`${ids['pair-b']} -> ${newB}`);
+    const fromB = a?.rules.find((r) => !r.IsEgress && r.ReferencedGroupInfo);
+    expect(fromB).toMatchObject({ ReferencedGroupInfo: { GroupId: newB }, Tags: [{ Key: 'purpose', Value: 'db' }] });
+    const fromVpn = a?.rules.find((r) => !r.IsEgress && r.CidrIpv4);
+    expect(fromVpn).toMatchObject({ CidrIpv4: '10.9.0.0/16', Description: 'db from vpn', Tags: [{ Key: 'purpose', Value: 'vpn' }] });
+    const toA = b?.rules.find((r) => r.IsEgress && r.ReferencedGroupInfo);
+    expect(toA).toMatchObject({ ReferencedGroupInfo: { GroupId: newA }, Tags: [{ Key: 'purpose', Value: 'db-client' }] });
+  }, 120_000);
+
+  // The next two run the restore command in this process (same code as the binary, without a
+  // second Node start-up each): the environment already points the SDK at moto.
+  it('restores nothing twice when run again: every group is found by its restored-from tag', async () => {
+    // Prepare
+    const t = inProcessIo();
+
+    // Act
+    const code = await createRestoreCommand()(['--backup', join(outDir, 'backup.json'), '--all'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(t.out.join('')).toContain('0 created, 4 already restored');
+    for (const name of ['old-api', 'tmp-test', 'pair-a', 'pair-b']) expect(await groupsNamed(name)).toHaveLength(1);
+    const [a] = await groupsNamed('pair-a');
+    expect(a?.rules.filter((r) => !r.IsEgress)).toHaveLength(2);
+  }, 120_000);
+
+  it('refuses a backup with one byte changed and restores nothing from it', async () => {
+    // Prepare
+    const bytes = await readFile(join(outDir, 'backup.json'));
+    const at = bytes.indexOf('"pair-a"') + 1;
+    bytes[at] = 'q'.charCodeAt(0); // pair-a -> qair-a
+    const tamperedDir = await mkdtemp(join(tmpdir(), 'sg-audit-tampered-'));
+    await writeFile(join(tamperedDir, 'backup.json'), bytes);
+
+    // Act
+    const run = createRestoreCommand()(['--backup', join(tamperedDir, 'backup.json'), '--report', join(outDir, 'report.json'), '--all'], inProcessIo().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(/refusing the backup, nothing was restored: the backup's SHA-256 is [0-9a-f]{64}, but the report of audit \S+ says [0-9a-f]{64}/);
+    expect(await groupsNamed('qair-a')).toHaveLength(0);
   }, 120_000);
 });

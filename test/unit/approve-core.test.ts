@@ -85,6 +85,25 @@ describe('GET: the review page', () => {
     expect(res.body).toContain('expired');
   });
 
+  it('refuses a correctly signed link that expires more than 30 days ahead with 403, and starts nothing on POST', async () => {
+    // Prepare
+    const s3 = fakeS3();
+    const mac = hmacMac();
+    const token = await publishReport(s3.objects, report(), mac, { exp: Math.floor(NOW.getTime() / 1000) + 31 * 86400 });
+    const calls: DeletionExecutionInput[] = [];
+    const deps = approveDeps(s3.client, mac, fakeWorkflow(calls));
+
+    // Act
+    const get = await reviewLink(getRequest(token), deps);
+    const post = await approveLink(postRequest(token, { confirm: '2' }), deps);
+
+    // Assess
+    expect([get.statusCode, post.statusCode]).toEqual([403, 403]);
+    expect(get.body).toContain('more than 30 days');
+    expect(calls).toHaveLength(0);
+    expect(s3.mock).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
   it('refuses a link from another token version with 400', async () => {
     // Prepare
     const s3 = fakeS3();
@@ -205,6 +224,45 @@ describe('POST: approving', () => {
     // Assess
     expect(res.statusCode).toBe(400);
     expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+  });
+
+  it('records in the lock that the kept groups are kept for the chosen days, with the reason on one line', async () => {
+    // Prepare
+    const { s3, token, deps } = await setup();
+
+    // Act
+    const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', keepDays: '90', keepReason: 'nightly\njob <b>' }), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(lock).toMatchObject({ selection: ['sg-0a'], keepFor: { days: 90, reason: 'nightly job <b>' } });
+  });
+
+  it('rejects keeping for a number of days without a reason with 400, taking no lock', async () => {
+    // Prepare
+    const { s3, token, deps, calls } = await setup();
+
+    // Act
+    const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', keepDays: '30', keepReason: ' ' }), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('say why');
+    expect(calls).toHaveLength(0);
+    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+  });
+
+  it('rejects a keep duration the page does not offer with 400', async () => {
+    // Prepare
+    const { token, deps, calls } = await setup();
+
+    // Act
+    const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', keepDays: '36500', keepReason: 'forever' }), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(calls).toHaveLength(0);
   });
 
   it('rejects a note over the limit with 400', async () => {

@@ -73,6 +73,33 @@ describe('review page', () => {
   });
 });
 
+describe('review page: keep for a number of days', () => {
+  it('offers the keep durations, this time only by default, and a reason bounded like an EC2 tag value', () => {
+    // Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).toContain('<select id="keep_days" name="keep_days"><option value="0" selected>');
+    expect([...html.matchAll(/<option value="(\d+)"/g)].map((m) => m[1])).toEqual(['0', '30', '90', '180', '365']);
+    expect(html).toContain('<input id="keep_reason" name="keep_reason" maxlength="256"');
+  });
+
+  it('escapes the reason of a group kept earlier wherever the page shows it', () => {
+    // Prepare
+    const reason = `kept by reviewer until 2027-01-31: ${XSS}`;
+    const report = auditReport([
+      regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0k', 'us-east-1', { verdict: 'protected', reasons: [reason] })]),
+    ]);
+
+    // Act
+    const html = renderReviewPage({ report, token: 'a.b', expiresAt: new Date('2026-12-08T02:00:00Z') });
+
+    // Assess
+    expect(html).toContain('kept by reviewer until 2027-01-31: &lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain(XSS);
+  });
+});
+
 describe('page headers', () => {
   it('forbid scripts, framing, caching, sniffing and referrers', () => {
     // Assess
@@ -113,6 +140,36 @@ describe('result and error pages', () => {
     // Assess
     expect(html).toContain('1 deleted, 1 skipped, 0 failed, 0 kept by reviewer');
     expect(html).toContain('now in-use: used by ENI eni-1');
+    expect(html).not.toContain(XSS);
+  });
+
+  it('show a group kept for a number of days with its date and escaped reason, counted as kept by reviewer', () => {
+    // Prepare
+    const outcomes = [
+      { groupId: 'sg-0a', region: 'us-east-1', groupName: 'a', outcome: 'deleted' as const, reason: 'deleted' },
+      { groupId: 'sg-0k', region: 'us-east-1', groupName: 'k', outcome: 'kept-by-reviewer' as const, reason: `kept by reviewer until 2027-01-31: ${XSS}` },
+    ];
+    const result: DeletionResult = {
+      schemaVersion: 2,
+      status: 'completed',
+      revocations: [],
+      preDeleteBackups: {},
+      auditId: 'a',
+      accountId: '123456789012',
+      startedAt: 'x',
+      finishedAt: 'y',
+      requester: { via: 'approval-link' },
+      selection: ['sg-0a'],
+      outcomes,
+      totals: countOutcomes(outcomes),
+    };
+
+    // Act
+    const html = renderResultPage(result);
+
+    // Assess
+    expect(html).toContain('1 deleted, 0 skipped, 0 failed, 1 kept by reviewer');
+    expect(html).toContain('kept by reviewer until 2027-01-31: &lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain(XSS);
   });
 

@@ -219,6 +219,27 @@ describe('classifyRegion: protections as people write them', () => {
   });
 });
 
+describe('classifyRegion: kept by a reviewer', () => {
+  const keptGroup = (until: string) => group('sg-k', { tags: { 'sg-auditor:kept-until': until, 'sg-auditor:kept-reason': 'runs in January' } });
+
+  it('protects a group a reviewer kept, with the date and the reason', () => {
+    const [g] = classifyRegion([keptGroup('2027-01-31')], [], OPTIONS);
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['kept-by-reviewer'], reasons: ['kept by reviewer until 2027-01-31: runs in January'] });
+  });
+
+  it('makes a kept group a candidate again once the date has passed, saying it was kept', () => {
+    const [g] = classifyRegion([keptGroup('2026-11-25')], [], OPTIONS);
+    expect(g?.verdict).toBe('candidate');
+    expect(g?.reasons).toContain('was kept by reviewer until 2026-11-25, which has passed: runs in January');
+  });
+
+  it('protects a group whose kept-until date is malformed', () => {
+    const [g] = classifyRegion([keptGroup('2027-13-01')], [], OPTIONS);
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['kept-by-reviewer'] });
+    expect(g?.reasons[0]).toMatch(/^tag sg-auditor:kept-until is malformed \("2027-13-01"/);
+  });
+});
+
 describe('classifyRegion: candidates cleared while sources were excluded', () => {
   const skipped = (source: SourceId) => scan(source, [], { status: 'skipped', note: 'excluded by skipSources' });
 

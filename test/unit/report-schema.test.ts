@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { auditArtifacts } from '../../lambda/core/backup';
 import { REPORT_SCHEMA_VERSION } from '../../lambda/core/model';
 import { auditReportSchema, parseReport, readAuditReport, ReportSchemaError } from '../../lambda/core/report-schema';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
@@ -36,6 +38,37 @@ describe('the report schema', () => {
 
     // Act / Assess
     expect(() => readAuditReport(JSON.parse(JSON.stringify(report)))).toThrow(/unverifiedBy/);
+  });
+});
+
+describe('the backup SHA-256 in the report', () => {
+  it('is the hash of the exact backup bytes written with the report, and the report bytes carry it', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])]);
+
+    // Act
+    const artifacts = auditArtifacts(report);
+
+    // Assess
+    const written = parseReport(artifacts.reportBytes.toString('utf8'));
+    expect(written.backupSha256).toBe(createHash('sha256').update(artifacts.backupBytes).digest('hex'));
+    expect(artifacts.reportSha256).toBe(createHash('sha256').update(artifacts.reportBytes).digest('hex'));
+  });
+
+  it('is optional, so reports written before it are still read', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])]);
+
+    // Act / Assess
+    expect(parseReport(JSON.stringify(report)).backupSha256).toBeUndefined();
+  });
+
+  it('rejects a backupSha256 that is not a hex SHA-256', () => {
+    // Prepare
+    const report = { ...auditReport([regionReport('us-east-1', [candidate('sg-0a')])]), backupSha256: 'abc' };
+
+    // Act / Assess
+    expect(() => parseReport(JSON.stringify(report))).toThrow(/backupSha256/);
   });
 });
 

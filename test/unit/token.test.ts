@@ -78,6 +78,30 @@ describe('approval tokens', () => {
     expect(check).toMatchObject({ ok: false, reason: 'expired' });
   });
 
+  it('rejects a correctly signed token expiring more than 30 days ahead', async () => {
+    // Prepare
+    const mac = hmacMac();
+    const token = await signToken(payload({ exp: NOW.getTime() / 1000 + 30 * 86400 + 1 }), mac);
+
+    // Act
+    const check = await verifyToken(token, mac, { accountId: ACCOUNT, now: NOW });
+
+    // Assess
+    expect(check).toMatchObject({ ok: false, reason: 'expiry-too-far' });
+  });
+
+  it('accepts a token expiring exactly 30 days ahead, the longest linkValidityDays', async () => {
+    // Prepare
+    const mac = hmacMac();
+    const token = await signToken(payload({ exp: NOW.getTime() / 1000 + 30 * 86400 }), mac);
+
+    // Act
+    const check = await verifyToken(token, mac, { accountId: ACCOUNT, now: NOW });
+
+    // Assess
+    expect(check.ok).toBe(true);
+  });
+
   it('rejects a correctly signed token of another version as wrong-version', async () => {
     // Prepare
     const mac = hmacMac();
@@ -159,6 +183,7 @@ describe('approval tokens', () => {
       await signToken(payload({ exp: 1 }), mac),
       await signToken(payload({ v: 99 }), mac),
       await signToken(payload({ accountId: '999999999999' }), mac),
+      await signToken(payload({ exp: NOW.getTime() / 1000 + 365 * 86400 }), mac),
     ];
 
     // Act
@@ -166,7 +191,7 @@ describe('approval tokens', () => {
 
     // Assess
     const messages = checks.map((c) => (c.ok ? 'ok' : `${c.reason}: ${c.message}`));
-    expect(new Set(messages).size).toBe(5);
-    expect(checks.map((c) => (c.ok ? 'ok' : c.reason))).toEqual(['malformed', 'bad-signature', 'expired', 'wrong-version', 'wrong-account']);
+    expect(new Set(messages).size).toBe(6);
+    expect(checks.map((c) => (c.ok ? 'ok' : c.reason))).toEqual(['malformed', 'bad-signature', 'expired', 'wrong-version', 'wrong-account', 'expiry-too-far']);
   });
 });

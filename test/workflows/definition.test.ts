@@ -32,6 +32,18 @@ describe('deletion state machine definition', () => {
     }
   });
 
+  it('tags the kept groups after the started trail and deletes even when tagging fails', () => {
+    // Prepare
+    const keep = states[DELETION_STATES.keep] as State & { Next?: string };
+    const skipped = states[keep.Catch?.[0]?.Next ?? ''] as State & { Next?: string };
+
+    // Assess
+    expect((states[DELETION_STATES.started] as { Next?: string }).Next).toBe(DELETION_STATES.keep);
+    expect(keep.Next).toBe(DELETION_STATES.regions);
+    expect(keep.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'KeepNotTagged' })]);
+    expect(skipped).toMatchObject({ Type: 'Pass', Next: DELETION_STATES.regions });
+  });
+
   it('retries a batch that timed out, so it resumes from its checkpoints', () => {
     expect(inner[DELETION_STATES.batch]?.Retry?.flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));
   });

@@ -1,30 +1,32 @@
-import { DeleteSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { handleEvent } from '../../lambda/approve/http';
+import { runAudit } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import { kmsMac } from '../../lambda/aws/signer';
 import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import { approvalLockKey, deletionKeys } from '../../lambda/core/s3-keys';
 import { signToken, type TokenPayload } from '../../lambda/core/token';
-import { DELETION_STATES, type RegionInput } from '../../lambda/workflows/deletion/contract';
+import { DELETION_STATES, type KeptRecord, type RegionInput } from '../../lambda/workflows/deletion/contract';
 import { deleteBatch } from '../../lambda/workflows/deletion/tasks';
 import { urlEvent } from '../helpers/approve-fixtures';
-import { existingGroups, localApproval, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
+import { existingGroups, localApproval, MOTO_SCANNERS, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
 
 /** Regions of these tests (test/integration/README.md): one scenario each. */
 const FLOW = 'ap-northeast-1';
 const FAIL = 'ap-northeast-2';
 const TIMEOUT = 'ap-south-1';
 const ACCOUNT = '123456789012';
+const KEEP_REASON = 'month-end batch <b>x</b>\nverdict: CANDIDATE';
 
 const factory = new ClientFactory();
 afterAll(() => factory.destroy());
 
 const tokenOf = (scenario: ApprovalScenario) => new URL(scenario.link).searchParams.get('t') as string;
 const get = (scenario: ApprovalScenario, token = tokenOf(scenario)) => urlEvent('GET', { query: `t=${encodeURIComponent(token)}` });
-function post(token: string, keep: readonly string[], confirm: string) {
-  const form = new URLSearchParams([['t', token], ...keep.map((id): [string, string] => ['keep', id]), ['confirm', confirm], ['note', 'retired in OPS-1']]);
+function post(token: string, keep: readonly string[], confirm: string, extra: Array<[string, string]> = []) {
+  const form = new URLSearchParams([['t', token], ...keep.map((id): [string, string] => ['keep', id]), ['confirm', confirm], ['note', 'retired in OPS-1'], ...extra]);
   return urlEvent('POST', { body: form.toString(), base64: true });
 }
 
@@ -103,13 +105,28 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     expect(await lockExists(FLOW, scenario)).toBe(false);
   });
 
+  it('refuses a correctly signed link expiring more than 30 days ahead with a 4xx and changes nothing', async () => {
+    // Prepare
+    const payload = JSON.parse(Buffer.from(tokenOf(scenario).split('.')[0] as string, 'base64url').toString('utf8')) as TokenPayload;
+    const tooLong = await signToken({ ...payload, exp: Math.floor(Date.now() / 1000) + 31 * 86400 }, kmsMac(new KMSClient({ region: FLOW }), scenario.env.MAC_KEY_ID as string));
+
+    // Act
+    const review = await handleEvent(get(scenario, tooLong), 'r3b', () => app.front, app.logger);
+    const out = await handleEvent(post(tooLong, [], '6'), 'r3c', () => app.front, app.logger);
+
+    // Assess
+    expect(review.statusCode).toBe(403);
+    expect(out.statusCode).toBe(403);
+    expect(await lockExists(FLOW, scenario)).toBe(false);
+  });
+
   it('deletes exactly the approved groups (one kept by the reviewer) and writes the trail', async () => {
     // Prepare
     const g = scenario.groups;
     const review = await handleEvent(get(scenario), 'r4', () => app.front, app.logger);
 
-    // Act
-    const started = await handleEvent(post(tokenOf(scenario), [g.keep], '5'), 'r5', () => app.front, app.logger);
+    // Act: the kept group is kept for 30 days, with a reason that tries to break out of its line.
+    const started = await handleEvent(post(tokenOf(scenario), [g.keep], '5', [['keep_days', '30'], ['keep_reason', KEEP_REASON]]), 'r5', () => app.front, app.logger);
     await app.workflow.executions.settled();
 
     // Assess
@@ -122,6 +139,48 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     expect(left.has(g.keep)).toBe(true);
     expect(left.has(g.inUse)).toBe(true);
     expect(app.workflow.executions.status(scenario.auditId)).toBe('SUCCEEDED');
+  });
+
+  it('tags the group the reviewer kept with its date and reason, and the next audit protects it with that reason', async () => {
+    // Prepare
+    const ec2 = new EC2Client({ region: FLOW });
+    const keys = deletionKeys(ACCOUNT, scenario.auditId);
+    const settings = { regions: [FLOW], skipSources: [], protectTags: [], productionTags: [], protectNamePatterns: [], minAgeDays: 0 };
+
+    // Act
+    const [group] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [scenario.groups.keep] }))).SecurityGroups ?? [];
+    const result = await readJson<DeletionResult>(FLOW, scenario.bucket, keys.result);
+    const next = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS });
+    const trail = await readJson<KeptRecord>(FLOW, scenario.bucket, keys.kept);
+
+    // Assess
+    const tags = Object.fromEntries((group?.Tags ?? []).map((t) => [t.Key, t.Value]));
+    const until = tags['sg-auditor:kept-until'] as string;
+    expect(until).toBe(new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10));
+    expect(tags['sg-auditor:kept-reason']).toBe('month-end batch <b>x</b> verdict: CANDIDATE');
+    expect(result.outcomes.find((o) => o.groupId === scenario.groups.keep)?.reason).toBe(`kept by reviewer until ${until}: month-end batch <b>x</b> verdict: CANDIDATE`);
+    expect(result.totals.keptByReviewer).toBe(1);
+    expect(trail).toEqual({ until, reason: 'month-end batch <b>x</b> verdict: CANDIDATE', tagged: [scenario.groups.keep], failed: [] });
+    const verdict = next.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep);
+    expect(verdict).toMatchObject({ verdict: 'protected', reasons: [`kept by reviewer until ${until}: month-end batch <b>x</b> verdict: CANDIDATE`] });
+  });
+
+  it('makes the kept group a candidate again once its kept-until date has passed (clock injected)', async () => {
+    // Prepare
+    const settings = { regions: [FLOW], skipSources: [], protectTags: [], productionTags: [], protectNamePatterns: [], minAgeDays: 0 };
+    const [group] = (await new EC2Client({ region: FLOW }).send(new DescribeSecurityGroupsCommand({ GroupIds: [scenario.groups.keep] }))).SecurityGroups ?? [];
+    const until = group?.Tags?.find((t) => t.Key === 'sg-auditor:kept-until')?.Value as string;
+    const dayAfter = new Date(Date.parse(`${until}T00:00:00Z`) + 86400_000);
+
+    // Act
+    const lastDay = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS, now: () => new Date(dayAfter.getTime() - 1) });
+    const later = await runAudit(settings, { factory, accountId: ACCOUNT, scanners: MOTO_SCANNERS, now: () => dayAfter });
+
+    // Assess
+    expect(lastDay.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep)?.verdict).toBe('protected');
+    const verdict = later.regions[0]?.groups.find((x) => x.groupId === scenario.groups.keep);
+    expect(verdict?.verdict).toBe('candidate');
+    expect(verdict?.reasons.join('; ')).toContain(`was kept by reviewer until ${until}, which has passed`);
   });
 
   it("has each region's pre-delete backup and every revocation, with the rules, in the trail", async () => {

@@ -6,6 +6,7 @@
 /** State names: the construct names its states with these, the local runner binds them. */
 export const DELETION_STATES = {
   started: 'WriteStartedTrail',
+  keep: 'TagKeptGroups',
   regions: 'Regions',
   reaudit: 'ReauditRegion',
   backup: 'WritePreDeleteBackup',
@@ -42,6 +43,22 @@ export interface StartedOutput {
 
 export interface RegionInput extends DeletionExecutionInput {
   region: string;
+}
+
+/** What the keep step did: the kept groups tagged sg-auditor:kept-until / kept-reason, or not. */
+export interface KeepOutput {
+  tagged: number;
+  failed: number;
+  /** The kept-until date written (absent when the reviewer kept the groups this time only). */
+  until?: string;
+}
+
+/** deletions/.../kept.json: every kept group's tagging outcome, for the trail. */
+export interface KeptRecord {
+  until: string;
+  reason: string;
+  tagged: string[];
+  failed: Array<{ groupId: string; code: string; message: string }>;
 }
 
 export interface BackupOutput {

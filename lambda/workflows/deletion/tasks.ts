@@ -6,8 +6,10 @@ import { auditRegion } from '../../aws/audit';
 import type { ClientFactory } from '../../aws/client-factory';
 import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
 import type { DeletionStore } from '../../aws/deletion-store';
+import { tagKeptGroups } from '../../aws/keeper';
 import type { Scanner } from '../../aws/scanners/types';
 import { BACKUP_SCHEMA_VERSION, type Backup } from '../../core/backup';
+import { keepTags, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../core/keep';
 import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
 import {
   checkSelection,
@@ -33,6 +35,8 @@ import {
   type DeletionExecutionInput,
   type FinishInput,
   type FinishOutput,
+  type KeepOutput,
+  type KeptRecord,
   type RegionInput,
   type StartedOutput,
   type StartedRecord,
@@ -104,6 +108,43 @@ export async function writeStartedTrail(input: DeletionExecutionInput, deps: Del
   await deps.store.putOnce(deletionKeys(input.accountId, input.auditId).started, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   deps.logger.info('deletion started', { auditId: input.auditId, selected: record.selected, regions: regions.join(',') });
   return { regions, selected: record.selected };
+}
+
+/**
+ * Tags the candidates the reviewer kept, when they chose to keep them for a number of days:
+ * sg-auditor:kept-until (counted from when the link was used, so a retry writes the same date) and
+ * sg-auditor:kept-reason. Later audits classify them protected until then. The outcome of every
+ * group goes to kept.json for the trail; a group that could not be tagged is asked about again
+ * next audit, which is all a failure here costs.
+ */
+export async function tagKept(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<KeepOutput> {
+  const { lock, selected } = await loadApproval(input, deps);
+  if (!lock.keepFor || selected.kept.length === 0) return { tagged: 0, failed: 0 };
+  const tags = keepTags(lock.keepFor.days, lock.keepFor.reason, new Date(lock.takenAt));
+  const record: KeptRecord = { until: tags[KEPT_UNTIL_TAG] as string, reason: tags[KEPT_REASON_TAG] as string, tagged: [], failed: [] };
+  const byRegion = new Map<string, string[]>();
+  for (const g of selected.kept) byRegion.set(g.region, [...(byRegion.get(g.region) ?? []), g.groupId]);
+  for (const [region, ids] of byRegion) {
+    const outcome = await tagKeptGroups(deps.factory.forRegion(region), ids, tags);
+    record.tagged.push(...outcome.tagged);
+    record.failed.push(...outcome.failed);
+  }
+  await deps.store.putJson(deletionKeys(input.accountId, input.auditId).kept, record);
+  deps.logger.info('kept groups tagged', { auditId: input.auditId, until: record.until, tagged: record.tagged.length, failed: record.failed.length });
+  return { tagged: record.tagged.length, failed: record.failed.length, until: record.until };
+}
+
+/**
+ * Why a group the reviewer kept is not deleted, for the result: kept this time only; kept until
+ * a date with the reason tagged on it; or kept, but the keep could not be tagged (that group, or
+ * the whole step), so the next audit asks about it again.
+ */
+export function keptByReviewerReason(keepFor: LockRecord['keepFor'], record: KeptRecord | undefined, groupId: string): string {
+  if (!keepFor) return 'kept by reviewer (not selected)';
+  if (record?.tagged.includes(groupId)) return `kept by reviewer until ${record.until}: ${record.reason}`;
+  const failed = record?.failed.find((f) => f.groupId === groupId);
+  const why = failed ? `${failed.code}` : 'the keep step did not finish';
+  return `kept by reviewer (not selected); keeping it for ${keepFor.days} days could not be tagged (${why}), so the next audit asks again`;
 }
 
 /** Re-audits one region with the strictest settings; the region report goes to S3. */
@@ -216,8 +257,9 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
       }
     }
   }
+  const keptRecord = await deps.store.getJson<KeptRecord>(keys.kept);
   const outcomes: GroupOutcome[] = [
-    ...selected.kept.map((g) => ({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'kept-by-reviewer' as const, reason: 'kept by reviewer (not selected)' })),
+    ...selected.kept.map((g) => ({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'kept-by-reviewer' as const, reason: keptByReviewerReason(lock.keepFor, keptRecord, g.groupId) })),
     ...selected.selected.map((g) => byGroup.get(g.groupId) as GroupOutcome),
   ];
   return {
