@@ -4,7 +4,8 @@
  * the targets: calls grow only by listing pages; 10k groups in < 5 s and < 512 MB.
  *
  * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--size N` runs one size and prints
- * its measurement as JSON (used internally).
+ * its measurement as JSON (used internally); `--model` predicts real audits instead (latency and
+ * throttle model on a virtual clock, bench/predict-report.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { formatReport, type SizeRun } from './format';
@@ -43,6 +44,13 @@ function runChild(groups: number): SizeRun {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--model')) {
+    const { runModelSection } = await import('./predict-report');
+    const { text, ok } = runModelSection();
+    process.stdout.write(text);
+    if (!ok) process.exitCode = 1;
+    return;
+  }
   const one = argValue('--size');
   if (one !== undefined) {
     await runOne(Number(one));

@@ -40,8 +40,8 @@ export interface AuditDeps {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-const DEFAULT_REGION_CONCURRENCY = 4;
-const DEFAULT_SCANNER_CONCURRENCY = 8;
+export const DEFAULT_REGION_CONCURRENCY = 4;
+export const DEFAULT_SCANNER_CONCURRENCY = 8;
 
 /** Runs the whole audit: every configured region, every scanner, classified and totalled. */
 export async function runAudit(settings: AuditSettings, deps: AuditDeps): Promise<AuditReport> {

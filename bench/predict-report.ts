@@ -1,0 +1,175 @@
+/**
+ * `npm run bench -- --model`: predictions of real audits under the latency and throttle model
+ * (bench/latency-model.ts), each from the real audit code in a fresh process (bench/predict.ts):
+ * today's and the previous concurrency defaults at 1 and 17 regions of 1k and 10k groups, the
+ * sweeps the defaults were tuned from, the Lambda memory that fits, and the cost of a run.
+ */
+import {
+  DEFAULT_LATENCY,
+  DEFAULT_REGIONS,
+  HOME_REGION,
+  LAMBDA_PRICES,
+  MB_PER_VCPU,
+  THROTTLE_RULES,
+  type LatencyModel,
+  type ThrottleRule,
+} from './latency-model';
+import { CREATED_PER_WEEK, CURRENT_CONCURRENCY, OFFERED_SERVICE_COUNT, predictInChild, type Prediction, type PredictOptions } from './predict';
+import { AUDIT_MEMORY_MB } from '../infra/sizing';
+
+/** The defaults before issue 14 tuned them from this model (lambda/aws/audit.ts). */
+export const PREVIOUS_CONCURRENCY = { regionConcurrency: 4, scannerConcurrency: 8 } as const;
+export const SEED = 14;
+/** The audit Lambda's limit. */
+const LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
+/** Assumed: cold start (loading ~55 SDK clients) billed on top of the audit's own time. */
+const INIT_MS = 2_000;
+/** The peak RSS may use at most this share of the Lambda's memory. */
+const RSS_SHARE = 0.75;
+
+interface Scenario {
+  label: string;
+  options: PredictOptions;
+}
+
+const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+const secs = (ms: number): string => (ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
+const count = (n: number): string => n.toLocaleString('en-US');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function scenario(label: string, groups: number, regions: number, concurrency: { regionConcurrency: number; scannerConcurrency: number }, extra: Partial<PredictOptions> = {}): Scenario {
+  const list = regions === 1 ? [HOME_REGION] : DEFAULT_REGIONS.slice(0, regions);
+  return { label, options: { groups, regions: list, ...concurrency, seed: SEED, ...extra } };
+}
+
+/** The four sizes the issue asks for, at one concurrency setting. */
+function sizes(label: string, concurrency: { regionConcurrency: number; scannerConcurrency: number }): Scenario[] {
+  return [1, 17].flatMap((regions) => [1_000, 10_000].map((groups) => scenario(label, groups, regions, concurrency)));
+}
+
+/** EC2 as one bucket for every Describe call (the older docs' reading), for a sensitivity row. */
+const SHARED_EC2_RULES: readonly ThrottleRule[] = THROTTLE_RULES.map((r) => (r.client === 'EC2Client' ? { ...r, scope: 'shared' as const } : r));
+const SLOW_LATENCY: LatencyModel = { ...DEFAULT_LATENCY, p50Ms: 120, p99Ms: 1_000, perItemMs: 2 };
+
+function scenarios(): Scenario[] {
+  const current = CURRENT_CONCURRENCY;
+  const list = [...sizes('before', PREVIOUS_CONCURRENCY), ...sizes('after', current)];
+  for (const regionConcurrency of [6, 9, 17]) list.push(scenario('sweep: regions at once', 10_000, 17, { ...current, regionConcurrency }));
+  for (const scannerConcurrency of [4, 16, 32]) list.push(scenario('sweep: scanners at once', 10_000, 1, { ...current, scannerConcurrency }));
+  list.push(scenario('sensitivity: EC2 one shared bucket', 10_000, 1, current, { rules: SHARED_EC2_RULES }));
+  list.push(scenario('sensitivity: slow network (p50 120, p99 1000 ms, 2 ms/item)', 10_000, 17, current, { latency: SLOW_LATENCY }));
+  return list;
+}
+
+const keyOf = (o: PredictOptions): string =>
+  JSON.stringify([o.groups, o.regions.length, o.regionConcurrency, o.scannerConcurrency, o.rules === undefined, o.latency === undefined]);
+
+function modelText(): string {
+  const l = DEFAULT_LATENCY;
+  return [
+    'Model',
+    `  latency per attempt: log-normal, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (seed ${SEED}); + ${l.perItemMs} ms per item a populated page returns;`,
+    `  + the round trip from ${HOME_REGION} to the region (${Object.entries(l.regionRttMs).map(([r, ms]) => `${r} ${ms}`).join(', ')} ms; assumed)`,
+    '  token buckets per account and region (first match; over the limit the attempt fails with the error shown, after its latency):',
+    table(
+      ['client', 'APIs', 'bucket', 'burst', 'refill/s', 'error', 'source'],
+      THROTTLE_RULES.map((r) => [r.client, r.apis?.join(', ') ?? 'every', r.scope === 'api' ? 'one per API' : 'shared', String(r.burst), String(r.refillPerSecond), `${r.errorName} (${r.httpStatus})`, r.source]),
+    ),
+    '  retries: the SDK\'s own retry middleware and strategy (adaptive mode, 5 attempts, the ClientFactory\'s settings) run above the simulated',
+    '  network and back off on the virtual clock; no queueing is modelled beyond that.',
+    `  account: bench/synthetic-account.ts per region, plus CloudTrail CreateSecurityGroup events for ${CREATED_PER_WEEK * 100}% of the groups a week`,
+    `  and a ${OFFERED_SERVICE_COUNT}-service global-infrastructure list (10 a page) for the SSM service-list lookup; settings as deployed (minimum age 7 days)`,
+    '  not modelled: client CPU (XML parsing, the audit\'s own work) takes no virtual time: see "CPU" below; S3 writes and the email after the audit.',
+  ].join('\n');
+}
+
+function row(s: Scenario, p: Prediction): string[] {
+  const throttled = Object.values(p.throttled).reduce((a, b) => a + b, 0);
+  const slowest = Math.max(0, ...Object.values(p.regionMs));
+  return [
+    s.label,
+    `${p.regions} x ${count(p.groups)}`,
+    String(p.regionConcurrency),
+    String(p.scannerConcurrency),
+    secs(p.wallMs),
+    secs(slowest),
+    count(p.apiCalls),
+    count(p.attempts),
+    count(throttled),
+    p.failures.length === 0 ? 'none' : `${p.failures.length}: ${p.failures.slice(0, 3).join(', ')}`,
+    `${mb(p.peakRss)} / ${mb(p.artifactsPeakRss)}`,
+    `${(p.cpuMs / 1000).toFixed(1)} s`,
+    `${(p.realMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+const peakOf = (p: Prediction): number => Math.max(p.peakRss, p.artifactsPeakRss);
+
+/** Lambda memory sizes considered, MB. */
+const MEMORY_STEPS = [1024, 1536, 2048, 3008, 4096];
+
+/** Runs every scenario and prints the section; `ok` is false when a target is missed. */
+export function runModelSection(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): { text: string; ok: boolean } {
+  const results = new Map<string, Prediction>();
+  const runs: Array<{ s: Scenario; p: Prediction }> = [];
+  for (const s of scenarios()) {
+    const key = keyOf(s.options);
+    let p = results.get(key);
+    if (!p) {
+      log(`bench model: ${s.label}, ${s.options.regions.length} x ${s.options.groups} groups, ${s.options.regionConcurrency}/${s.options.scannerConcurrency}...`);
+      p = predictInChild(s.options);
+      results.set(key, p);
+    }
+    runs.push({ s, p });
+  }
+  const find = (label: string, regions: number, groups: number): Prediction | undefined =>
+    runs.find((r) => r.s.label === label && r.p.regions === regions && r.p.groups === groups)?.p;
+  const before = find('before', 17, 10_000);
+  const after = find('after', 17, 10_000);
+  const worst = after ?? before;
+
+  const checks: Array<{ ok: boolean; text: string }> = [];
+  const failing = runs.filter((r) => (r.s.label === 'before' || r.s.label === 'after') && r.p.failures.length > 0);
+  checks.push({ ok: failing.length === 0, text: failing.length === 0 ? 'no scan failed or was throttled out at 1 and 17 regions' : `scans failed: ${failing.map((r) => r.p.failures.join(', ')).join('; ')}` });
+  if (after) checks.push({ ok: after.wallMs < LAMBDA_TIMEOUT_MS / 3, text: `17 regions x 10k groups predicted ${secs(after.wallMs)} with today's defaults (target: a third of the Lambda's 15 min)` });
+
+  const lines = ['', 'Predicted wall time of real audits (bench/predict.ts: the real audit code over the synthetic account, simulated network, virtual clock)', '', modelText(), ''];
+  lines.push(
+    table(
+      ['scenario', 'regions x groups', 'regions at once', 'scanners at once', 'predicted wall', 'slowest region', 'calls', 'attempts', 'throttled', 'failed scans', 'peak RSS audit / +artifacts', 'CPU', 'real time'],
+      runs.map(({ s, p }) => row(s, p)),
+    ),
+  );
+  lines.push('(peak RSS, CPU and real time are of the simulating process: the audit, the mocks and the simulation; "+artifacts" also renders the');
+  lines.push(' report, log and backup as the audit Lambda does after the audit; real time swings with the machine\'s load)');
+  if (before && after) {
+    lines.push('', `Before -> after (17 regions x 10k groups): ${secs(before.wallMs)} -> ${secs(after.wallMs)}; peak RSS ${mb(peakOf(before))} -> ${mb(peakOf(after))}`);
+  }
+  const slow = runs.find((r) => r.s.label.startsWith('sensitivity: slow'))?.p;
+  if (slow) checks.push({ ok: slow.wallMs < LAMBDA_TIMEOUT_MS / 2, text: `at twice the latency, 17 regions x 10k groups take ${secs(slow.wallMs)} (target: half of 15 min)` });
+  if (worst) {
+    const needed = peakOf(worst) / RSS_SHARE / 1024 / 1024;
+    const memory = MEMORY_STEPS.find((m) => m >= needed) ?? MEMORY_STEPS[MEMORY_STEPS.length - 1] ?? 4096;
+    const cpuFloorMs = worst.cpuMs * (MB_PER_VCPU / AUDIT_MEMORY_MB);
+    const billedS = (worst.wallMs + INIT_MS) / 1000;
+    const gbSeconds = (AUDIT_MEMORY_MB / 1024) * billedS;
+    const cost = gbSeconds * LAMBDA_PRICES.perGbSecond + LAMBDA_PRICES.perRequest;
+    lines.push(
+      '',
+      'Lambda sizing (17 regions x 10k groups, today\'s defaults)',
+      `  peak RSS ${mb(peakOf(worst))} with the artifacts (${mb(worst.peakRss)} during the audit, ${mb(worst.baseRss)} before it; artifacts ${mb(worst.artifactBytes)}): at most ${RSS_SHARE * 100}% of memory needs >= ${Math.ceil(needed)} MB -> ${memory} MB; the stack has ${AUDIT_MEMORY_MB} MB`,
+      `  CPU: the simulation used ${(worst.cpuMs / 1000).toFixed(0)} s of CPU (audit, mocks, SDK middleware; no XML parsing); at ${AUDIT_MEMORY_MB} MB (${(AUDIT_MEMORY_MB / MB_PER_VCPU).toFixed(2)} vCPU) that is ${secs(cpuFloorMs)} of the ${secs(worst.wallMs)} predicted`,
+      `  cost of one run: ${AUDIT_MEMORY_MB / 1024} GB x ${billedS.toFixed(0)} s (audit + ${INIT_MS / 1000} s start) = ${gbSeconds.toFixed(0)} GB-s x $${LAMBDA_PRICES.perGbSecond} + $${LAMBDA_PRICES.perRequest * 1e6}/1M requests = $${cost.toFixed(4)}`,
+      `  (Lambda ${LAMBDA_PRICES.architecture} list prices in ${LAMBDA_PRICES.region}, free tier ignored; the API calls are free)`,
+    );
+    checks.push({ ok: memory <= AUDIT_MEMORY_MB, text: `peak RSS ${mb(peakOf(worst))} fits the audit Lambda's ${AUDIT_MEMORY_MB} MB with ${100 - RSS_SHARE * 100}% to spare` });
+    checks.push({ ok: cpuFloorMs < worst.wallMs, text: `the audit's CPU (${secs(cpuFloorMs)} at ${AUDIT_MEMORY_MB} MB) fits inside its predicted wall time` });
+  }
+  lines.push('', 'Model targets', ...checks.map((c) => `  ${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`), '');
+  return { text: lines.join('\n'), ok: checks.every((c) => c.ok) };
+}
