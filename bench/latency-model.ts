@@ -167,6 +167,30 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** FNV-1a: a 32-bit hash of a string, to seed one request's own random stream. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * Latencies keyed by request: the n-th attempt of the same request (region, service, API, input)
+ * draws from a stream seeded by the run's seed, the request and n, so what a call waits does
+ * not depend on the order in which concurrent calls happen to be sent.
+ */
+export function keyedLogNormal(p50Ms: number, p99Ms: number, seed: number): (request: string) => number {
+  const attempts = new Map<string, number>();
+  return (request) => {
+    const n = attempts.get(request) ?? 0;
+    attempts.set(request, n + 1);
+    return logNormal(p50Ms, p99Ms, seededRandom(seed ^ hash32(`${request}#${n}`)))();
+  };
+}
+
 /** z of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
 

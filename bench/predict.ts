@@ -24,8 +24,6 @@ import { runVirtual } from './virtual-clock';
 
 /** Assumed: groups created in the last week, as a share of all (CloudTrail pages the age check reads). */
 export const CREATED_PER_WEEK = 0.02;
-/** Assumed: services the region's global-infrastructure parameters list (every scanner's among them). */
-export const OFFERED_SERVICE_COUNT = 400;
 /** Virtual time starts here, so a run does not depend on the day it runs. */
 const EPOCH_MS = Date.parse('2026-01-05T00:00:00Z');
 
@@ -49,14 +47,19 @@ export interface Prediction {
   seed: number;
   /** Predicted wall time of runAudit (virtual ms). */
   wallMs: number;
-  /** Each region's audit, start to done (virtual ms). */
+  /** Each region's audit, start to done, and start to its inventory loaded (virtual ms). */
   regionMs: Record<string, number>;
+  inventoryMs: Record<string, number>;
   /** Calls as the audit counts them (one per send), and HTTP attempts (retries included). */
   apiCalls: number;
   attempts: number;
   /** Attempts throttled, and answered, by "<client> <api>". */
   throttled: Record<string, number>;
   answered: Record<string, number>;
+  /** Per region: the audit's own count of calls, HTTP attempts, SSM attempts, requests answered twice. */
+  perRegion: Record<string, { apiCalls: number; attempts: number; ssm: number; repeated: string[] }>;
+  /** Calls of the shared listings (`shared:<key>` in apiCalls.bySource), all regions. */
+  sharedCalls: Record<string, number>;
   /** "us-east-1 rds: Throttling": scans or regions that failed (throttled out, or a simulation fault). */
   failures: string[];
   totals: Totals;
@@ -96,18 +99,6 @@ function cloudTrailEvents(groups: number, days: number): ExtraFixture {
   };
 }
 
-/** The region's service list, 10 parameters a page: every scanner's service plus others up to OFFERED_SERVICE_COUNT. */
-function offeredServicePages(scanners: readonly Scanner[]): ExtraFixture {
-  const codes = [...new Set(scanners.map((s) => s.service).filter((s): s is string => Boolean(s)))];
-  for (let i = 0; codes.length < OFFERED_SERVICE_COUNT; i++) codes.push(`other-service-${i}`);
-  return (input) => {
-    const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-    const end = Math.min(codes.length, start + 10);
-    const Parameters = codes.slice(start, end).map((code) => ({ Name: `${String(input.Path)}/${code}`, Value: code, Type: 'String' }));
-    return end < codes.length ? { Parameters, NextToken: String(end) } : { Parameters };
-  };
-}
-
 /** Production-like environment, isolated from AWS and from ~/.aws (the SDK's defaults, 5 adaptive attempts). */
 function isolateFromAws(): () => void {
   const keys = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
@@ -135,21 +126,21 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
   const minAgeDays = options.minAgeDays ?? DEFAULT_MIN_AGE_DAYS;
   const restoreEnv = isolateFromAws();
   const account = mockSyntheticAccount(options.groups, new PageLedger());
-  const latencyRandom = seededRandom(options.seed);
   const network = installSimulatedNetwork({
     latency: options.latency ?? DEFAULT_LATENCY,
     rules: options.rules ?? THROTTLE_RULES,
-    random: latencyRandom,
+    seed: options.seed,
     extra: {
       'CloudTrailClient LookupEvents': cloudTrailEvents(options.groups, minAgeDays),
-      'SSMClient GetParametersByPath': offeredServicePages(scanners),
     },
   });
   const factory = new ClientFactory();
   const started = new Map<string, number>();
   const regionMs: Record<string, number> = {};
+  const inventoryMs: Record<string, number> = {};
   const onProgress = (event: ProgressEvent): void => {
     if (event.kind === 'region-start') started.set(event.region, Date.now());
+    if (event.kind === 'inventory') inventoryMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
     if (event.kind === 'region-done') regionMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
   };
   try {
@@ -181,10 +172,18 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
       seed: options.seed,
       wallMs: run.virtualMs,
       regionMs,
+      inventoryMs,
       apiCalls: report.apiCalls.total,
       attempts: network.stats.attempts,
       throttled: network.stats.throttled,
       answered: network.stats.answered,
+      perRegion: Object.fromEntries(
+        report.regions.map((r) => {
+          const net = network.stats.regions[r.region];
+          return [r.region, { apiCalls: r.apiCalls, attempts: net?.attempts ?? 0, ssm: net?.ssm ?? 0, repeated: net?.repeated ?? [] }];
+        }),
+      ),
+      sharedCalls: Object.fromEntries(Object.entries(report.apiCalls.bySource).filter(([label]) => label.startsWith('shared:'))),
       failures,
       totals: report.totals,
       realMs: run.realMs,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { logNormal, ThrottleBuckets, type LatencyModel, type ThrottleRule } from './latency-model';
+import { keyedLogNormal, ThrottleBuckets, type LatencyModel, type ThrottleRule } from './latency-model';
 
 /** What the simulated network saw in one run. */
 export interface NetworkStats {
@@ -10,6 +10,14 @@ export interface NetworkStats {
   answered: Record<string, number>;
   /** Sum of the latencies drawn (ms): the time calls spent on the wire, all in parallel ones counted. */
   wireMs: number;
+  /** Per region: attempts, SSM attempts, and requests answered more than once ("<client> <api> <input>"). */
+  regions: Record<string, RegionRequests>;
+}
+
+export interface RegionRequests {
+  attempts: number;
+  ssm: number;
+  repeated: string[];
 }
 
 /** An answer the synthetic account does not populate: `input` -> output (the command's fields). */
@@ -18,7 +26,8 @@ export type ExtraFixture = (input: Record<string, unknown>) => Record<string, un
 export interface NetworkOptions {
   latency: LatencyModel;
   rules: readonly ThrottleRule[];
-  random: () => number;
+  /** Seeds the latencies; each request draws its own (keyedLogNormal), whatever the order of sends. */
+  seed: number;
   /** "SSMClient GetParametersByPath" -> answer: listings this model adds to the synthetic account. */
   extra?: Readonly<Record<string, ExtraFixture>>;
 }
@@ -77,9 +86,11 @@ function mockedClientClasses(): Array<{ prototype: Record<string, unknown> }> {
  * synthetic account is mocked; the returned function undoes it (before the mocks are restored).
  */
 export function installSimulatedNetwork(options: NetworkOptions): { stats: NetworkStats; uninstall: () => void } {
-  const stats: NetworkStats = { attempts: 0, throttled: {}, answered: {}, wireMs: 0 };
+  const stats: NetworkStats = { attempts: 0, throttled: {}, answered: {}, wireMs: 0, regions: {} };
+  // Answers per request: a second answer to the same request is a listing fetched twice.
+  const answers = new Map<string, number>();
   const buckets = new ThrottleBuckets(options.rules);
-  const latency = logNormal(options.latency.p50Ms, options.latency.p99Ms, options.random);
+  const latency = keyedLogNormal(options.latency.p50Ms, options.latency.p99Ms, options.seed);
   const sending = new AsyncLocalStorage<unknown>();
   const wired = new WeakSet<object>();
   const restores: Array<() => void> = [];
@@ -95,8 +106,12 @@ export function installSimulatedNetwork(options: NetworkOptions): { stats: Netwo
       const region = await client.config.region();
       const { rule, bucket } = buckets.bucketFor(region, clientName, api, Date.now());
       stats.attempts += 1;
-      let wait = latency() + (options.latency.regionRttMs[region] ?? 0);
+      const perRegion = (stats.regions[region] ??= { attempts: 0, ssm: 0, repeated: [] });
+      perRegion.attempts += 1;
+      if (clientName === 'SSMClient') perRegion.ssm += 1;
       const key = `${clientName} ${api}`;
+      const request = `${key} ${JSON.stringify(command.input ?? {})}`;
+      let wait = latency(`${region} ${request}`) + (options.latency.regionRttMs[region] ?? 0);
       if (!bucket.take(Date.now())) {
         stats.throttled[key] = (stats.throttled[key] ?? 0) + 1;
         stats.wireMs += wait;
@@ -106,6 +121,9 @@ export function installSimulatedNetwork(options: NetworkOptions): { stats: Netwo
       const extra = options.extra?.[`${clientName} ${api}`];
       const output = (extra ? extra(command.input ?? {}) : await fixture.call(client, command)) as Record<string, unknown>;
       stats.answered[key] = (stats.answered[key] ?? 0) + 1;
+      const answeredBefore = answers.get(`${region} ${request}`) ?? 0;
+      answers.set(`${region} ${request}`, answeredBefore + 1);
+      if (answeredBefore === 1) perRegion.repeated.push(request);
       wait += itemCount(output) * options.latency.perItemMs;
       stats.wireMs += wait;
       await sleep(wait);

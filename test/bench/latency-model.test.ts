@@ -73,6 +73,18 @@ describe('latency model: predictions from the real audit on a virtual clock', ()
     expect(base.wallMs).toBeGreaterThan(0);
   });
 
+  it('counts each region\'s requests: no SSM request when every service answers, and no request answered twice', () => {
+    // Prepare / Act: done in beforeAll.
+    // Assess
+    expect(Object.keys(base.perRegion).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    for (const region of Object.values(base.perRegion)) {
+      expect(region.ssm).toBe(0);
+      expect(region.repeated).toEqual([]);
+      expect(region.attempts).toBe(region.apiCalls);
+    }
+    expect(base.sharedCalls['shared:ec2:network-interfaces']).toBe(2);
+  });
+
   it('gives the same prediction for the same seed, and another for another seed', () => {
     // Prepare / Act: done in beforeAll.
     // Assess
