@@ -198,7 +198,8 @@ export function runModelSection(log: (line: string) => void = (l) => process.std
   if (worst) {
     const needed = peakOf(worst) / RSS_SHARE / 1024 / 1024;
     const memory = MEMORY_STEPS.find((m) => m >= needed);
-    const cpuFloorMs = worst.cpuMs * (MB_PER_VCPU / AUDIT_MEMORY_MB);
+    // Node runs the audit on one thread: memory beyond one vCPU does not make it faster.
+    const cpuFloorMs = worst.cpuMs * Math.max(1, MB_PER_VCPU / AUDIT_MEMORY_MB);
     const billedS = (worst.wallMs + INIT_MS) / 1000;
     const gbSeconds = (AUDIT_MEMORY_MB / 1024) * billedS;
     const lambdaCost = gbSeconds * LAMBDA_PRICES.perGbSecond + LAMBDA_PRICES.perRequest;
@@ -211,7 +212,7 @@ export function runModelSection(log: (line: string) => void = (l) => process.std
       '',
       'Lambda sizing (17 regions x 10k groups, today\'s defaults)',
       `  peak RSS ${mb(peakOf(worst))} with the artifacts (${mb(worst.peakRss)} during the audit, ${mb(worst.baseRss)} before it; artifacts ${mb(worst.artifactBytes)}): at most ${RSS_SHARE * 100}% of memory needs >= ${Math.ceil(needed)} MB -> ${memory ?? 'more than 3008'} MB; the stack has ${AUDIT_MEMORY_MB} MB`,
-      `  CPU: the simulation used ${(worst.cpuMs / 1000).toFixed(0)} s of CPU (audit, mocks, SDK middleware; no XML parsing); at ${AUDIT_MEMORY_MB} MB (${(AUDIT_MEMORY_MB / MB_PER_VCPU).toFixed(2)} vCPU) that is ${secs(cpuFloorMs)} of the ${secs(worst.wallMs)} predicted`,
+      `  CPU: the simulation used ${(worst.cpuMs / 1000).toFixed(0)} s of CPU (audit, mocks, SDK middleware; no XML parsing); at ${AUDIT_MEMORY_MB} MB (${(AUDIT_MEMORY_MB / MB_PER_VCPU).toFixed(2)} vCPU, of which one thread uses at most 1) that is ${secs(cpuFloorMs)} of the ${secs(worst.wallMs)} predicted`,
       `  cost of one monthly run, ${LAMBDA_PRICES.region} list prices, free tiers ignored: $${cost.toFixed(4)}`,
       `    Lambda (${LAMBDA_PRICES.architecture}): ${(AUDIT_MEMORY_MB / 1024).toFixed(2)} GB x ${billedS.toFixed(0)} s (audit + ${INIT_MS / 1000} s start) = ${gbSeconds.toFixed(0)} GB-s x $${LAMBDA_PRICES.perGbSecond} + 1 request at $${LAMBDA_PRICES.perRequest * 1e6}/1M = $${lambdaCost.toFixed(4)}`,
       `    S3 Standard: ${OTHER_PRICES.s3PutRequests} PUTs at $${OTHER_PRICES.s3PerPut * 1000}/1,000 + ${mb(worst.artifactBytes)} kept ${DEFAULT_ARTIFACT_RETENTION_DAYS} days at $${OTHER_PRICES.s3PerGbMonth}/GB-month = $${s3Cost.toFixed(4)}`,
