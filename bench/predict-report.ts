@@ -37,6 +37,8 @@ interface Scenario {
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 const secs = (ms: number): string => (ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 const count = (n: number): string => n.toLocaleString('en-US');
+/** A price per unit scaled by a power of ten, without binary floating-point tails (0.03, not 0.030000000000000002). */
+const price = (n: number): string => String(Number(n.toPrecision(6)));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -214,9 +216,9 @@ export function runModelSection(log: (line: string) => void = (l) => process.std
       `  peak RSS ${mb(peakOf(worst))} with the artifacts (${mb(worst.peakRss)} during the audit, ${mb(worst.baseRss)} before it; artifacts ${mb(worst.artifactBytes)}): at most ${RSS_SHARE * 100}% of memory needs >= ${Math.ceil(needed)} MB -> ${memory ?? 'more than 3008'} MB; the stack has ${AUDIT_MEMORY_MB} MB`,
       `  CPU: the simulation used ${(worst.cpuMs / 1000).toFixed(0)} s of CPU (audit, mocks, SDK middleware; no XML parsing); at ${AUDIT_MEMORY_MB} MB (${(AUDIT_MEMORY_MB / MB_PER_VCPU).toFixed(2)} vCPU, of which one thread uses at most 1) that is ${secs(cpuFloorMs)} of the ${secs(worst.wallMs)} predicted`,
       `  cost of one monthly run, ${LAMBDA_PRICES.region} list prices, free tiers ignored: $${cost.toFixed(4)}`,
-      `    Lambda (${LAMBDA_PRICES.architecture}): ${(AUDIT_MEMORY_MB / 1024).toFixed(2)} GB x ${billedS.toFixed(0)} s (audit + ${INIT_MS / 1000} s start) = ${gbSeconds.toFixed(0)} GB-s x $${LAMBDA_PRICES.perGbSecond} + 1 request at $${LAMBDA_PRICES.perRequest * 1e6}/1M = $${lambdaCost.toFixed(4)}`,
-      `    S3 Standard: ${OTHER_PRICES.s3PutRequests} PUTs at $${OTHER_PRICES.s3PerPut * 1000}/1,000 + ${mb(worst.artifactBytes)} kept ${DEFAULT_ARTIFACT_RETENTION_DAYS} days at $${OTHER_PRICES.s3PerGbMonth}/GB-month = $${s3Cost.toFixed(4)}`,
-      `    SNS: 1 publish at $${OTHER_PRICES.snsPerPublish * 1e6}/1M + 1 email at $${OTHER_PRICES.snsPerEmail * 1e5}/100,000 = $${snsCost.toFixed(6)}; KMS: ${OTHER_PRICES.kmsRequests} requests at $${OTHER_PRICES.kmsPerRequest * 1e4}/10,000 = $${kmsCost.toFixed(6)}`,
+      `    Lambda (${LAMBDA_PRICES.architecture}): ${(AUDIT_MEMORY_MB / 1024).toFixed(2)} GB x ${billedS.toFixed(0)} s (audit + ${INIT_MS / 1000} s start) = ${gbSeconds.toFixed(0)} GB-s x $${LAMBDA_PRICES.perGbSecond} + 1 request at $${price(LAMBDA_PRICES.perRequest * 1e6)}/1M = $${lambdaCost.toFixed(4)}`,
+      `    S3 Standard: ${OTHER_PRICES.s3PutRequests} PUTs at $${price(OTHER_PRICES.s3PerPut * 1000)}/1,000 + ${mb(worst.artifactBytes)} kept ${DEFAULT_ARTIFACT_RETENTION_DAYS} days at $${OTHER_PRICES.s3PerGbMonth}/GB-month = $${s3Cost.toFixed(4)}`,
+      `    SNS: 1 publish at $${price(OTHER_PRICES.snsPerPublish * 1e6)}/1M + 1 email at $${price(OTHER_PRICES.snsPerEmail * 1e5)}/100,000 = $${snsCost.toFixed(6)}; KMS: ${OTHER_PRICES.kmsRequests} requests at $${price(OTHER_PRICES.kmsPerRequest * 1e4)}/10,000 = $${kmsCost.toFixed(6)}`,
       '    (the audit\'s own API calls are free; the KMS keys\' monthly fee is the stack\'s, not the run\'s)',
     );
     checks.push({ ok: memory !== undefined && memory <= AUDIT_MEMORY_MB, text: `peak RSS ${mb(peakOf(worst))} fits the audit Lambda's ${AUDIT_MEMORY_MB} MB with ${100 - RSS_SHARE * 100}% to spare` });
