@@ -11,7 +11,8 @@
  *
  * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--cli-only` skips the audits;
  * `--approval-only` runs only the approval section; `--size N` runs one size and prints its
- * measurement as JSON (used internally).
+ * measurement as JSON (used internally); `--model` predicts real audits instead (latency and
+ * throttle model on a virtual clock, bench/predict-report.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -87,6 +88,13 @@ async function approvalSection(): Promise<{ text: string; ok: boolean }> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--model')) {
+    const { runModelSection } = await import('./predict-report');
+    const { text, ok } = runModelSection();
+    process.stdout.write(text);
+    if (!ok) process.exitCode = 1;
+    return;
+  }
   const one = argValue('--size');
   if (one !== undefined) {
     await runOne(Number(one));

@@ -28,6 +28,7 @@ import {
   readStatements,
   subscribeWithinAccountStatement,
 } from './permissions';
+import { AUDIT_MEMORY_MB } from './sizing';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
 
 export interface SgAuditorStackProps extends StackProps {
@@ -168,7 +169,7 @@ export class SgAuditorStack extends Stack {
       entry: AUDIT_ENTRY,
       description: 'sg-auditor audit: finds unused security groups, writes evidence to S3, emails the approval link',
       timeout: Duration.minutes(15),
-      memorySize: 1024,
+      memorySize: AUDIT_MEMORY_MB,
       environment: { ...auditEnv, ...POWERTOOLS_ENV },
       logRetention: logs.RetentionDays.ONE_YEAR,
       // Each run is a new audit with its own email: a retry would send a second one. The

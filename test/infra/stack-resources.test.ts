@@ -157,9 +157,9 @@ describe('functions', () => {
     expect(environmentOf(id()).NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
-  it('gives the audit function 15 minutes and 1024 MB, and does not retry a failed run', () => {
+  it('gives the audit function 15 minutes and the memory the bench model chose, and does not retry a failed run', () => {
     // Prepare / Act / Assess
-    expect(properties(ids.audit)).toMatchObject({ Timeout: 900, MemorySize: 1024 });
+    expect(properties(ids.audit)).toMatchObject({ Timeout: 900, MemorySize: 3008 });
     synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: ids.audit }, MaximumRetryAttempts: 0 });
   });
 

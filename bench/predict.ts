@@ -1,0 +1,237 @@
+/**
+ * Predicts the wall time of a real audit: the real runAudit (every registered scanner, the real
+ * region and scanner concurrency, the SDK's middleware and retry strategy) over the synthetic
+ * account, with a simulated network (bench/latency-model.ts) on a virtual clock. Nothing waits
+ * for real: the 7 minutes of a 17 regions x 10k groups audit cost only the audit's own CPU.
+ */
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_REGION_CONCURRENCY, DEFAULT_SCANNER_CONCURRENCY, runAudit, type ProgressEvent } from '../lambda/aws/audit';
+import { ClientFactory } from '../lambda/aws/client-factory';
+import { SCANNERS } from '../lambda/aws/scanners/registry';
+import type { Scanner } from '../lambda/aws/scanners/types';
+import { DEFAULT_MIN_AGE_DAYS } from '../lambda/core/config';
+import { buildBackup, toJsonBytes } from '../lambda/core/backup';
+import type { Totals } from '../lambda/core/model';
+import { renderLog } from '../lambda/core/render-log';
+import { DEFAULT_LATENCY, seededRandom, THROTTLE_RULES, type LatencyModel, type ThrottleRule } from './latency-model';
+import { BENCH_SETTINGS } from './measure';
+import { PageLedger } from './paged';
+import { installSimulatedNetwork, type ExtraFixture } from './simulated-network';
+import { BENCH_ACCOUNT, BENCH_REGION, mockSyntheticAccount } from './synthetic-account';
+import { runVirtual } from './virtual-clock';
+
+/** Assumed: groups created in the last week, as a share of all (CloudTrail pages the age check reads). */
+export const CREATED_PER_WEEK = 0.02;
+/** Virtual time starts here, so a run does not depend on the day it runs. */
+const EPOCH_MS = Date.parse('2026-01-05T00:00:00Z');
+
+export interface PredictOptions {
+  groups: number;
+  regions: readonly string[];
+  regionConcurrency: number;
+  scannerConcurrency: number;
+  seed: number;
+  latency?: LatencyModel;
+  rules?: readonly ThrottleRule[];
+  scanners?: readonly Scanner[];
+  minAgeDays?: number;
+}
+
+export interface Prediction {
+  groups: number;
+  regions: number;
+  regionConcurrency: number;
+  scannerConcurrency: number;
+  seed: number;
+  /** Predicted wall time of runAudit (virtual ms). */
+  wallMs: number;
+  /** Each region's audit, start to done, and start to its inventory loaded (virtual ms). */
+  regionMs: Record<string, number>;
+  inventoryMs: Record<string, number>;
+  /** Calls as the audit counts them (one per send), and HTTP attempts (retries included). */
+  apiCalls: number;
+  attempts: number;
+  /** Attempts throttled, and answered, by "<client> <api>". */
+  throttled: Record<string, number>;
+  answered: Record<string, number>;
+  /** Per region: the audit's own count of calls, HTTP attempts, SSM attempts, requests answered twice. */
+  perRegion: Record<string, { apiCalls: number; attempts: number; ssm: number; repeated: string[] }>;
+  /** Calls of the shared listings (`shared:<key>` in apiCalls.bySource), all regions. */
+  sharedCalls: Record<string, number>;
+  /** "us-east-1 rds: Throttling": scans or regions that failed (throttled out, or a simulation fault). */
+  failures: string[];
+  totals: Totals;
+  /** The simulation itself: real time, CPU, RSS before the audit and at its peak, timers fired. */
+  realMs: number;
+  baseRss: number;
+  cpuMs: number;
+  peakRss: number;
+  /** Peak RSS while the report, log and backup are rendered as the audit Lambda does, and their bytes. */
+  artifactsPeakRss: number;
+  artifactBytes: number;
+  events: number;
+}
+
+const hex = (n: number): string => n.toString(16).padStart(17, '0');
+
+/** CreateSecurityGroup events of the last `days`: CREATED_PER_WEEK of the groups, 50 a page. */
+function cloudTrailEvents(groups: number, days: number): ExtraFixture {
+  const total = Math.round((groups * CREATED_PER_WEEK * days) / 7);
+  return (input) => {
+    const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
+    const end = Math.min(total, start + 50);
+    const now = Date.now();
+    const Events = [];
+    for (let k = start; k < end; k++) {
+      const groupId = `sg-${hex((k * 37) % groups)}`;
+      const eventTime = new Date(now - (k + 1) * 60_000);
+      Events.push({
+        EventId: `ev-${k}`,
+        EventName: 'CreateSecurityGroup',
+        EventSource: 'ec2.amazonaws.com',
+        EventTime: eventTime,
+        CloudTrailEvent: JSON.stringify({ eventTime: eventTime.toISOString(), responseElements: { groupId } }),
+      });
+    }
+    return end < total ? { Events, NextToken: String(end) } : { Events };
+  };
+}
+
+/** Production-like environment, isolated from AWS and from ~/.aws (the SDK's defaults, 5 adaptive attempts). */
+function isolateFromAws(): () => void {
+  const keys = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+  const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+  for (const key of keys) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: BENCH_REGION,
+    AWS_CONFIG_FILE: join(tmpdir(), 'sg-auditor-bench-no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sg-auditor-bench-no-credentials'),
+  });
+  return () => {
+    for (const key of keys) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  };
+}
+
+/** Runs the real audit of `regions` synthetic regions of `groups` groups each under the model. */
+export async function predictAudit(options: PredictOptions): Promise<Prediction> {
+  const scanners = options.scanners ?? SCANNERS;
+  const minAgeDays = options.minAgeDays ?? DEFAULT_MIN_AGE_DAYS;
+  const restoreEnv = isolateFromAws();
+  const account = mockSyntheticAccount(options.groups, new PageLedger());
+  const network = installSimulatedNetwork({
+    latency: options.latency ?? DEFAULT_LATENCY,
+    rules: options.rules ?? THROTTLE_RULES,
+    seed: options.seed,
+    extra: {
+      'CloudTrailClient LookupEvents': cloudTrailEvents(options.groups, minAgeDays),
+    },
+  });
+  const factory = new ClientFactory();
+  const started = new Map<string, number>();
+  const regionMs: Record<string, number> = {};
+  const inventoryMs: Record<string, number> = {};
+  const onProgress = (event: ProgressEvent): void => {
+    if (event.kind === 'region-start') started.set(event.region, Date.now());
+    if (event.kind === 'inventory') inventoryMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
+    if (event.kind === 'region-done') regionMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
+  };
+  try {
+    (globalThis as { gc?: () => void }).gc?.();
+    const baseRss = process.memoryUsage.rss();
+    const run = await runVirtual(
+      () =>
+        runAudit(
+          { ...BENCH_SETTINGS, regions: [...options.regions], minAgeDays },
+          { factory, accountId: BENCH_ACCOUNT, scanners, regionConcurrency: options.regionConcurrency, scannerConcurrency: options.scannerConcurrency, onProgress },
+        ),
+      // The SDK's backoff jitter (Math.random) gets its own seeded stream.
+      { startMs: EPOCH_MS, random: seededRandom(options.seed ^ 0x5eed) },
+    );
+    const report = run.value;
+    // What the audit Lambda does next (run-scheduled-audit.ts): all three artifacts in memory at once.
+    const artifacts = [toJsonBytes(report), Buffer.from(renderLog(report), 'utf8'), toJsonBytes(buildBackup(report))];
+    const artifactsPeakRss = Math.max(run.peakRss, process.memoryUsage.rss());
+    const artifactBytes = artifacts.reduce((n, b) => n + b.length, 0);
+    const failures = [
+      ...report.regions.filter((r) => r.status === 'failed').map((r) => `${r.region}: ${r.error?.code ?? 'failed'}`),
+      ...report.regions.flatMap((r) => r.scans.filter((s) => s.status === 'failed').map((s) => `${r.region} ${s.source}: ${s.error?.code ?? 'failed'}`)),
+    ];
+    return {
+      groups: options.groups,
+      regions: options.regions.length,
+      regionConcurrency: options.regionConcurrency,
+      scannerConcurrency: options.scannerConcurrency,
+      seed: options.seed,
+      wallMs: run.virtualMs,
+      regionMs,
+      inventoryMs,
+      apiCalls: report.apiCalls.total,
+      attempts: network.stats.attempts,
+      throttled: network.stats.throttled,
+      answered: network.stats.answered,
+      perRegion: Object.fromEntries(
+        report.regions.map((r) => {
+          const net = network.stats.regions[r.region];
+          return [r.region, { apiCalls: r.apiCalls, attempts: net?.attempts ?? 0, ssm: net?.ssm ?? 0, repeated: net?.repeated ?? [] }];
+        }),
+      ),
+      sharedCalls: Object.fromEntries(Object.entries(report.apiCalls.bySource).filter(([label]) => label.startsWith('shared:'))),
+      failures,
+      totals: report.totals,
+      realMs: run.realMs,
+      baseRss,
+      cpuMs: run.cpuMs,
+      peakRss: run.peakRss,
+      artifactsPeakRss,
+      artifactBytes,
+      events: run.events,
+    };
+  } finally {
+    network.uninstall();
+    account.restore();
+    factory.destroy();
+    restoreEnv();
+  }
+}
+
+/** Today's defaults of lambda/aws/audit.ts. */
+export const CURRENT_CONCURRENCY = { regionConcurrency: DEFAULT_REGION_CONCURRENCY, scannerConcurrency: DEFAULT_SCANNER_CONCURRENCY } as const;
+
+const RESULT_PREFIX = 'PREDICT_RESULT ';
+
+/** Child mode (`tsx bench/predict.ts --predict '<PredictOptions JSON>'`): one prediction in a fresh process, as JSON. */
+async function childMain(): Promise<void> {
+  const index = process.argv.indexOf('--predict');
+  const options = JSON.parse(process.argv[index + 1] ?? '{}') as PredictOptions;
+  const prediction = await predictAudit(options);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(prediction)}\n`);
+}
+
+/** Runs one prediction in a fresh node (same flags), so its peak RSS is its own. */
+export function predictInChild(options: PredictOptions): Prediction {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--predict', JSON.stringify(options)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 15 * 60 * 1000,
+  });
+  const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (child.status !== 0 || !line) {
+    throw new Error(`prediction ${JSON.stringify(options)} failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
+  }
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as Prediction;
+}
+
+if (require.main === module) {
+  childMain().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
