@@ -71,7 +71,15 @@ export interface ClientFactoryOptions {
   counter?: CallCounter;
   /** Overrides AWS_MAX_ATTEMPTS; default 5 with adaptive retries. */
   maxAttempts?: number;
+  /**
+   * Credentials for every client of this factory (an assumed member role: see member-role.ts);
+   * the SDK's default chain when absent. A factory is one account: one client per service and region.
+   */
+  credentials?: CredentialsProvider;
 }
+
+/** What the SDK accepts as `credentials`: a provider it calls again when the last ones expire. */
+export type CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
 
 /**
  * Creates one client per service per region and reuses it. Clients use the standard SDK
@@ -81,9 +89,11 @@ export class ClientFactory {
   readonly counter: CallCounter;
   private readonly regions = new Map<string, Map<unknown, SdkClient>>();
   private readonly maxAttempts: number;
+  private readonly credentials: CredentialsProvider | undefined;
 
   constructor(options: ClientFactoryOptions = {}) {
     this.counter = options.counter ?? new CallCounter();
+    this.credentials = options.credentials;
     const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
     this.maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 5);
   }
@@ -121,6 +131,7 @@ export class ClientFactory {
       maxAttempts: this.maxAttempts,
       // Services with a host prefix (MWAA's "api.") cannot reach a custom endpoint with it.
       ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
     });
     // Count at `send` (looked up on the prototype at call time) rather than in middleware, so
     // the count is the same with real clients and with aws-sdk-client-mock's stubs (bench).
