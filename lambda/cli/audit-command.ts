@@ -17,8 +17,11 @@ import {
   parseSkipSources,
 } from '../core/config';
 import type { AuditSettings } from '../core/model';
+import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
 import { renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+
+const DEFAULT_ORG_CONCURRENCY = 8;
 
 export const AUDIT_USAGE = `Usage: sg-audit audit [options]
 
@@ -30,6 +33,10 @@ Options:
   --min-age-days N             protect groups created less than N days ago (default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
   --protect-tag KEY=VALUE      protection tag (default ${DEFAULT_PROTECT_TAG})
   --protect-name-pattern GLOB  protected name glob, repeatable (default ${DEFAULT_NAME_PATTERNS.join(' ')})
+  --accounts all|id1,id2       organization mode: audit these accounts (all = every ACTIVE account
+                               of the Organization) through their member role
+  --member-role NAME           the role assumed in each account (default ${DEFAULT_MEMBER_ROLE})
+  --concurrency N              organization mode: (account, region) items audited at once (default ${DEFAULT_ORG_CONCURRENCY})
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
@@ -41,7 +48,10 @@ export interface AuditCommandOptions {
   json: boolean;
   outDir?: string;
   quiet: boolean;
+  /** Organization mode (--accounts): which accounts, through which role, how many items at once. */
+  org?: { accounts: string[] | 'all'; memberRole: string; concurrency: number };
 }
+
 
 /** Parses `sg-audit audit` flags; throws UsageError naming the flag and the fix. */
 export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
@@ -54,6 +64,9 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     json: { type: 'boolean' },
     out: { type: 'string' },
     quiet: { type: 'boolean' },
+    accounts: { type: 'string' },
+    'member-role': { type: 'string' },
+    concurrency: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -73,7 +86,28 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     protectNamePatterns: flag('protect-name-pattern', () => parseNamePatterns(values['protect-name-pattern'] ?? DEFAULT_NAME_PATTERNS)),
   };
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out: give a directory');
-  return { settings, json: values.json === true, quiet: values.quiet === true, ...(values.out ? { outDir: values.out } : {}) };
+  if (values.accounts === undefined && (values['member-role'] !== undefined || values.concurrency !== undefined)) {
+    throw new UsageError(`--${values['member-role'] !== undefined ? 'member-role' : 'concurrency'} applies to organization mode: add --accounts all or --accounts id1,id2`);
+  }
+  const org =
+    values.accounts === undefined
+      ? undefined
+      : {
+          accounts: flag('accounts', () => parseAccounts(values.accounts ?? '')),
+          memberRole: flag('member-role', () => parseRoleName(values['member-role'] ?? DEFAULT_MEMBER_ROLE)),
+          concurrency: flag('concurrency', () => {
+            const n = parseNonNegativeInt(values.concurrency ?? String(DEFAULT_ORG_CONCURRENCY), 'the value', 100);
+            if (n < 1) throw new ConfigError('the value must be at least 1');
+            return n;
+          }),
+        };
+  return {
+    settings,
+    json: values.json === true,
+    quiet: values.quiet === true,
+    ...(values.out ? { outDir: values.out } : {}),
+    ...(org ? { org } : {}),
+  };
 }
 
 function progressLine(event: ProgressEvent): string | undefined {
@@ -108,6 +142,11 @@ export const auditCommand: CliCommand = async (argv: string[], io: CliIo) => {
   if (parsed === 'help') {
     io.out(AUDIT_USAGE);
     return 0;
+  }
+  if (parsed.org) {
+    // Loaded only for organization mode.
+    const { runOrgAuditCli } = await import('./org-audit');
+    return runOrgAuditCli({ ...parsed.org, settings: parsed.settings, json: parsed.json, quiet: parsed.quiet, ...(parsed.outDir ? { outDir: parsed.outDir } : {}) }, io);
   }
   const factory = new ClientFactory();
   try {
