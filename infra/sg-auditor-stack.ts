@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +14,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ApproveEnvInput, AuditEnvInput } from '../lambda/core/config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
+import { memberTemplateBody } from './member-stack';
+import { OrgAuditWorkflow } from './org-audit-workflow';
 import { auditReadActions, deletionStatements, keyPolicy, readStatements } from './permissions';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
 
@@ -41,6 +44,8 @@ export class SgAuditorStack extends Stack {
   readonly audit: AuditorFunction;
   readonly approve: AuditorFunction;
   readonly approvalUrl: lambda.FunctionUrl;
+  /** Organization mode only: the audit state machine and its tasks. */
+  readonly orgAudit?: OrgAuditWorkflow;
 
   constructor(scope: Construct, id: string, props: SgAuditorStackProps) {
     super(scope, id, props);
@@ -153,10 +158,35 @@ export class SgAuditorStack extends Stack {
     this.grantAudit();
     this.grantApprove(config);
 
+    if (config.organization) {
+      this.orgAudit = new OrgAuditWorkflow(this, 'OrgAudit', {
+        environment: {
+          ...auditEnv,
+          ACCOUNTS: config.accounts === 'all' ? 'all' : config.accounts.join(','),
+          MEMBER_ROLE_NAME: config.memberRoleName,
+          EMAIL_PER_ACCOUNT: String(config.emailPerAccount),
+          ...POWERTOOLS_ENV,
+        },
+        bucket: this.bucket,
+        topic: this.topic,
+        topicKey: this.topicKey,
+        macKey: this.macKey,
+        memberRoleName: config.memberRoleName,
+        maxConcurrency: config.maxConcurrency,
+        ...(props.code ? { code: props.code } : {}),
+      });
+      if (config.memberStackSetTargets.length > 0) this.memberStackSet(config);
+    }
+
     new events.Rule(this, 'Schedule', {
       description: 'Runs the security group audit',
       schedule: events.Schedule.expression(config.schedule),
-      targets: [new targets.LambdaFunction(this.audit.function, { retryAttempts: 2 })],
+      // Organization mode: the audit state machine; the audit Lambda stays for on-demand runs here.
+      targets: [
+        this.orgAudit
+          ? new targets.SfnStateMachine(this.orgAudit.stateMachine, { input: events.RuleTargetInput.fromObject({}), retryAttempts: 2 })
+          : new targets.LambdaFunction(this.audit.function, { retryAttempts: 2 }),
+      ],
     });
 
     const errors = new cloudwatch.Alarm(this, 'AuditErrors', {
@@ -186,6 +216,28 @@ export class SgAuditorStack extends Stack {
     new CfnOutput(this, 'AuditFunctionName', {
       value: this.audit.function.functionName,
       description: 'Run an audit now: aws lambda invoke --function-name <this> /dev/stdout',
+    });
+  }
+
+  /** The member role in every account of the target OUs, now and as accounts join (service-managed, auto-deployed). */
+  private memberStackSet(config: StackConfig): void {
+    new cloudformation.CfnStackSet(this, 'MemberStackSet', {
+      stackSetName: 'sg-auditor-member',
+      description: 'sg-auditor member role: lets the auditor account audit (and delete what a person approved) in this account',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      // The stack runs in a delegated administrator account, not the management account.
+      callAs: 'DELEGATED_ADMIN',
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: { maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL' },
+      // IAM is global: one region per account is enough.
+      stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: config.memberStackSetTargets }, regions: [this.region] }],
+      parameters: [
+        { parameterKey: 'AuditorAccountId', parameterValue: this.account },
+        { parameterKey: 'OrganizationId', parameterValue: config.organizationId ?? '' },
+      ],
+      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag }),
     });
   }
 

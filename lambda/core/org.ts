@@ -251,3 +251,10 @@ export function summarizeOrg(
     results: sorted,
   };
 }
+
+/**
+ * How the org audit packs its work (the bench's model chose these; see `npm run bench -- --org`):
+ * items per Lambda invocation (one child execution of the Distributed Map), items of one batch
+ * audited at once inside it, and accounts assembled at once (KMS GenerateMac and SNS Publish).
+ */
+export const ORG_TUNING = { itemsPerBatch: 17, itemConcurrency: 6, assembleConcurrency: 20 } as const;

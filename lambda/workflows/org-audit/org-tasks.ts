@@ -16,6 +16,7 @@ import {
   assembleAccountReport,
   failedRegionsOf,
   orgKeys,
+  ORG_TUNING,
   planOrg,
   summarizeOrg,
   type OrgAccountResult,
@@ -123,7 +124,7 @@ export async function regionItemsTask(
 ): Promise<{ auditId: string; items: number; failed: number }> {
   const keys = orgKeys(input.auditId);
   let failed = 0;
-  await mapLimit(input.items, deps.concurrency ?? 6, async (item) => {
+  await mapLimit(input.items, deps.concurrency ?? ORG_TUNING.itemConcurrency, async (item) => {
     const result = await auditOrgItem(item, config.audit.settings, {
       credentials: deps.credentials,
       ...(deps.scanners ? { scanners: deps.scanners } : {}),

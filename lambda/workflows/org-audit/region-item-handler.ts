@@ -1,8 +1,15 @@
+import type { OrgItem } from '../../core/org';
 import { orgRuntime } from './runtime';
-import { regionItemsTask, type RegionItemsInput } from './org-tasks';
+import { regionItemsTask } from './org-tasks';
 
-/** Region-item task: one batch of (account, region) items from the Distributed Map; each region report goes to S3. */
-export const handler = async (input: RegionItemsInput): Promise<{ auditId: string; items: number; failed: number }> => {
+/** One batch of the Distributed Map: its BatchInput's auditId and the items as the ItemSelector shaped them. */
+export interface RegionItemsEvent {
+  auditId: string;
+  items: Array<{ item: OrgItem }>;
+}
+
+/** Region-item task: one batch of (account, region) items; each region report goes to S3. */
+export const handler = async (event: RegionItemsEvent): Promise<{ auditId: string; items: number; failed: number }> => {
   const rt = orgRuntime('sg-auditor-org-region');
-  return regionItemsTask(rt.config, rt, input);
+  return regionItemsTask(rt.config, rt, { auditId: event.auditId, items: event.items.map((i) => i.item) });
 };
