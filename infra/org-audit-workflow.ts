@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { ORGANIZATIONS_ACTIONS } from '../lambda/aws/org';
 import { ASSUME_ROLE_ACTIONS } from '../lambda/aws/member-role';
 import { ORG_TUNING } from '../lambda/core/org';
+import { ORG_STATES } from '../lambda/workflows/org-audit/states';
 import type { OrgAuditEnvInput } from '../lambda/core/org-config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { WORKER_ROLE_PATH } from './member-stack';
@@ -24,19 +25,7 @@ export const ORG_ENTRIES = {
   notify: 'lambda/workflows/org-audit/notify-handler.ts',
 } as const;
 
-/** State names: the local runner binds handlers to them (taskResourceLocalHandlers). */
-export const ORG_STATES = {
-  plan: 'Plan',
-  auditRegions: 'AuditRegions',
-  auditItems: 'AuditItems',
-  itemsFailed: 'ItemsFailed',
-  assembleAccounts: 'AssembleAccounts',
-  assembleAccount: 'AssembleAccount',
-  accountNotAssembled: 'AccountNotAssembled',
-  summarize: 'Summarize',
-  reportFailure: 'ReportFailure',
-  failed: 'Failed',
-} as const;
+export { ORG_STATES };
 
 export interface OrgAuditWorkflowProps {
   environment: OrgAuditEnvInput & Record<string, string>;

@@ -4,11 +4,13 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { configFromEnv } from '../../audit/run-scheduled-audit';
+import type { AuditMetrics } from '../../audit/audit-metrics';
+import { configFromEnv, type AuditLogger } from '../../audit/run-scheduled-audit';
 import { s3ArtifactStore, type ArtifactStore } from '../../aws/artifact-store';
 import { ClientFactory } from '../../aws/client-factory';
 import { MemberCredentials } from '../../aws/member-role';
 import { homeRegion } from '../../aws/regions';
+import type { Scanner } from '../../aws/scanners/types';
 import { kmsMac } from '../../aws/signer';
 import { parseEnv } from '../../core/config';
 import { orgAuditEnvSchema } from '../../core/org-config';
@@ -18,13 +20,16 @@ import type { OrgAuditConfig } from './org-tasks';
 /** What every org-audit task handler shares: validated config and clients, built once per container. */
 export interface OrgRuntime {
   config: OrgAuditConfig;
-  logger: Logger;
-  metrics: Metrics;
+  logger: AuditLogger;
+  metrics: AuditMetrics;
   home: ClientFactory;
   store: ArtifactStore;
   sns: SNSClient;
   mac: MacProvider;
   credentials: MemberCredentials;
+  /** The scanner registry by default; local runs on moto pass a subset. */
+  scanners?: readonly Scanner[];
+  now?: () => Date;
 }
 
 /** The config a validated org-audit environment describes. */
