@@ -4,7 +4,8 @@
  * the targets: calls grow only by listing pages; 10k groups in < 5 s and < 512 MB.
  *
  * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--size N` runs one size and prints
- * its measurement as JSON (used internally).
+ * its measurement as JSON (used internally); `--org` predicts an organization audit instead
+ * (bench/org-model.ts: 1,000 accounts x 17 regions, its model printed with the result).
  */
 import { spawnSync } from 'node:child_process';
 import { formatReport, type SizeRun } from './format';
@@ -42,7 +43,31 @@ function runChild(groups: number): SizeRun {
   return { groups, loadMs: parsed.loadMs, m: parsed.measurement };
 }
 
+/** `--org`: measure one region item's calls with the real audit, then predict the org run. */
+async function runOrg(): Promise<void> {
+  const { measureAudit } = await import('./measure');
+  const { DEFAULT_ORG_MODEL, formatOrgPrediction, predictOrgRun } = await import('./org-model');
+  // A typical member region: a few dozen groups (most regions of an organization hold little).
+  const measured = await measureAudit(50);
+  if (measured.failures.length > 0) throw new Error(`the measured audit had failures: ${measured.failures.join(', ')}`);
+  const main = predictOrgRun(measured.bySource, DEFAULT_ORG_MODEL);
+  const alternatives = [
+    { itemsPerBatch: 1, mapConcurrency: 1000 },
+    { itemsPerBatch: 1, mapConcurrency: 100 },
+    { itemsPerBatch: 17, mapConcurrency: 20 },
+    { itemsPerBatch: 17, mapConcurrency: 100 },
+    { itemsPerBatch: 34, mapConcurrency: 100 },
+  ].map((alt) => predictOrgRun(measured.bySource, { ...DEFAULT_ORG_MODEL, ...alt }));
+  const { text, ok } = formatOrgPrediction(main, alternatives);
+  process.stdout.write(text);
+  if (!ok) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--org')) {
+    await runOrg();
+    return;
+  }
   const one = argValue('--size');
   if (one !== undefined) {
     await runOne(Number(one));
