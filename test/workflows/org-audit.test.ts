@@ -20,7 +20,7 @@ import type { OrgRuntime } from '../../lambda/workflows/org-audit/runtime';
 import { motoEnv } from '../../scripts/moto-server';
 import { seedOrganization, type SeededOrganization } from '../../scripts/seed-org';
 import { startSnsReceiver, type SnsNotification } from '../helpers/sns-receiver';
-import { startStsDenyProxy } from '../helpers/sts-deny-proxy';
+import { startStsDenyProxy } from '../../scripts/sts-deny-proxy';
 
 // This file owns ap-northeast-3 and sa-east-1 on the shared moto server, and its Organization
 // (test/integration/README.md).
