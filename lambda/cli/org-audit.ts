@@ -5,6 +5,7 @@ import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { MemberCredentials } from '../aws/member-role';
 import { auditOrgItem, discoverAccountRegions, listActiveAccounts } from '../aws/org';
 import { homeRegion } from '../aws/regions';
+import type { Scanner } from '../aws/scanners/types';
 import { newAuditId } from '../core/audit-id';
 import { buildBackup, toJsonBytes } from '../core/backup';
 import { mapLimit } from '../core/concurrency';
@@ -44,6 +45,8 @@ export interface OrgCliOptions {
 export interface OrgCliDeps {
   /** Test seam; a new factory (default credential chain) by default. */
   home?: ClientFactory;
+  /** The scanner registry by default; tests on moto pass a subset. */
+  scanners?: readonly Scanner[];
 }
 
 /** Runs the org audit from the terminal; returns the exit code (1 when no account could be audited). */
@@ -70,7 +73,7 @@ export async function runOrgAuditCli(options: OrgCliOptions, io: CliIo, deps: Or
     const byAccount = new Map<string, Map<string, RegionItemResult>>();
     const remaining = new Map(plan.accounts.map((a) => [a.accountId, a.regions.length]));
     await mapLimit(plan.items, options.concurrency, async (item: OrgItem) => {
-      const result = await auditOrgItem(item, options.settings, { credentials, now: () => io.now() });
+      const result = await auditOrgItem(item, options.settings, { credentials, now: () => io.now(), ...(deps.scanners ? { scanners: deps.scanners } : {}) });
       const results = byAccount.get(item.accountId) ?? new Map<string, RegionItemResult>();
       results.set(item.region, result);
       byAccount.set(item.accountId, results);

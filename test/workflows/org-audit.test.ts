@@ -17,6 +17,7 @@ import { runLocally } from '../../lambda/workflows/local-runner';
 import { orgAuditLocalHandlers } from '../../lambda/workflows/org-audit/local-handlers';
 import { summaryTask, type OrgAuditConfig } from '../../lambda/workflows/org-audit/org-tasks';
 import type { OrgRuntime } from '../../lambda/workflows/org-audit/runtime';
+import { runOrgAuditCli } from '../../lambda/cli/org-audit';
 import { motoEnv } from '../../scripts/moto-server';
 import { seedOrganization, type SeededOrganization } from '../../scripts/seed-org';
 import { startSnsReceiver, type SnsNotification } from '../helpers/sns-receiver';
@@ -235,5 +236,27 @@ describe('organization audit state machine on moto', () => {
     expect(digest?.Subject).toBe('[sg-auditor] organization: 8 unused security groups in 2 accounts, 1 account failed');
     for (const accountId of [...reachable, denied]) expect(digest?.Message).toContain(`- ${accountId} `);
     expect(digest?.Message.match(/review \(until [^)]+\): https:\/\/approve\.example\.test\/\?t=/g)).toHaveLength(2);
+  });
+
+  it('sg-audit audit --accounts runs the same plan in-process, with progress per account and the org table', async () => {
+    // Prepare
+    const members = org.members.slice(0, 2).map((m) => m.accountId);
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), prompt: async () => '', env: {}, now: () => new Date() };
+    const home = new ClientFactory({ maxAttempts: 2 });
+
+    // Act
+    const code = await runOrgAuditCli({ settings: SETTINGS, accounts: members, memberRole: ROLE, concurrency: 4, json: false, quiet: false }, io, { home, scanners: SCANNERS }).finally(() =>
+      home.destroy(),
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    for (const accountId of members) {
+      expect(err).toContain(`[${accountId}] ${HOME}: 2 candidates`);
+      expect(err).toContain(`[${accountId}] audited: 4 candidates, 0 unknown`);
+      expect(out).toMatch(new RegExp(`^${accountId} +- +audited +2 +12 +2 +4 +6 +0 `, 'm'));
+    }
   });
 });
