@@ -9,7 +9,8 @@ import { BENCH_ACCOUNT, BENCH_REGION, mockSyntheticAccount, type AccountShape } 
 export const BENCH_SETTINGS: AuditSettings = {
   regions: [BENCH_REGION],
   skipSources: [],
-  protectTag: { key: 'DoNotDelete', value: 'true' },
+  protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+  productionTags: [{ key: 'Environment', value: 'Production' }],
   protectNamePatterns: ['prod-*'],
   minAgeDays: 0,
 };

@@ -38,6 +38,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAu
         description: 'sg-auditor member role: lets the auditor account audit this account',
         roleName: config.memberRoleName,
         protectTag: config.protectTag,
+        productionTag: config.productionTag,
         ...(config.organizationId ? { organizationId: config.organizationId } : {}),
         ...(config.auditorAccountId ? { auditorAccountId: config.auditorAccountId } : {}),
       })

@@ -1,6 +1,7 @@
 import { App, BootstraplessSynthesizer, CfnParameter, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import type { TagSpec } from '../lambda/core/model';
 import { auditReadActions, deletionStatements, readStatements } from './permissions';
 
 export const MEMBER_STACK_NAME = 'SgAuditorMember';
@@ -12,7 +13,9 @@ export const WORKER_ROLE_PATH = '/sg-auditor-worker/';
 
 export interface MemberStackProps extends StackProps {
   roleName: string;
-  protectTag: { key: string; value: string };
+  protectTag: TagSpec;
+  /** The tag the role may never delete (the stack's productionTag). */
+  productionTag: TagSpec;
   /** Defaults for the template's parameters (a StackSet passes its own values). */
   organizationId?: string;
   auditorAccountId?: string;
@@ -52,7 +55,7 @@ export class SgAuditorMemberStack extends Stack {
       }),
     });
     for (const statement of readStatements()) this.role.addToPrincipalPolicy(statement);
-    for (const statement of deletionStatements(props.protectTag)) this.role.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(props.protectTag, props.productionTag)) this.role.addToPrincipalPolicy(statement);
     acknowledgeMemberWildcards(this.role);
   }
 }
@@ -88,7 +91,7 @@ function acknowledgeMemberWildcards(role: iam.Role): void {
  * The member stack's template as a document, for the StackSet's TemplateBody: synthesized in a
  * scratch app (parameters left open, the StackSet passes them).
  */
-export function memberTemplateBody(props: Pick<MemberStackProps, 'roleName' | 'protectTag'>): string {
+export function memberTemplateBody(props: Pick<MemberStackProps, 'roleName' | 'protectTag' | 'productionTag'>): string {
   const scratch = new App();
   // No bootstrap version check: a StackSet deploys the plain template to accounts never bootstrapped.
   const stack = new SgAuditorMemberStack(scratch, MEMBER_STACK_NAME, { ...props, synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false });

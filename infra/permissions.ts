@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DELETION_ACTIONS } from '../lambda/aws/deleter';
+import type { TagSpec } from '../lambda/core/model';
 import { INVENTORY_ACTIONS } from '../lambda/aws/inventory';
 import { REGION_ACTIONS } from '../lambda/aws/regions';
 import { scannerActions } from '../lambda/aws/scanners/registry';
@@ -9,9 +10,6 @@ import { scannerActions } from '../lambda/aws/scanners/registry';
  * IAM derived from the code: the actions come from what the inventory, region discovery and
  * every scanner declare, so adding a scanner adds its permission and nothing else does.
  */
-
-/** Tag value that makes a group undeletable by the approval role, whatever the report says. */
-export const PRODUCTION_TAG = { key: 'Environment', value: 'Production' } as const;
 
 /** Every read action an audit calls (sorted, unique): scanners + inventory + region discovery. */
 export function auditReadActions(): string[] {
@@ -50,18 +48,22 @@ export function securityGroupArns(): string[] {
   return [`${prefix}:security-group/*`, `${prefix}:security-group-rule/*`];
 }
 
+/** The tag CloudFormation puts on every group it creates: such a group is deleted through its stack. */
+export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-id';
+
 /**
- * The deletion statements: allowed only on groups not tagged Environment=Production, and
- * explicitly denied on groups carrying the protection tag. IAM is the last line of defence
- * if a report or the classifier were ever wrong; both checks ignore case to err on the safe side.
+ * The deletion statements: allowed only on groups not tagged with the production tag, and
+ * explicitly denied on groups carrying the protection tag or created by a CloudFormation stack.
+ * IAM is the last line of defence if a report or the classifier were ever wrong; the tag checks
+ * ignore case to err on the safe side (the classifier also ignores surrounding spaces).
  */
-export function deletionStatements(protectTag: { key: string; value: string }): iam.PolicyStatement[] {
+export function deletionStatements(protectTag: TagSpec, productionTag: TagSpec): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'DeleteUnprotectedSecurityGroups',
       actions: [...DELETION_ACTIONS],
       resources: securityGroupArns(),
-      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${PRODUCTION_TAG.key}`]: PRODUCTION_TAG.value } },
+      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: productionTag.value } },
     }),
     new iam.PolicyStatement({
       sid: 'DenyDeletingProtectedSecurityGroups',
@@ -69,6 +71,14 @@ export function deletionStatements(protectTag: { key: string; value: string }): 
       actions: [...DELETION_ACTIONS],
       resources: securityGroupArns(),
       conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${protectTag.key}`]: protectTag.value } },
+    }),
+    // `Null: false` holds when the key is present with any value: every group a stack created.
+    new iam.PolicyStatement({
+      sid: 'DenyDeletingStackManagedSecurityGroups',
+      effect: iam.Effect.DENY,
+      actions: [...DELETION_ACTIONS],
+      resources: securityGroupArns(),
+      conditions: { Null: { [`aws:ResourceTag/${CLOUDFORMATION_STACK_TAG}`]: 'false' } },
     }),
   ];
 }

@@ -237,7 +237,7 @@ export class SgAuditorStack extends Stack {
         { parameterKey: 'AuditorAccountId', parameterValue: this.account },
         { parameterKey: 'OrganizationId', parameterValue: config.organizationId ?? '' },
       ],
-      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag }),
+      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag, productionTag: config.productionTag }),
     });
   }
 
@@ -277,7 +277,7 @@ export class SgAuditorStack extends Stack {
     // Without ListBucket, S3 answers a missing lock or report with 403 instead of 404, and the
     // approval could not tell "unused link" from "no access". It lists this one bucket only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TellMissingFromForbidden', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    for (const statement of deletionStatements(config.protectTag)) role.addToPrincipalPolicy(statement);
+    for (const statement of deletionStatements(config.protectTag, config.productionTag)) role.addToPrincipalPolicy(statement);
     this.grantNotify(role);
     acknowledgeReadOnlyWildcards(this.approve, 'approval');
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);

@@ -6,6 +6,7 @@ import {
   DEFAULT_LINK_VALIDITY_DAYS,
   DEFAULT_MIN_AGE_DAYS,
   DEFAULT_NAME_PATTERNS,
+  DEFAULT_PRODUCTION_TAG,
   DEFAULT_PROTECT_TAG,
   parseBoolean,
   parseNamePatterns,
@@ -15,7 +16,7 @@ import {
   parseSkipSources,
   splitList,
 } from '../lambda/core/config';
-import type { SourceId } from '../lambda/core/model';
+import type { SourceId, TagSpec } from '../lambda/core/model';
 import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../lambda/core/org-config';
 
 /**
@@ -31,7 +32,9 @@ export interface StackConfig {
   schedule: string;
   regions: string[] | 'all';
   skipSources: SourceId[];
-  protectTag: { key: string; value: string };
+  protectTag: TagSpec;
+  /** The tag the approval role may not delete; the Lambdas classify it `protected`. */
+  productionTag: TagSpec;
   protectNamePatterns: string[];
   minAgeDays: number;
   linkValidityDays: number;
@@ -62,6 +65,7 @@ export const CONTEXT_EXAMPLES = {
   regions: 'us-east-1,eu-west-1',
   skipSources: 'mwaa,workspaces',
   protectTag: DEFAULT_PROTECT_TAG,
+  productionTag: DEFAULT_PRODUCTION_TAG,
   protectNamePatterns: DEFAULT_NAME_PATTERNS.join(','),
   minAgeDays: String(DEFAULT_MIN_AGE_DAYS),
   linkValidityDays: String(DEFAULT_LINK_VALIDITY_DAYS),
@@ -195,6 +199,7 @@ export function readStackConfig(context: ContextReader): StackConfig {
     regions: read('regions', parseRegions, 'all'),
     skipSources: read('skipSources', parseSkipSources, ''),
     protectTag: read('protectTag', parseProtectTag, DEFAULT_PROTECT_TAG),
+    productionTag: read('productionTag', parseProtectTag, DEFAULT_PRODUCTION_TAG),
     protectNamePatterns: read('protectNamePatterns', (v) => parseNamePatterns(splitList(v)), DEFAULT_NAME_PATTERNS.join(',')),
     minAgeDays: read('minAgeDays', (v) => parseNonNegativeInt(v, 'minAgeDays', 90), String(DEFAULT_MIN_AGE_DAYS)),
     linkValidityDays: read('linkValidityDays', parseLinkValidity, String(DEFAULT_LINK_VALIDITY_DAYS)),
@@ -224,7 +229,7 @@ export function readStackConfig(context: ContextReader): StackConfig {
   return config;
 }
 
-type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS';
+type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS';
 type AuditOnlyKeys = 'LINK_VALIDITY_DAYS' | 'DRY_RUN' | 'EMAIL_WHEN_CLEAN';
 
 /** The configuration both Lambdas read, as their environment variables. */
@@ -233,6 +238,7 @@ export function sharedEnvironment(config: StackConfig): Pick<ApproveEnvInput, Sh
     REGIONS: config.regions === 'all' ? 'all' : config.regions.join(','),
     SKIP_SOURCES: config.skipSources.join(','),
     PROTECT_TAG: `${config.protectTag.key}=${config.protectTag.value}`,
+    PRODUCTION_TAG: `${config.productionTag.key}=${config.productionTag.value}`,
     PROTECT_NAME_PATTERNS: config.protectNamePatterns.join(','),
     MIN_AGE_DAYS: String(config.minAgeDays),
   };
@@ -254,6 +260,7 @@ function assertLambdasAccept(config: StackConfig): void {
     REGIONS: true,
     SKIP_SOURCES: true,
     PROTECT_TAG: true,
+    PRODUCTION_TAG: true,
     PROTECT_NAME_PATTERNS: true,
     MIN_AGE_DAYS: true,
     LINK_VALIDITY_DAYS: true,

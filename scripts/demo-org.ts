@@ -63,7 +63,7 @@ export async function runOrgDemo(options: { ci: boolean }): Promise<number> {
     const rt: OrgRuntime = {
       config: {
         audit: {
-          settings: { regions: REGIONS, skipSources: [...MOTO_MISSING_SOURCES] as SourceId[], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: ['prod-*'], minAgeDays: 0 },
+          settings: { regions: REGIONS, skipSources: [...MOTO_MISSING_SOURCES] as SourceId[], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: ['prod-*'], minAgeDays: 0 },
           bucket: BUCKET,
           topicArn,
           macKeyId,

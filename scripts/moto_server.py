@@ -92,6 +92,22 @@ def _install() -> None:
 
     RDSBackend.describe_option_groups = describe_option_groups
 
+    # Step Functions: moto keeps published versions (CreateStateMachine/UpdateStateMachine with
+    # publish, DescribeStateMachine on a version ARN) but has no ListStateMachineVersions. List
+    # them from the backend, newest first as AWS does, so a version's definition can be audited.
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    if "list_state_machine_versions" not in vars(StepFunctionResponse):
+
+        def list_state_machine_versions(self):  # noqa: ANN001, ANN202
+            machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+            versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True)
+            return ActionResult(
+                {"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]}
+            )
+
+        StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
+
 
 if __name__ == "__main__":
     _install()

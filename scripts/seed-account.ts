@@ -276,4 +276,8 @@ export const MOTO_MISSING_SOURCES = [
   'docdb-elastic',
   'msk-connect',
   'vpc-lattice',
+  'image-builder',
+  'appstream',
+  'drs',
+  'mgn',
 ] as const;

@@ -1,5 +1,5 @@
 import { newAuditId } from '../core/audit-id';
-import { classifyRegion, type ClassifyOptions } from '../core/classify';
+import { classifyOptionsFor, classifyRegion } from '../core/classify';
 import { mapLimit } from '../core/concurrency';
 import {
   addToTotals,
@@ -112,13 +112,7 @@ export async function auditRegion(
     offeredNote = `service list unavailable (${code}): every source was called`;
   }
 
-  const classifyOptions: ClassifyOptions = {
-    accountId,
-    protectTag: settings.protectTag,
-    protectNamePatterns: settings.protectNamePatterns,
-    minAgeDays: settings.minAgeDays,
-    now,
-  };
+  const classifyOptions = classifyOptionsFor(settings, accountId, now);
   const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, now };
   const run = (scanner: Scanner, candidates: ReadonlySet<string>): Promise<ScanResult> =>
     runScanner(scanner, { ...baseContext, candidates }, { deps, region, offered, offeredNote, settings });

@@ -17,6 +17,7 @@ import {
   type Requester,
 } from '../core/deletion-plan';
 import type { AuditReport, AuditSettings, GroupRecord } from '../core/model';
+import { strictestSettings } from '../core/strictest';
 import { auditRegion, type AuditDeps } from './audit';
 import type { ClientFactory } from './client-factory';
 import { toScanError } from './errors';
@@ -176,7 +177,10 @@ export interface DeletionInput {
   report: AuditReport;
   /** Group ids the reviewer selected; each must be a candidate of `report`. */
   selection: readonly string[];
-  /** Settings for the re-audit (the Lambda's current configuration, or the report's). */
+  /**
+   * The configuration in force now (the Lambda's, or the CLI's flags). The re-audit uses the
+   * strictest of it and the signed report's settings (strictestSettings).
+   */
   settings: AuditSettings;
   requester: Requester;
   /** Epoch ms after which no new deletion starts (see DeleterOptions.deadline). */
@@ -198,7 +202,8 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
   const check = checkSelection(input.report, input.selection);
   if (!check.ok) throw new SelectionError(`selection rejected (${check.problem}): ${check.invalid.join(', ')}`);
   const regions = [...new Set(check.selected.map((g) => g.region))];
-  const settings: AuditSettings = { ...input.settings, regions };
+  // Never laxer than the audit the reviewer saw, nor than the configuration in force now.
+  const settings: AuditSettings = { ...strictestSettings(input.report.settings, input.settings), regions };
   const auditDeps: AuditDeps = { factory: deps.factory, now };
   if (deps.scanners) auditDeps.scanners = deps.scanners;
   if (deps.scannerConcurrency) auditDeps.scannerConcurrency = deps.scannerConcurrency;

@@ -5,21 +5,12 @@ import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { buildBackup, toJsonBytes } from '../core/backup';
-import {
-  ConfigError,
-  DEFAULT_MIN_AGE_DAYS,
-  DEFAULT_NAME_PATTERNS,
-  DEFAULT_PROTECT_TAG,
-  parseNamePatterns,
-  parseNonNegativeInt,
-  parseProtectTag,
-  parseRegions,
-  parseSkipSources,
-} from '../core/config';
+import { ConfigError, parseNonNegativeInt, parseRegions } from '../core/config';
 import type { AuditSettings } from '../core/model';
 import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
 import { renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
 const DEFAULT_ORG_CONCURRENCY = 8;
 
@@ -29,10 +20,7 @@ Audits security groups and prints a summary (or the JSON report with --json).
 
 Options:
   --regions all|r1,r2          regions to audit (default: all enabled regions)
-  --skip-sources a,b           usage sources to exclude on purpose (named in the report)
-  --min-age-days N             protect groups created less than N days ago (default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
-  --protect-tag KEY=VALUE      protection tag (default ${DEFAULT_PROTECT_TAG})
-  --protect-name-pattern GLOB  protected name glob, repeatable (default ${DEFAULT_NAME_PATTERNS.join(' ')})
+${SETTINGS_FLAGS_USAGE}
   --accounts all|id1,id2       organization mode: audit these accounts (all = every ACTIVE account
                                of the Organization) through their member role
   --member-role NAME           the role assumed in each account (default ${DEFAULT_MEMBER_ROLE})
@@ -57,10 +45,7 @@ export interface AuditCommandOptions {
 export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
   const values = parseFlags('audit', argv, {
     regions: { type: 'string' },
-    'skip-sources': { type: 'string' },
-    'min-age-days': { type: 'string' },
-    'protect-tag': { type: 'string' },
-    'protect-name-pattern': { type: 'string', multiple: true },
+    ...SETTINGS_FLAGS,
     json: { type: 'boolean' },
     out: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -70,21 +55,7 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const flag = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`--${name}: ${error.message}`);
-      throw error;
-    }
-  };
-  const settings: AuditSettings = {
-    regions: flag('regions', () => parseRegions(values.regions ?? 'all')),
-    skipSources: flag('skip-sources', () => parseSkipSources(values['skip-sources'] ?? '')),
-    minAgeDays: flag('min-age-days', () => parseNonNegativeInt(values['min-age-days'] ?? String(DEFAULT_MIN_AGE_DAYS), 'the value', 90)),
-    protectTag: flag('protect-tag', () => parseProtectTag(values['protect-tag'] ?? DEFAULT_PROTECT_TAG)),
-    protectNamePatterns: flag('protect-name-pattern', () => parseNamePatterns(values['protect-name-pattern'] ?? DEFAULT_NAME_PATTERNS)),
-  };
+  const settings = settingsFromFlags(values, flag('regions', () => parseRegions(values.regions ?? 'all')));
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out: give a directory');
   if (values.accounts === undefined && (values['member-role'] !== undefined || values.concurrency !== undefined)) {
     throw new UsageError(`--${values['member-role'] !== undefined ? 'member-role' : 'concurrency'} applies to organization mode: add --accounts all or --accounts id1,id2`);

@@ -7,25 +7,37 @@ import type { Scanner } from '../aws/scanners/types';
 import { splitList } from '../core/config';
 import { renderDeletionLog } from '../core/deletion-log';
 import { candidatesOf, checkSelection } from '../core/deletion-plan';
-import type { AuditReport } from '../core/model';
-import { auditReportSchema } from '../core/report-schema';
+import type { AuditReport, AuditSettings, ClassifiedGroup } from '../core/model';
+import { readAuditReport, ReportSchemaError, type ReadReport } from '../core/report-schema';
+import { strictestSettings } from '../core/strictest';
+import { plainText } from '../core/text';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+import { SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
-export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes]
+export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes] [settings flags]
 
 Deletes candidates of an audit report (report.json from sg-audit audit --out, or from S3).
 Each region is audited again first: only groups that are still candidates are deleted.
-Writes result.json and deletion_log.txt next to the report.
+The re-audit is at least as strict as the report's audit and as the settings flags below
+(same defaults as sg-audit audit): a source stays skipped only if both skip it, and every
+protection of both applies. Writes result.json and deletion_log.txt next to the report.
 
 Options:
   --report FILE        the audit's report.json
   --groups sg-1,sg-2   delete only these candidates (default: every candidate)
   --yes                do not ask for confirmation
   -h, --help           this help
+
+Settings flags (the re-audit):
+${SETTINGS_FLAGS_USAGE}
 `;
 
-/** Reads and checks a report.json; a UsageError says what is wrong with it. */
+/** Reads and checks a report.json (any supported schema version); a UsageError says what is wrong. */
 export async function readReportFile(path: string): Promise<AuditReport> {
+  return (await readReportFileVersioned(path)).report;
+}
+
+async function readReportFileVersioned(path: string): Promise<ReadReport> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -38,12 +50,39 @@ export async function readReportFile(path: string): Promise<AuditReport> {
   } catch {
     throw new UsageError(`--report: ${path} is not JSON`);
   }
-  const parsed = auditReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`--report: ${path} is not an sg-auditor report (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+  try {
+    return readAuditReport(json);
+  } catch (error) {
+    if (error instanceof ReportSchemaError) throw new UsageError(`--report: ${path} is not an sg-auditor report (${error.message})`);
+    throw error;
   }
-  return json as AuditReport;
+}
+
+/** "  sg-1  eu-west-1  name  UNVERIFIED by: ecs-services": one selected group of the prompt. */
+function selectedLine(g: ClassifiedGroup): string {
+  const unverified = g.unverifiedBy?.length ? `  UNVERIFIED by: ${g.unverifiedBy.join(', ')}` : '';
+  return `  ${g.groupId}  ${g.region}  ${plainText(g.groupName)}${unverified}\n`;
+}
+
+/**
+ * What the person must know before typing the number: which candidates no excluded source ever
+ * checked, and whether the re-audit checks those sources now.
+ */
+function unverifiedWarning(selected: readonly ClassifiedGroup[], reaudit: AuditSettings): { lines: string; prompt: string } {
+  const unverified = selected.filter((g) => (g.unverifiedBy?.length ?? 0) > 0);
+  if (unverified.length === 0) return { lines: '', prompt: '' };
+  const sources = [...new Set(unverified.flatMap((g) => g.unverifiedBy ?? []))].sort();
+  const stillSkipped = sources.filter((s) => reaudit.skipSources.includes(s));
+  const checkedNow = sources.filter((s) => !reaudit.skipSources.includes(s));
+  const lines = [
+    `WARNING: ${unverified.length} of these groups are UNVERIFIED by: ${sources.join(', ')}.`,
+    'The audit excluded those sources (skipSources), so a use there was never looked for.',
+    ...(checkedNow.length > 0 ? [`The re-audit before deleting checks ${checkedNow.join(', ')} now.`] : []),
+    ...(stillSkipped.length > 0
+      ? [`The re-audit still skips ${stillSkipped.join(', ')} (skipped here too): check those services yourself first.`]
+      : []),
+  ];
+  return { lines: `${lines.join('\n')}\n`, prompt: ` (${unverified.length} UNVERIFIED by: ${sources.join(', ')})` };
 }
 
 /** Picks a file name that does not overwrite an earlier trail. */
@@ -72,6 +111,7 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
       report: { type: 'string' },
       groups: { type: 'string' },
       yes: { type: 'boolean' },
+      ...SETTINGS_FLAGS,
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -79,7 +119,15 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
       return 0;
     }
     if (!values.report) throw new UsageError('--report FILE is required (see sg-audit delete --help)');
-    const report = await readReportFile(values.report);
+    const current = settingsFromFlags(values, 'all');
+    const { report, upgradedFrom } = await readReportFileVersioned(values.report);
+    if (upgradedFrom !== undefined) {
+      io.err(
+        `note: ${values.report} is a schema version ${upgradedFrom} report; its protection tag is read as the only one, ` +
+          'and the re-audit applies every current protection as well\n',
+      );
+    }
+    const reaudit = strictestSettings(report.settings, current);
     const selection = values.groups !== undefined ? splitList(values.groups) : candidatesOf(report).map((g) => g.groupId);
     if (values.groups !== undefined && selection.length === 0) throw new UsageError('--groups: give at least one group id');
     const check = checkSelection(report, selection);
@@ -98,10 +146,14 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
         throw new UsageError(`the credentials are for account ${account}, the report is for account ${report.accountId}`);
       }
       io.out(`${check.selected.length} security groups selected for deletion (account ${report.accountId}, audit ${report.auditId}):\n`);
-      for (const g of check.selected) io.out(`  ${g.groupId}  ${g.region}  ${g.groupName}\n`);
+      for (const g of check.selected) io.out(selectedLine(g));
       if (check.kept.length > 0) io.out(`${check.kept.length} other candidates will be kept.\n`);
+      const warning = unverifiedWarning(check.selected, reaudit);
+      if (warning.lines) io.out(warning.lines);
       if (!values.yes) {
-        const answer = await io.prompt(`Each group is checked again before deletion. Type ${check.selected.length} to delete them: `);
+        const answer = await io.prompt(
+          `Each group is checked again before deletion. Type ${check.selected.length} to delete them${warning.prompt}: `,
+        );
         if (answer.trim() !== String(check.selected.length)) {
           io.err('Not confirmed: nothing was deleted.\n');
           return 1;
@@ -112,7 +164,7 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
         {
           report,
           selection: check.selected.map((g) => g.groupId),
-          settings: report.settings,
+          settings: current,
           requester: { via: 'cli', ...(io.env.USER ? { user: io.env.USER } : {}) },
         },
         { factory, now: io.now, ...(deps.deleter ? { deleter: deps.deleter } : {}), ...(deps.scanners ? { scanners: deps.scanners } : {}) },

@@ -1,30 +1,88 @@
-import picomatch from 'picomatch';
 import type {
+  AuditSettings,
   ClassifiedGroup,
   GroupRecord,
   GroupVerdict,
   ProtectionReason,
   ScanResult,
   SourceId,
+  TagSpec,
   Usage,
 } from './model';
+import { compileGlob } from './name-glob';
 
 /** The source whose usages are rule references: they count only through the fixpoint below. */
 export const RULE_REFERENCE_SOURCE: SourceId = 'sg-rule-references';
 const CLOUDFORMATION_TAGS = ['aws:cloudformation:stack-id', 'aws:cloudformation:stack-name'];
+/**
+ * Tags by which Kubernetes tooling selects groups (a Karpenter EC2NodeClass, the AWS Load Balancer
+ * Controller, the in-tree cloud provider, EKS): the selection lives in the cluster, not in any AWS
+ * API a scanner could read. Keys ending in `/` are prefixes.
+ */
+export const KUBERNETES_TAGS = ['karpenter.sh/discovery', 'kubernetes.io/cluster/', 'elbv2.k8s.aws/cluster', 'aws:eks:cluster-name'] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ClassifyOptions {
   accountId: string;
-  protectTag: { key: string; value: string };
+  protectTags: readonly TagSpec[];
+  productionTags: readonly TagSpec[];
   protectNamePatterns: readonly string[];
   minAgeDays: number;
   now: Date;
 }
 
-/** Compiles name globs once; shared with configuration validation so both agree on syntax. */
+/** The classification options an audit's settings describe. */
+export function classifyOptionsFor(settings: AuditSettings, accountId: string, now: Date): ClassifyOptions {
+  return {
+    accountId,
+    protectTags: settings.protectTags,
+    productionTags: settings.productionTags,
+    protectNamePatterns: settings.protectNamePatterns,
+    minAgeDays: settings.minAgeDays,
+    now,
+  };
+}
+
+/**
+ * Compiles name globs once (see name-glob.ts: case ignored, `*` crosses `/`); configuration
+ * validation calls it too, so a pattern the settings accept is a pattern classify can use.
+ */
 export function compileNamePatterns(patterns: readonly string[]): Array<{ pattern: string; test: (name: string) => boolean }> {
-  return patterns.map((pattern) => ({ pattern, test: picomatch(pattern, { dot: true, strictBrackets: true }) }));
+  return patterns.map((pattern) => ({ pattern, test: compileGlob(pattern) }));
+}
+
+/** Tag keys and values as people write them: case and surrounding spaces do not matter. */
+export const normalizeTagText = (text: string): string => text.trim().toLowerCase();
+
+/**
+ * "tagged K=V" for each of the group's tags that matches one of `specs`, adding the configured
+ * spelling when the group's differs ("tagged donotdelete= TRUE (matches DoNotDelete=true)").
+ */
+function matchingTags(tags: Readonly<Record<string, string>>, specs: readonly TagSpec[]): string[] {
+  const found = new Set<string>();
+  for (const spec of specs) {
+    const key = normalizeTagText(spec.key);
+    const value = normalizeTagText(spec.value);
+    for (const [k, v] of Object.entries(tags)) {
+      if (normalizeTagText(k) !== key || normalizeTagText(v) !== value) continue;
+      const same = k === spec.key && v === spec.value;
+      found.add(same ? `${k}=${v}` : `${k}=${v} (matches ${spec.key}=${spec.value})`);
+    }
+  }
+  return [...found];
+}
+
+/** The group's Kubernetes selector tags (see KUBERNETES_TAGS). */
+function kubernetesTags(tags: Readonly<Record<string, string>>): Array<[string, string]> {
+  return Object.entries(tags).filter(([k]) => {
+    const key = normalizeTagText(k);
+    return KUBERNETES_TAGS.some((t) => (t.endsWith('/') ? key.startsWith(t) : key === t));
+  });
+}
+
+/** The reason a candidate gives when sources were excluded in its region. */
+export function unverifiedReason(sources: readonly SourceId[]): string {
+  return `unverified by: ${sources.join(', ')} (excluded by skipSources, so a use there was never looked for)`;
 }
 
 interface Protection {
@@ -42,9 +100,9 @@ function protectionsOf(
   if (group.groupName === 'default') {
     found.push({ kind: 'default-group', reason: "the VPC's default group (AWS does not allow deleting it)" });
   }
-  const { key, value } = options.protectTag;
-  if (group.tags[key] === value) {
-    found.push({ kind: 'protect-tag', reason: `tagged ${key}=${value}` });
+  const protectedBy = matchingTags(group.tags, options.protectTags);
+  if (protectedBy.length > 0) {
+    found.push({ kind: 'protect-tag', reason: `tagged ${protectedBy.join(', ')}` });
   }
   for (const { pattern, test } of namePatterns) {
     if (test(group.groupName)) {
@@ -52,10 +110,24 @@ function protectionsOf(
       break;
     }
   }
+  const production = matchingTags(group.tags, options.productionTags);
+  if (production.length > 0) {
+    found.push({
+      kind: 'production-tag',
+      reason: `tagged ${production.join(', ')}, the production tag: the deployed IAM policy refuses to delete it`,
+    });
+  }
   const stackTag = CLOUDFORMATION_TAGS.find((tag) => group.tags[tag] !== undefined);
   if (stackTag) {
     const stack = group.tags['aws:cloudformation:stack-name'] ?? group.tags[stackTag];
     found.push({ kind: 'cloudformation', reason: `managed by CloudFormation stack ${stack}: delete it through its stack` });
+  }
+  const selectors = kubernetesTags(group.tags);
+  if (selectors.length > 0) {
+    found.push({
+      kind: 'kubernetes',
+      reason: `selected by Kubernetes tooling (tag ${selectors.map(([k, v]) => `${k}=${v}`).join(', ')}): a NodeClass or controller in the cluster, not any AWS API, holds that selection`,
+    });
   }
   if (group.ownerId !== options.accountId) {
     found.push({ kind: 'other-owner', reason: `owned by another account (${group.ownerId})` });
@@ -100,6 +172,7 @@ export function classifyRegion(
     }
   }
   const failedSources = [...new Set(scans.filter((s) => s.status === 'failed').map((s) => s.source))].sort();
+  const skippedSources = [...new Set(scans.filter((s) => s.status === 'skipped').map((s) => s.source))].sort();
   const checkedSources = scans.filter((s) => s.status !== 'skipped').length;
 
   const verdicts = new Map<string, GroupVerdict>();
@@ -164,11 +237,13 @@ export function classifyRegion(
       };
     }
     const selfOrCandidateRefs = (referencedBy.get(group.groupId) ?? []).map((u) => u.resourceId);
-    const reasons = [`no usage found by ${checkedSources} sources checked in ${group.region}`];
+    // Most important first: a candidate nobody checked against the excluded sources says so.
+    const reasons = skippedSources.length > 0 ? [unverifiedReason(skippedSources)] : [];
+    reasons.push(`no usage found by ${checkedSources} sources checked in ${group.region}`);
     const others = [...new Set(selfOrCandidateRefs.filter((id) => id !== group.groupId))];
     if (others.length > 0) reasons.push(`referenced only by rules of unused groups: ${others.join(', ')}`);
     if (selfOrCandidateRefs.includes(group.groupId)) reasons.push('its own rules reference itself (does not count)');
-    return { ...group, verdict: 'candidate', reasons, usages: [] };
+    return { ...group, verdict: 'candidate', reasons, usages: [], ...(skippedSources.length > 0 ? { unverifiedBy: skippedSources } : {}) };
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileNamePatterns } from './classify';
-import { isSourceId, SOURCE_IDS, type AuditSettings, type SourceId } from './model';
+import { isSourceId, SOURCE_IDS, type AuditSettings, type SourceId, type TagSpec } from './model';
 
 /**
  * Configuration, parsed and validated once. The same parsers serve the Lambda environment,
@@ -13,6 +13,8 @@ export class ConfigError extends Error {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const DEFAULT_PROTECT_TAG = 'DoNotDelete=true';
+/** The tag the stack's IAM refuses to delete, so groups carrying it are protected (DESIGN.md). */
+export const DEFAULT_PRODUCTION_TAG = 'Environment=Production';
 export const DEFAULT_NAME_PATTERNS = ['prod-*', '*-live', 'critical-*'];
 export const DEFAULT_MIN_AGE_DAYS = 7;
 export const DEFAULT_LINK_VALIDITY_DAYS = 7;
@@ -29,18 +31,40 @@ export function parseRegions(value: string): string[] | 'all' {
   return [...new Set(regions)];
 }
 
-/** A comma list of source ids (DESIGN.md); unknown ids are rejected, listing the valid ones. */
+/**
+ * The ground truth of attachment and configuration (DESIGN.md, Scanners): without them any
+ * group could look unused, so no configuration may exclude them.
+ */
+export const UNSKIPPABLE_SOURCES: readonly SourceId[] = [
+  'network-interfaces',
+  'ec2-instances',
+  'launch-templates',
+  'launch-configurations',
+  'sg-rule-references',
+];
+
+/**
+ * A comma list of source ids (DESIGN.md) to exclude; unknown ids are rejected, listing the valid
+ * ones, and so are the ground-truth sources, which cannot be excluded.
+ */
 export function parseSkipSources(value: string): SourceId[] {
   const ids = splitList(value);
   const bad = ids.filter((id) => !isSourceId(id));
   if (bad.length > 0) {
     throw new ConfigError(`unknown source ${bad.map((b) => `"${b}"`).join(', ')}; valid sources: ${SOURCE_IDS.join(', ')}`);
   }
+  const ground = ids.filter((id) => UNSKIPPABLE_SOURCES.includes(id as SourceId));
+  if (ground.length > 0) {
+    throw new ConfigError(
+      `${ground.map((g) => `"${g}"`).join(', ')} cannot be skipped: ${UNSKIPPABLE_SOURCES.join(', ')} are the ground truth ` +
+        'of what uses a group, and without them any group could look unused; remove it from the list',
+    );
+  }
   return [...new Set(ids)] as SourceId[];
 }
 
-/** `Key=Value`. */
-export function parseProtectTag(value: string): { key: string; value: string } {
+/** `Key=Value`: a protection or production tag. */
+export function parseProtectTag(value: string): TagSpec {
   const at = value.indexOf('=');
   const key = at > 0 ? value.slice(0, at).trim() : '';
   if (!key || key.length > 128) throw new ConfigError(`expected Key=Value (e.g. ${DEFAULT_PROTECT_TAG}), got "${value}"`);
@@ -105,6 +129,7 @@ export const commonEnvSchema = z.object({
   REGIONS: parsed(parseRegions).prefault('all'),
   SKIP_SOURCES: parsed(parseSkipSources).prefault(''),
   PROTECT_TAG: parsed(parseProtectTag).prefault(DEFAULT_PROTECT_TAG),
+  PRODUCTION_TAG: parsed(parseProtectTag).prefault(DEFAULT_PRODUCTION_TAG),
   PROTECT_NAME_PATTERNS: parsed((v) => parseNamePatterns(splitList(v))).prefault(DEFAULT_NAME_PATTERNS.join(',')),
   MIN_AGE_DAYS: parsed((v) => parseNonNegativeInt(v, 'MIN_AGE_DAYS', 90)).prefault(String(DEFAULT_MIN_AGE_DAYS)),
 });
@@ -141,7 +166,8 @@ export function settingsFromEnv(env: z.output<typeof commonEnvSchema>): AuditSet
   return {
     regions: env.REGIONS,
     skipSources: env.SKIP_SOURCES,
-    protectTag: env.PROTECT_TAG,
+    protectTags: [env.PROTECT_TAG],
+    productionTags: [env.PRODUCTION_TAG],
     protectNamePatterns: env.PROTECT_NAME_PATTERNS,
     minAgeDays: env.MIN_AGE_DAYS,
   };

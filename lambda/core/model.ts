@@ -3,8 +3,12 @@
  * Plain data only: no AWS SDK types leak past lambda/aws.
  */
 
-/** Bump on any breaking change to the report JSON (a public contract: `sg-audit audit --json`). */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Bump on any breaking change to the report JSON (a public contract: `sg-audit audit --json`).
+ * 2: settings hold lists of protection and production tags (`protectTags`, `productionTags`)
+ * instead of one `protectTag`; report-schema.ts reads version 1 reports by upgrading them.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Stable source ids (DESIGN.md): used by skipSources, the report and metrics. */
 export const SOURCE_IDS = [
@@ -57,6 +61,14 @@ export const SOURCE_IDS = [
   'vpc-lattice',
   'workspaces',
   'ram-shares',
+  'step-functions',
+  'cloudformation-parameters',
+  'image-builder',
+  'lambda-event-source-mappings',
+  'appstream',
+  'managed-flink',
+  'drs',
+  'mgn',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];
@@ -140,7 +152,9 @@ export type ProtectionReason =
   | 'default-group'
   | 'protect-tag'
   | 'name-pattern'
+  | 'production-tag'
   | 'cloudformation'
+  | 'kubernetes'
   | 'other-owner'
   | 'too-new';
 
@@ -154,6 +168,11 @@ export interface GroupVerdict {
   protection?: ProtectionReason[];
   /** Set for `unknown`: the sources that failed in the group's region. */
   failedSources?: SourceId[];
+  /**
+   * Set for a `candidate` cleared while sources were excluded (skipSources) in its region: a use
+   * there was never looked for. Every place a person reviews candidates names them.
+   */
+  unverifiedBy?: SourceId[];
 }
 
 export type ClassifiedGroup = GroupRecord & GroupVerdict;
@@ -187,10 +206,19 @@ export interface RegionReport {
   apiCalls: number;
 }
 
+/** A `Key=Value` tag as configured; groups match it ignoring case and surrounding spaces. */
+export interface TagSpec {
+  key: string;
+  value: string;
+}
+
 export interface AuditSettings {
   regions: string[] | 'all';
   skipSources: SourceId[];
-  protectTag: { key: string; value: string };
+  /** Tags that protect a group (protectTag; the deletion re-audit may hold several). */
+  protectTags: TagSpec[];
+  /** Tags the stack's IAM refuses to delete (productionTag): protected, as a deletion could only fail. */
+  productionTags: TagSpec[];
   protectNamePatterns: string[];
   minAgeDays: number;
 }

@@ -1,4 +1,5 @@
-import type { AuditReport, ClassifiedGroup, ProtectionReason, RegionReport, ScanError } from './model';
+import { unverifiedReason } from './classify';
+import type { AuditReport, ClassifiedGroup, ProtectionReason, RegionReport, ScanError, TagSpec } from './model';
 import { summarizeRules } from './render-log';
 import { plainText } from './text';
 
@@ -73,6 +74,10 @@ const failedScans = (report: AuditReport) =>
 
 const failedRegions = (report: AuditReport): RegionReport[] => report.regions.filter((r) => r.status === 'failed');
 
+/** Candidates cleared while sources were excluded: a use there was never looked for. */
+const unverifiedCandidates = (report: AuditReport): ClassifiedGroup[] =>
+  report.regions.flatMap((r) => r.groups.filter((g) => g.verdict === 'candidate' && (g.unverifiedBy?.length ?? 0) > 0));
+
 /** True when there is nothing for anyone to act on: no candidates, no unknowns, no failures. */
 export function isAllClear(report: AuditReport): boolean {
   return report.totals.candidates === 0 && report.totals.unknown === 0 && failedRegions(report).length === 0 && failedScans(report).length === 0;
@@ -118,11 +123,15 @@ function errorText(error: ScanError | undefined): string {
   return `${cleanText(error.code, 60)}: ${cleanText(error.message, TEXT_CAPS.error)}`;
 }
 
+const tagList = (tags: readonly TagSpec[]) => cleanText(tags.map((t) => `${t.key}=${t.value}`).join(', ') || 'none', TEXT_CAPS.name);
+
 const PROTECTION_LABEL: Record<ProtectionReason, (report: AuditReport) => string> = {
   'default-group': () => "the VPC's default group",
-  'protect-tag': (r) => `tagged ${cleanText(`${r.settings.protectTag.key}=${r.settings.protectTag.value}`, TEXT_CAPS.name)}`,
+  'protect-tag': (r) => `tagged ${tagList(r.settings.protectTags)}`,
   'name-pattern': () => 'name matches a protected pattern',
+  'production-tag': (r) => `tagged ${tagList(r.settings.productionTags)} (the stack's IAM refuses to delete these)`,
   cloudformation: () => 'managed by CloudFormation (delete it through its stack)',
+  kubernetes: () => 'selected by Kubernetes tooling (karpenter.sh/discovery, kubernetes.io/cluster/*, ...)',
   'other-owner': () => 'owned by another account',
   'too-new': (r) => `created less than ${r.settings.minAgeDays} days ago`,
 };
@@ -134,7 +143,10 @@ function subjectFor(report: AuditReport, dryRun: boolean): string {
   const extras = [unknown > 0 ? `${unknown} unknown` : '', failed > 0 ? `${plural(failed, 'region')} failed` : ''].filter(Boolean);
   if (candidates > 0) {
     const regions = report.regions.filter((r) => r.totals.candidates > 0).length;
-    const main = `${prefix} ${plural(candidates, 'unused security group')} in ${plural(regions, 'region')}`;
+    const unverified = unverifiedCandidates(report).length;
+    const main =
+      `${prefix} ${plural(candidates, 'unused security group')} in ${plural(regions, 'region')}` +
+      (unverified > 0 ? ` (${unverified === candidates ? (candidates === 1 ? '' : 'all ') : `${unverified} `}UNVERIFIED)` : '');
     return extras.length > 0 ? `${main}, ${extras.join(', ')}` : main;
   }
   if (extras.length > 0) return `${prefix} no unused security groups confirmed; ${extras.join(', ')}`;
@@ -150,6 +162,16 @@ function headLines(input: AuditEmailInput): string[] {
     `Audit ${report.auditId}, ${isoSeconds(new Date(report.startedAt))} to ${isoSeconds(new Date(report.finishedAt))}, ${report.apiCalls.total} API calls.`,
     '',
   ];
+  const unverified = unverifiedCandidates(report);
+  if (unverified.length > 0) {
+    const sources = [...new Set(unverified.flatMap((g) => g.unverifiedBy ?? []))].sort();
+    lines.push(
+      `WARNING: ${plural(unverified.length, 'candidate')} ${unverified.length === 1 ? 'is' : 'are'} UNVERIFIED by: ${sources.join(', ')}.`,
+      'Those sources were excluded (skipSources), so a use there was never looked for: a group used only',
+      'there (an ECS service scaled to 0, say) looks unused. Check them in those services before approving.',
+      '',
+    );
+  }
   if (dryRun) {
     lines.push('DRY RUN: this audit made no approval link, so nothing can be deleted from this email.', '');
   } else if (link) {
@@ -202,11 +224,17 @@ function middleLines(input: AuditEmailInput, limit: number): string[] {
     out.addList(
       candidates,
       EMAIL_CAPS.candidates,
-      (g) => [
-        `- ${groupLine(g)}`,
-        `    why: ${cleanText(g.reasons.join('; '), TEXT_CAPS.reason)}`,
-        `    rules: ${cleanText(summarizeRules(g), TEXT_CAPS.rules)}`,
-      ],
+      (g) => {
+        const unverifiedBy = g.unverifiedBy ?? [];
+        // The unverified line stands on its own; the same words are not repeated under "why".
+        const why = unverifiedBy.length > 0 ? g.reasons.filter((r) => r !== unverifiedReason(unverifiedBy)) : g.reasons;
+        return [
+          `- ${groupLine(g)}`,
+          ...(unverifiedBy.length > 0 ? [`    UNVERIFIED by: ${unverifiedBy.join(', ')} (excluded by skipSources, never checked)`] : []),
+          `    why: ${cleanText(why.join('; '), TEXT_CAPS.reason)}`,
+          `    rules: ${cleanText(summarizeRules(g), TEXT_CAPS.rules)}`,
+        ];
+      },
       (n) => `  and ${n} more ${link ? 'on the review page' : 'in sg_log.txt'}`,
     );
     out.add(['']);

@@ -1,5 +1,5 @@
-import { describeUsage } from './classify';
-import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, Totals } from './model';
+import { describeUsage, KUBERNETES_TAGS, unverifiedReason } from './classify';
+import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, TagSpec, Totals } from './model';
 import { plainText } from './text';
 
 const VERDICT_LABEL: Record<ClassifiedGroup['verdict'], string> = {
@@ -35,6 +35,8 @@ export function summarizeRules(group: Pick<ClassifiedGroup, 'ingress' | 'egress'
   return `${group.ingress.length} in, ${group.egress.length} out: ${shown}${more}`;
 }
 
+const tagList = (tags: readonly TagSpec[]) => tags.map((t) => `${t.key}=${t.value}`).join(', ') || 'none';
+
 export function formatTotals(t: Totals): string {
   return `${t.groups} groups: ${t.inUse} in use, ${t.candidates} candidates, ${t.protected} protected, ${t.unknown} unknown`;
 }
@@ -62,10 +64,14 @@ export function renderLog(report: AuditReport): string {
     `sg-auditor audit ${report.auditId}`,
     `Account ${report.accountId}; started ${report.startedAt}; finished ${report.finishedAt}`,
     `Regions: ${report.regions.map((r) => r.region).join(', ') || '(none)'}`,
-    `Excluded sources: ${report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'}`,
-    `Protection: tag ${report.settings.protectTag.key}=${report.settings.protectTag.value}; name patterns ${
+    `Excluded sources: ${
+      report.skippedSources.length > 0
+        ? `${report.skippedSources.join(', ')} (every candidate is UNVERIFIED by them: a use there was never looked for)`
+        : 'none'
+    }`,
+    `Protection: tags ${tagList(report.settings.protectTags)}; production tags ${tagList(report.settings.productionTags)}; name patterns ${
       report.settings.protectNamePatterns.join(', ') || 'none'
-    }; minimum age ${report.settings.minAgeDays} days`,
+    }; minimum age ${report.settings.minAgeDays} days; Kubernetes tags ${KUBERNETES_TAGS.map((t) => (t.endsWith('/') ? `${t}*` : t)).join(', ')}`,
     `Total: ${formatTotals(report.totals)}; ${report.apiCalls.total} API calls`,
     '',
   ];
@@ -78,7 +84,10 @@ export function renderLog(report: AuditReport): string {
       lines.push(`Checking security group (${i}/${n}): ${group.groupId} (${group.groupName}) ${group.region}/${group.vpcId ?? 'no-vpc'}`);
       lines.push(`  rules: ${summarizeRules(group)}`);
       for (const usage of group.usages) lines.push(`  evidence: ${describeUsage(usage)} [${usage.source}]`);
-      lines.push(`  verdict: ${VERDICT_LABEL[group.verdict]}: ${group.reasons.join('; ')}`);
+      const unverifiedBy = group.verdict === 'candidate' ? (group.unverifiedBy ?? []) : [];
+      if (unverifiedBy.length > 0) lines.push(`  UNVERIFIED by: ${unverifiedBy.join(', ')} (excluded by skipSources, never checked)`);
+      const reasons = unverifiedBy.length > 0 ? group.reasons.filter((r) => r !== unverifiedReason(unverifiedBy)) : group.reasons;
+      lines.push(`  verdict: ${VERDICT_LABEL[group.verdict]}: ${reasons.join('; ')}`);
     }
     lines.push('');
   }
@@ -106,5 +115,13 @@ export function renderSummaryTable(report: AuditReport): string {
   const fmt = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
   const out = [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
   if (report.skippedSources.length > 0) out.push('', `Excluded sources: ${report.skippedSources.join(', ')}`);
+  const unverified = report.regions.flatMap((r) => r.groups).filter((g) => g.verdict === 'candidate' && (g.unverifiedBy?.length ?? 0) > 0);
+  if (unverified.length > 0) {
+    const sources = [...new Set(unverified.flatMap((g) => g.unverifiedBy ?? []))].sort();
+    out.push(
+      `WARNING: ${unverified.length} of ${t.candidates} candidates are UNVERIFIED by: ${sources.join(', ')}`,
+      '  (excluded sources were never checked: a group used only there looks unused)',
+    );
+  }
   return `${out.join('\n')}\n`;
 }

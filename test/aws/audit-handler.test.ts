@@ -1,5 +1,15 @@
 import '../helpers/powertools-env';
-import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeFleetsCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSpotFleetRequestsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -21,8 +31,9 @@ import { awsError } from '../helpers/scanner-harness';
 const ACCOUNT = '123456789012';
 const BUCKET = 'sg-auditor-artifacts-test';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:sg-auditor';
-// Every source but the two these mocks answer, so no unmocked client is ever called.
-const MOCKED_SOURCES = ['network-interfaces', 'sg-rule-references'];
+// Every source but the ground truth (which cannot be skipped), which these mocks answer, so no
+// unmocked client is ever called.
+const MOCKED_SOURCES = ['network-interfaces', 'ec2-instances', 'launch-templates', 'launch-configurations', 'sg-rule-references'];
 const ENV: Record<string, string> = {
   ARTIFACT_BUCKET: BUCKET,
   TOPIC_ARN: TOPIC,
@@ -42,6 +53,7 @@ const EVENT = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: 
 
 const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
+const autoscaling = mockClient(AutoScalingClient);
 const ssm = mockClient(SSMClient);
 const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
@@ -64,6 +76,12 @@ function mockAccount(): void {
   ec2.on(DescribeNetworkInterfacesCommand).resolves({
     NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Status: 'in-use', Attachment: { InstanceId: 'i-1' }, Groups: [{ GroupId: 'sg-used' }] }],
   });
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [] });
+  ec2.on(DescribeFleetsCommand).resolves({ Fleets: [] });
+  ec2.on(DescribeSpotFleetRequestsCommand).resolves({ SpotFleetRequestConfigs: [] });
+  autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+  autoscaling.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [] });
   kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array(32).fill(7) });
   s3.on(PutObjectCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
@@ -85,7 +103,7 @@ afterAll(() => {
 });
 
 beforeEach(() => {
-  for (const mock of [sts, ec2, ssm, s3, sns, kms]) mock.reset();
+  for (const mock of [sts, ec2, autoscaling, ssm, s3, sns, kms]) mock.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   mockAccount();
 });
@@ -150,7 +168,8 @@ describe('audit handler', () => {
 
     // Assess
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(publishedMessage()).toMatchObject({ Subject: '[sg-auditor] 123456789012: 1 unused security group in 1 region' });
+    // Every source but the ground truth is excluded here, so the one candidate is unverified.
+    expect(publishedMessage()).toMatchObject({ Subject: '[sg-auditor] 123456789012: 1 unused security group in 1 region (UNVERIFIED)' });
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(TOPIC);
   });
 
@@ -240,7 +259,7 @@ describe('audit handler configuration', () => {
 describe('runScheduledAudit', () => {
   const NOW = new Date('2026-12-01T02:00:00Z');
   const CONFIG: ScheduledAuditConfig = {
-    settings: { regions: ['us-east-1'], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+    settings: { regions: ['us-east-1'], skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
     bucket: BUCKET,
     topicArn: TOPIC,
     macKeyId: 'alias/sg-auditor-links',

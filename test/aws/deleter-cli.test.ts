@@ -32,7 +32,7 @@ function io(answer = '') {
 async function reportFile(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sg-delete-'));
   const report = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])], {
-    settings: { regions: ['us-east-1'], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+    settings: { regions: ['us-east-1'], skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
   });
   const path = join(dir, 'report.json');
   await writeFile(path, toJsonBytes(report));
@@ -156,5 +156,146 @@ describe('sg-audit delete when a source fails', () => {
     expect(code).toBe(0);
     expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
     expect(t.out.join('')).toContain('SKIPPED sg-0a (old-sg-0a) us-east-1: now unknown');
+  });
+});
+
+describe('sg-audit delete with candidates cleared while sources were excluded', () => {
+  const usedByEcs: Scanner = {
+    source: 'ecs-services',
+    actions: [],
+    async scan(_clients, _region, ctx) {
+      ctx.found(['sg-0a'], { resourceType: 'ECS service', resourceId: 'arn:aws:ecs:us-east-1:123456789012:service/apps/reports' });
+    },
+  };
+
+  /** A report whose audit skipped ecs-services: both candidates say they are unverified by it. */
+  async function skippedEcsReport(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-delete-'));
+    const unverified = (id: string) => candidate(id, 'us-east-1', { unverifiedBy: ['ecs-services'] });
+    const report = auditReport([regionReport('us-east-1', [unverified('sg-0a'), unverified('sg-0b')])], {
+      settings: {
+        regions: ['us-east-1'],
+        skipSources: ['ecs-services'],
+        protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+        productionTags: [{ key: 'Environment', value: 'Production' }],
+        protectNamePatterns: [],
+        minAgeDays: 0,
+      },
+      skippedSources: ['ecs-services'],
+    });
+    const path = join(dir, 'report.json');
+    await writeFile(path, toJsonBytes(report));
+    return path;
+  }
+
+  it('names the excluded sources in the confirmation prompt', async () => {
+    // Prepare
+    const path = await skippedEcsReport();
+    const t = io('no');
+
+    // Act
+    await command(['--report', path], t.io);
+
+    // Assess
+    expect(t.io.prompt).toHaveBeenCalledWith('Each group is checked again before deletion. Type 2 to delete them (2 UNVERIFIED by: ecs-services): ');
+  });
+
+  it('marks each unverified group and says the re-audit checks the excluded source now', async () => {
+    // Prepare
+    const path = await skippedEcsReport();
+    const t = io('no');
+
+    // Act
+    await command(['--report', path], t.io);
+
+    // Assess
+    const out = t.out.join('');
+    expect(out).toContain('  sg-0a  us-east-1  old-sg-0a  UNVERIFIED by: ecs-services\n');
+    expect(out).toContain('WARNING: 2 of these groups are UNVERIFIED by: ecs-services.');
+    expect(out).toContain('The re-audit before deleting checks ecs-services now.');
+  });
+
+  it('says when the re-audit still skips the source because --skip-sources names it too', async () => {
+    // Prepare
+    const path = await skippedEcsReport();
+    const t = io('no');
+
+    // Act
+    await command(['--report', path, '--skip-sources', 'ecs-services'], t.io);
+
+    // Assess
+    expect(t.out.join('')).toContain('The re-audit still skips ecs-services (skipped here too): check those services yourself first.');
+  });
+
+  it('re-audits the source the report skipped unless --skip-sources skips it too', async () => {
+    // Prepare
+    const path = await skippedEcsReport();
+    const t = io();
+
+    // Act
+    await createDeleteCommand({ ...deps, scanners: [usedByEcs] })(['--report', path, '--yes', '--min-age-days', '0'], t.io);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0a' });
+    expect(ec2).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0b' });
+    expect(t.out.join('')).toContain('SKIPPED sg-0a (old-sg-0a) us-east-1: now in-use');
+  });
+
+  it('refuses --skip-sources naming a ground-truth source, before any call', async () => {
+    // Prepare
+    const path = await skippedEcsReport();
+
+    // Act
+    const run = command(['--report', path, '--skip-sources', 'ec2-instances', '--yes'], io().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow('--skip-sources: "ec2-instances" cannot be skipped');
+    expect(sts.calls()).toHaveLength(0);
+  });
+});
+
+describe('sg-audit delete with a report of schema version 1', () => {
+  it('reads it, keeps its protection tag in the re-audit and says so', async () => {
+    // Prepare: a report written before protection tags became a list.
+    const dir = await mkdtemp(join(tmpdir(), 'sg-delete-'));
+    const current = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
+    const { regions, skipSources, protectNamePatterns } = current.settings;
+    const path = join(dir, 'report.json');
+    const v1Settings = { regions, skipSources, protectNamePatterns, minAgeDays: 0, protectTag: { key: 'Keep', value: 'yes' } };
+    await writeFile(path, JSON.stringify({ ...current, schemaVersion: 1, settings: v1Settings }));
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: ['sg-0a', 'sg-0b'].map((id) => ({
+        GroupId: id,
+        GroupName: `old-${id}`,
+        Description: 'x',
+        VpcId: 'vpc-1',
+        OwnerId: '123456789012',
+        Tags: id === 'sg-0a' ? [{ Key: 'Keep', Value: 'yes' }] : [],
+      })),
+    });
+    const t = io();
+
+    // Act
+    const code = await command(['--report', path, '--yes', '--min-age-days', '0'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(t.err.join('')).toContain('is a schema version 1 report');
+    expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0a' });
+    expect(ec2).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0b' });
+  });
+
+  it('refuses a report of an unknown schema version, naming the supported ones', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'sg-delete-'));
+    const path = join(dir, 'report.json');
+    await writeFile(path, JSON.stringify({ ...auditReport([]), schemaVersion: 9 }));
+
+    // Act
+    const run = command(['--report', path, '--yes'], io().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(/schemaVersion 9; supported: 1, 2/);
   });
 });

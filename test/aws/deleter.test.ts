@@ -214,6 +214,104 @@ describe('runDeletion', () => {
     expect(result.totals).toEqual({ deleted: 1, skipped: 1, failed: 0, keptByReviewer: 0 });
   });
 
+  describe('re-auditing at least as strictly as the signed audit and the current settings', () => {
+    const usedByEcs: Scanner = {
+      source: 'ecs-services',
+      actions: [],
+      async scan(_clients, _region, ctx) {
+        ctx.found(['sg-0a'], { resourceType: 'ECS service', resourceId: 'arn:aws:ecs:us-east-1:123456789012:service/apps/reports', detail: 'desiredCount 0' });
+      },
+    };
+    const inventory = (tags: Record<string, Record<string, string>>) =>
+      ec2.on(DescribeSecurityGroupsCommand).resolves({
+        SecurityGroups: ['sg-0a', 'sg-0b'].map((id) => ({
+          GroupId: id,
+          GroupName: `old-${id}`,
+          Description: 'x',
+          VpcId: 'vpc-1',
+          OwnerId: '123456789012',
+          Tags: Object.entries(tags[id] ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        })),
+      });
+
+    beforeEach(() => {
+      ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+      ec2.on(DeleteSecurityGroupCommand).resolves({});
+    });
+
+    it('checks a source the signed audit skipped when the current settings do not skip it', async () => {
+      // Prepare: the reviewer saw an audit that skipped ecs-services; the deployment no longer does.
+      inventory({});
+      const base = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
+      const report = { ...base, settings: { ...base.settings, skipSources: ['ecs-services' as const], minAgeDays: 0 } };
+
+      // Act
+      const result = await runDeletion(
+        { report, selection: ['sg-0a', 'sg-0b'], settings: { ...report.settings, skipSources: [] }, requester: { via: 'cli' } },
+        { factory: new ClientFactory(), scanners: [usedByEcs], deleter: fast },
+      );
+
+      // Assess
+      expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0a' });
+      expect(result.outcomes).toContainEqual(expect.objectContaining({ groupId: 'sg-0a', outcome: 'skipped', reason: expect.stringContaining('now in-use') }));
+    });
+
+    it('checks a source the signed audit checked even when the current settings skip it', async () => {
+      // Prepare: the reviewer saw ecs-services checked; the deployment skips it since.
+      inventory({});
+      const base = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
+      const report = { ...base, settings: { ...base.settings, minAgeDays: 0 } };
+
+      // Act
+      const result = await runDeletion(
+        { report, selection: ['sg-0a', 'sg-0b'], settings: { ...report.settings, skipSources: ['ecs-services'] }, requester: { via: 'cli' } },
+        { factory: new ClientFactory(), scanners: [usedByEcs], deleter: fast },
+      );
+
+      // Assess
+      expect(result.outcomes).toContainEqual(expect.objectContaining({ groupId: 'sg-0a', outcome: 'skipped', reason: expect.stringContaining('now in-use') }));
+    });
+
+    it('keeps the protection tags of the signed report even when the current settings have other ones', async () => {
+      // Prepare: sg-0a carries the report's tag, sg-0b the current one, both spelled loosely.
+      inventory({ 'sg-0a': { keep: ' YES ' }, 'sg-0b': { donotdelete: 'True' } });
+      const base = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
+      const report = { ...base, settings: { ...base.settings, protectTags: [{ key: 'Keep', value: 'yes' }], minAgeDays: 0 } };
+
+      // Act
+      const result = await runDeletion(
+        { report, selection: ['sg-0a', 'sg-0b'], settings: { ...report.settings, protectTags: [{ key: 'DoNotDelete', value: 'true' }] }, requester: { via: 'cli' } },
+        { factory: new ClientFactory(), scanners: [], deleter: fast },
+      );
+
+      // Assess
+      expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+      expect(result.outcomes.map((o) => [o.groupId, o.outcome])).toEqual([
+        ['sg-0a', 'skipped'],
+        ['sg-0b', 'skipped'],
+      ]);
+      expect(result.outcomes[0]?.reason).toContain('now protected: tagged keep= YES  (matches Keep=yes)');
+    });
+
+    it('accepts a report signed before the upgrade (schema version 1 settings) and keeps its protection tag', async () => {
+      // Prepare: an approval link signed by the previous version carries settings with one protectTag.
+      inventory({ 'sg-0a': { Keep: 'yes' } });
+      const base = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
+      const v1Settings = { regions: ['us-east-1'], skipSources: [], protectTag: { key: 'Keep', value: 'yes' }, protectNamePatterns: [], minAgeDays: 0 };
+      const report = { ...base, schemaVersion: 1, settings: v1Settings } as unknown as typeof base;
+
+      // Act
+      const result = await runDeletion(
+        { report, selection: ['sg-0a', 'sg-0b'], settings: { ...base.settings, minAgeDays: 0 }, requester: { via: 'approval-link' } },
+        { factory: new ClientFactory(), scanners: [], deleter: fast },
+      );
+
+      // Assess
+      expect(result.outcomes).toContainEqual(expect.objectContaining({ groupId: 'sg-0a', outcome: 'skipped', reason: expect.stringContaining('now protected') }));
+      expect(ec2).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0b' });
+    });
+  });
+
   it('refuses a selection outside the candidates before any call', async () => {
     // Prepare
     const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])]);

@@ -98,7 +98,7 @@ export function approveDeps(s3: S3Client, mac: MacProvider, overrides: Partial<A
     mac,
     accountId: async () => '123456789012',
     now: () => NOW,
-    settings: { regions: 'all', skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+    settings: { regions: 'all', skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
     deleteGroups: fakeDeleteGroups(),
     notify: async () => undefined,
     logger: silentLogger(),

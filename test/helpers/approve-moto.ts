@@ -87,7 +87,7 @@ export async function seedApprovalScenario(endpoint: string, region: string, pre
   const factory = new ClientFactory();
   const result = await runScheduledAudit(
     {
-      settings: { regions: [region], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 0 },
+      settings: { regions: [region], skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
       bucket,
       topicArn,
       macKeyId: keyId,

@@ -40,7 +40,8 @@ export function auditReport(regions: RegionReport[], extra: Partial<AuditReport>
     settings: {
       regions: regions.map((r) => r.region),
       skipSources: [],
-      protectTag: { key: 'DoNotDelete', value: 'true' },
+      protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+      productionTags: [{ key: 'Environment', value: 'Production' }],
       protectNamePatterns: ['prod-*'],
       minAgeDays: 7,
     },

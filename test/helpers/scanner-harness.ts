@@ -1,7 +1,7 @@
 import { runScanner } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import type { Scanner } from '../../lambda/aws/scanners/types';
-import { classifyRegion } from '../../lambda/core/classify';
+import { classifyOptionsFor, classifyRegion } from '../../lambda/core/classify';
 import type { AuditSettings, ClassifiedGroup, GroupRecord, ScanResult } from '../../lambda/core/model';
 
 export const ACCOUNT = '123456789012';
@@ -26,7 +26,8 @@ export function group(groupId: string, overrides: Partial<GroupRecord> = {}): Gr
 export const DEFAULT_SETTINGS: AuditSettings = {
   regions: [REGION],
   skipSources: [],
-  protectTag: { key: 'DoNotDelete', value: 'true' },
+  protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+  productionTags: [{ key: 'Environment', value: 'Production' }],
   protectNamePatterns: [],
   minAgeDays: 0,
 };
@@ -58,13 +59,7 @@ export async function scanAndClassify(
     { accountId: ACCOUNT, groups, candidates: new Set(options.candidates ?? []), minAgeDays: settings.minAgeDays, now },
     { deps: { factory }, region: REGION, offered: undefined, offeredNote: undefined, settings },
   );
-  const classified = classifyRegion(groups, [scan], {
-    accountId: ACCOUNT,
-    protectTag: settings.protectTag,
-    protectNamePatterns: settings.protectNamePatterns,
-    minAgeDays: settings.minAgeDays,
-    now,
-  });
+  const classified = classifyRegion(groups, [scan], classifyOptionsFor(settings, ACCOUNT, now));
   return {
     scan,
     groups: classified,

@@ -31,6 +31,7 @@ describe('readStackConfig', () => {
       regions: 'all',
       skipSources: [],
       protectTag: { key: 'DoNotDelete', value: 'true' },
+      productionTag: { key: 'Environment', value: 'Production' },
       protectNamePatterns: ['prod-*', '*-live', 'critical-*'],
       minAgeDays: 7,
       linkValidityDays: 7,
@@ -99,7 +100,9 @@ describe('readStackConfig', () => {
   it.each([
     ['regions', 'mars-north-1', 'is not a region name'],
     ['skipSources', 'ec2-instances,teleporters', 'unknown source "teleporters"'],
+    ['skipSources', 'mwaa,launch-configurations', '"launch-configurations" cannot be skipped'],
     ['protectTag', 'DoNotDelete', 'expected Key=Value'],
+    ['productionTag', 'Production', 'expected Key=Value'],
     ['minAgeDays', '-1', 'minAgeDays must be a whole number from 0 to 90'],
     ['linkValidityDays', '0', 'linkValidityDays must be at least 1'],
     ['artifactRetentionDays', 'forever', 'artifactRetentionDays must be a whole number'],

@@ -17,7 +17,7 @@ let approve: Statement[];
 let bucketId: string;
 
 beforeAll(() => {
-  synth = synthStack({ protectTag: 'Keep=forever' });
+  synth = synthStack({ protectTag: 'Keep=forever', productionTag: 'Stage=live' });
   const { stack } = synth;
   audit = roleStatements(synth.resources, logicalId(stack, stack.audit.role));
   approve = roleStatements(synth.resources, logicalId(stack, stack.approve.role));
@@ -153,14 +153,14 @@ describe('approval role', () => {
     expect(allActions(approve)).not.toContain('kms:GenerateMac');
   });
 
-  it('may delete and revoke only on security groups not tagged Environment=Production', () => {
+  it('may delete and revoke only on security groups not tagged with the configured productionTag', () => {
     // Prepare / Act
     const allow = bySid(approve, 'DeleteUnprotectedSecurityGroups');
 
     // Assess
     expect(allow.Effect).toBe('Allow');
     expect(actionsOf(allow).sort()).toEqual([...DELETION_ACTIONS].sort());
-    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Environment': 'Production' } });
+    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Stage': 'live' } });
     expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
   });
 
@@ -175,9 +175,20 @@ describe('approval role', () => {
     expect(deny.Resource).toEqual(bySid(approve, 'DeleteUnprotectedSecurityGroups').Resource);
   });
 
+  it('is explicitly denied deleting and revoking on groups a CloudFormation stack created (tag aws:cloudformation:stack-id present)', () => {
+    // Prepare / Act
+    const deny = bySid(approve, 'DenyDeletingStackManagedSecurityGroups');
+
+    // Assess: Null "false" holds when the key is present, whatever its value.
+    expect(deny.Effect).toBe('Deny');
+    expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
+    expect(deny.Condition).toEqual({ Null: { 'aws:ResourceTag/aws:cloudformation:stack-id': 'false' } });
+    expect(deny.Resource).toEqual(bySid(approve, 'DeleteUnprotectedSecurityGroups').Resource);
+  });
+
   it('grants the deletion actions in no other statement', () => {
     // Prepare
-    const conditioned = new Set(['DeleteUnprotectedSecurityGroups', 'DenyDeletingProtectedSecurityGroups']);
+    const conditioned = new Set(['DeleteUnprotectedSecurityGroups', 'DenyDeletingProtectedSecurityGroups', 'DenyDeletingStackManagedSecurityGroups']);
 
     // Act
     const elsewhere = approve.filter((s) => !conditioned.has(s.Sid ?? '') && actionsOf(s).some((a) => (DELETION_ACTIONS as readonly string[]).includes(a)));

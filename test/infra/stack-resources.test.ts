@@ -214,6 +214,7 @@ describe('functions', () => {
       REGIONS: 'all',
       SKIP_SOURCES: '',
       PROTECT_TAG: 'DoNotDelete=true',
+      PRODUCTION_TAG: 'Environment=Production',
       PROTECT_NAME_PATTERNS: 'prod-*,*-live,critical-*',
       MIN_AGE_DAYS: '7',
     };
@@ -242,6 +243,7 @@ describe('functions', () => {
       regions: 'eu-west-1,us-east-1',
       skipSources: ['mwaa', 'workspaces'],
       protectTag: 'Keep=yes',
+      productionTag: 'Stage=live',
       protectNamePatterns: 'legacy-*',
       minAgeDays: 0,
       linkValidityDays: '3',
@@ -258,6 +260,7 @@ describe('functions', () => {
       REGIONS: 'eu-west-1,us-east-1',
       SKIP_SOURCES: 'mwaa,workspaces',
       PROTECT_TAG: 'Keep=yes',
+      PRODUCTION_TAG: 'Stage=live',
       PROTECT_NAME_PATTERNS: 'legacy-*',
       MIN_AGE_DAYS: '0',
       LINK_VALIDITY_DAYS: '3',

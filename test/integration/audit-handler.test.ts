@@ -141,7 +141,7 @@ beforeAll(async () => {
   mac = kmsMac(kms, macKeyId);
 
   const config: ScheduledAuditConfig = {
-    settings: { regions: [REGION], skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: ['prod-*'], minAgeDays: 0 },
+    settings: { regions: [REGION], skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: ['prod-*'], minAgeDays: 0 },
     bucket: BUCKET,
     topicArn,
     macKeyId,

@@ -55,7 +55,7 @@ describe('sg-audit audit against moto', () => {
   });
 
   it('prints a JSON report that keeps the public contract fields on every group', () => {
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     for (const g of report.regions.flatMap((r) => r.groups)) {
       expect(g).toEqual(expect.objectContaining({ groupId: expect.any(String), region: REGION, verdict: expect.any(String), reasons: expect.any(Array), usages: expect.any(Array) }));
     }

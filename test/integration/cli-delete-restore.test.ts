@@ -68,7 +68,8 @@ describe('sg-audit delete and restore against moto', () => {
   }, 120_000);
 
   it('deletes exactly the candidates of the report with --yes and writes the trail next to it', async () => {
-    const result = await cli(['delete', '--report', join(outDir, 'report.json'), '--yes']);
+    // The re-audit is at least as strict as these flags: repeat the audit's exclusions and age.
+    const result = await cli(['delete', '--report', join(outDir, 'report.json'), '--yes', '--min-age-days', '0', '--skip-sources', MOTO_MISSING_SOURCES.join(',')]);
 
     expect(result.code).toBe(0);
     const left = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids.web ?? ''] }))).SecurityGroups ?? [];

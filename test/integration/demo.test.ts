@@ -52,8 +52,13 @@ describe('npm run demo -- --ci', () => {
 
   it('prints the audit email, which names the sources excluded because moto lacks them', () => {
     // Assess
-    expect(run.stdout).toMatch(/^Subject: \[sg-auditor\] 123456789012: 8 unused security groups in 2 regions$/m);
+    expect(run.stdout).toMatch(/^Subject: \[sg-auditor\] 123456789012: 8 unused security groups in 2 regions \(all UNVERIFIED\)$/m);
     expect(run.stdout).toContain(`EXCLUDED SOURCES (skipSources): ${MOTO_MISSING_SOURCES.join(', ')}`);
+  });
+
+  it('warns in the audit email that every candidate is unverified by the excluded sources', () => {
+    // Assess
+    expect(run.stdout).toContain(`WARNING: 8 candidates are UNVERIFIED by: ${[...MOTO_MISSING_SOURCES].sort().join(', ')}.`);
   });
 
   it('prints the deletion log downloaded from the trail', () => {

@@ -5,7 +5,8 @@ import { ACCOUNT, group, REGION } from '../helpers/scanner-harness';
 const NOW = new Date('2026-11-26T00:00:00Z');
 const OPTIONS: ClassifyOptions = {
   accountId: ACCOUNT,
-  protectTag: { key: 'DoNotDelete', value: 'true' },
+  protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+  productionTags: [{ key: 'Environment', value: 'Production' }],
   protectNamePatterns: ['prod-*', '*-live', 'critical-*'],
   minAgeDays: 7,
   now: NOW,
@@ -99,6 +100,154 @@ describe('classifyRegion: protection', () => {
   it('keeps a protected group protected even when it is also in use', () => {
     const uses = scan('ec2-instances', [{ groupId: 'sg-d' }]);
     expect(verdicts([group('sg-d', { groupName: 'default' })], [uses])['sg-d']).toBe('protected');
+  });
+});
+
+describe('classifyRegion: protections as people write them', () => {
+  it.each(['Prod-db', 'PROD-db', 'prod-eks/nodes', 'PROD-EKS/Nodes/blue'])('protects %s under the pattern prod-* (case ignored, * crosses /)', (name) => {
+    // Prepare
+    const groups = [group('sg-n', { groupName: name })];
+
+    // Act
+    const [g] = classifyRegion(groups, [], OPTIONS);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['name-pattern'], reasons: ['name matches protected pattern prod-*'] });
+  });
+
+  it.each([
+    ['web(prod)-*', 'web(prod)-api'],
+    ['team+{a,b}-*', 'team+{a,b}-x'],
+    ['!keep-*', '!keep-me'],
+    ['db-[0-9]?', 'DB-7a'],
+    ['db-[!x]', 'db-y'],
+  ])('reads %s literally apart from * ? and [...] and protects %s', (pattern, name) => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-n', { groupName: name })], [], { ...OPTIONS, protectNamePatterns: [pattern] });
+
+    // Assess
+    expect(g?.verdict).toBe('protected');
+  });
+
+  it.each([
+    ['!keep-*', 'other'],
+    ['db-[!x]', 'db-X'],
+    ['db-?', 'db-12'],
+  ])('does not let %s protect %s', (pattern, name) => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-n', { groupName: name })], [], { ...OPTIONS, protectNamePatterns: [pattern] });
+
+    // Assess
+    expect(g?.verdict).toBe('candidate');
+  });
+
+  it.each([
+    [{ DoNotDelete: 'True' }],
+    [{ donotdelete: 'TRUE' }],
+    [{ ' donotdelete ': ' TRUE ' }],
+    [{ DONOTDELETE: 'true ' }],
+  ])('protects a group tagged %j (case and surrounding spaces ignored)', (tags) => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-t', { tags })], [], OPTIONS);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['protect-tag'] });
+  });
+
+  it('names the configured spelling when the group spells the protection tag differently', () => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-t', { tags: { donotdelete: ' TRUE ' } })], [], OPTIONS);
+
+    // Assess
+    expect(g?.reasons[0]).toBe('tagged donotdelete= TRUE  (matches DoNotDelete=true)');
+  });
+
+  it('protects a group carrying any of several protection tags', () => {
+    // Prepare
+    const options = { ...OPTIONS, protectTags: [{ key: 'DoNotDelete', value: 'true' }, { key: 'Keep', value: 'yes' }] };
+
+    // Act
+    const [g] = classifyRegion([group('sg-t', { tags: { keep: 'Yes' } })], [], options);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['protect-tag'] });
+  });
+
+  it('protects a group carrying the production tag, saying that IAM would refuse the deletion', () => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-p', { tags: { environment: 'production' } })], [], OPTIONS);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['production-tag'] });
+    expect(g?.reasons[0]).toBe(
+      'tagged environment=production (matches Environment=Production), the production tag: the deployed IAM policy refuses to delete it',
+    );
+  });
+
+  it('protects a group carrying a configured production tag other than the default', () => {
+    // Prepare
+    const options = { ...OPTIONS, productionTags: [{ key: 'Stage', value: 'prod' }] };
+
+    // Act
+    const out = verdicts([group('sg-s', { tags: { Stage: 'prod' } }), group('sg-e', { tags: { Environment: 'Production' } })], [], options);
+
+    // Assess
+    expect(out).toEqual({ 'sg-s': 'protected', 'sg-e': 'candidate' });
+  });
+
+  it.each([
+    ['karpenter.sh/discovery', 'my-cluster'],
+    ['kubernetes.io/cluster/my-cluster', 'owned'],
+    ['kubernetes.io/cluster/other', 'shared'],
+    ['elbv2.k8s.aws/cluster', 'my-cluster'],
+    ['aws:eks:cluster-name', 'my-cluster'],
+  ])('protects a group selected by Kubernetes tooling through the tag %s, naming the tag', (key, value) => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-k', { tags: { [key]: value } })], [], OPTIONS);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['kubernetes'] });
+    expect(g?.reasons[0]).toContain(`${key}=${value}`);
+  });
+
+  it('does not protect a group whose tag only resembles a Kubernetes selector', () => {
+    // Prepare / Act
+    const out = verdicts([group('sg-k', { tags: { 'kubernetes.io/role': 'x', 'karpenter.sh/discovery-old': 'x' } })], []);
+
+    // Assess
+    expect(out['sg-k']).toBe('candidate');
+  });
+});
+
+describe('classifyRegion: candidates cleared while sources were excluded', () => {
+  const skipped = (source: SourceId) => scan(source, [], { status: 'skipped', note: 'excluded by skipSources' });
+
+  it('says first, in its reasons, which excluded sources never checked the candidate', () => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-a')], [scan('network-interfaces', []), skipped('lambda'), skipped('ecs-services')], OPTIONS);
+
+    // Assess
+    expect(g?.verdict).toBe('candidate');
+    expect(g?.unverifiedBy).toEqual(['ecs-services', 'lambda']);
+    expect(g?.reasons[0]).toBe('unverified by: ecs-services, lambda (excluded by skipSources, so a use there was never looked for)');
+  });
+
+  it('marks nothing unverified when no source was excluded', () => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-a')], [scan('network-interfaces', [])], OPTIONS);
+
+    // Assess
+    expect(g?.verdict).toBe('candidate');
+    expect(g?.unverifiedBy).toBeUndefined();
+    expect(g?.reasons.join(' ')).not.toContain('unverified');
+  });
+
+  it('marks only candidates unverified, not groups kept for other reasons', () => {
+    // Prepare / Act
+    const out = classifyRegion([group('sg-u'), group('sg-d', { groupName: 'default' })], [scan('lambda', [{ groupId: 'sg-u' }]), skipped('ecs-services')], OPTIONS);
+
+    // Assess
+    expect(out.map((g) => g.unverifiedBy)).toEqual([undefined, undefined]);
   });
 });
 

@@ -26,7 +26,8 @@ describe('sg-audit audit flags', () => {
         regions: 'all',
         skipSources: [],
         minAgeDays: 7,
-        protectTag: { key: 'DoNotDelete', value: 'true' },
+        protectTags: [{ key: 'DoNotDelete', value: 'true' }],
+        productionTags: [{ key: 'Environment', value: 'Production' }],
         protectNamePatterns: ['prod-*', '*-live', 'critical-*'],
       },
       json: false,
@@ -37,7 +38,8 @@ describe('sg-audit audit flags', () => {
   it('accepts every documented flag', () => {
     const parsed = parseAuditArgs([
       '--regions', 'us-east-1,eu-west-1', '--skip-sources', 'mwaa,apprunner', '--min-age-days', '0',
-      '--protect-tag', 'Keep=yes', '--protect-name-pattern', 'core-*', '--protect-name-pattern', '*-shared',
+      '--protect-tag', 'Keep=yes', '--protect-tag', 'Owner=platform', '--production-tag', 'Stage=prod',
+      '--protect-name-pattern', 'core-*', '--protect-name-pattern', '*-shared',
       '--json', '--out', 'out', '--quiet',
     ]);
     expect(parsed).toEqual({
@@ -45,7 +47,11 @@ describe('sg-audit audit flags', () => {
         regions: ['us-east-1', 'eu-west-1'],
         skipSources: ['mwaa', 'apprunner'],
         minAgeDays: 0,
-        protectTag: { key: 'Keep', value: 'yes' },
+        protectTags: [
+          { key: 'Keep', value: 'yes' },
+          { key: 'Owner', value: 'platform' },
+        ],
+        productionTags: [{ key: 'Stage', value: 'prod' }],
         protectNamePatterns: ['core-*', '*-shared'],
       },
       json: true,
@@ -59,7 +65,9 @@ describe('sg-audit audit flags', () => {
     [['--regions', 'us-east-1,moon'], /--regions: "moon" is not a region name/],
     [['--skip-sources', 'lambda,nope'], /--skip-sources: unknown source "nope"; valid sources: network-interfaces/],
     [['--min-age-days', 'ten'], /--min-age-days: .*whole number from 0 to 90/],
+    [['--skip-sources', 'mwaa,sg-rule-references'], /--skip-sources: "sg-rule-references" cannot be skipped/],
     [['--protect-tag', 'novalue'], /--protect-tag: expected Key=Value/],
+    [['--production-tag', 'Production'], /--production-tag: expected Key=Value/],
     [['--protect-name-pattern', 'prod-[x'], /--protect-name-pattern: name pattern "prod-\[x" is not a valid glob/],
     [['extra'], /Unexpected argument 'extra'/],
   ])('rejects %j with a message naming the flag', (argv, message) => {

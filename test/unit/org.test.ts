@@ -18,7 +18,7 @@ import { candidate, regionReport } from '../helpers/audit-report';
 const ORG_AUDIT = '2026-12-01T02-00-00Z-abc123';
 const A = '111111111111';
 const B = '222222222222';
-const SETTINGS: AuditSettings = { regions: 'all', skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: [], minAgeDays: 7 };
+const SETTINGS: AuditSettings = { regions: 'all', skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 7 };
 const denied = { code: 'AccessDenied', message: 'cannot assume arn:aws:iam::222222222222:role/sg-auditor-member: AccessDenied: no' };
 
 function itemResult(accountId: string, region: string, report = regionReport(region, [candidate(`sg-${region}`, region)])): RegionItemResult {

@@ -1,3 +1,4 @@
+import { unverifiedReason } from '../../lambda/core/classify';
 import { auditKeys } from '../../lambda/core/s3-keys';
 import {
   cleanText,
@@ -256,5 +257,72 @@ describe('renderFailureEmail', () => {
     expect(email.subject).toBe('[sg-auditor] 123456789012: audit FAILED (UnauthorizedOperation)');
     expect(email.body).toContain('Error:   UnauthorizedOperation: You are not authorized to perform this operation.');
     expect(email.body).not.toContain('?t=');
+  });
+});
+
+describe('renderAuditEmail: candidates cleared while sources were excluded', () => {
+  function reportWithUnverified(): AuditReport {
+    const unverified = candidate('sg-ecs', 'us-east-1', {
+      groupName: 'reports-svc',
+      unverifiedBy: ['ecs-services', 'lambda'],
+      reasons: [unverifiedReason(['ecs-services', 'lambda']), 'no usage found by 44 sources checked in us-east-1'],
+    });
+    return auditReport([regionReport('us-east-1', [unverified, candidate('sg-other')])], { skippedSources: ['ecs-services', 'lambda'] });
+  }
+
+  it('says in the subject how many candidates are unverified', () => {
+    // Prepare / Act
+    const { subject } = renderAuditEmail(input(reportWithUnverified()));
+
+    // Assess
+    expect(subject).toBe('[sg-auditor] 123456789012: 2 unused security groups in 1 region (1 UNVERIFIED)');
+  });
+
+  it('warns before the approval link, naming the excluded sources', () => {
+    // Prepare / Act
+    const { body } = renderAuditEmail(input(reportWithUnverified()));
+
+    // Assess
+    const warning = body.indexOf('WARNING: 1 candidate is UNVERIFIED by: ecs-services, lambda.');
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(body.indexOf(LINK.url));
+  });
+
+  it('puts an UNVERIFIED line under the candidate, and does not repeat it under "why"', () => {
+    // Prepare / Act
+    const lines = renderAuditEmail(input(reportWithUnverified())).body.split('\n');
+
+    // Assess
+    const at = lines.findIndex((l) => l.startsWith('- sg-ecs "reports-svc"'));
+    expect(lines[at + 1]).toBe('    UNVERIFIED by: ecs-services, lambda (excluded by skipSources, never checked)');
+    expect(lines[at + 2]).toBe('    why: no usage found by 44 sources checked in us-east-1');
+  });
+
+  it('gives no warning when every candidate was checked by every source', () => {
+    // Prepare / Act
+    const email = renderAuditEmail(input(reportWithCandidates(3)));
+
+    // Assess
+    expect(email.subject).not.toContain('UNVERIFIED');
+    expect(email.body).not.toContain('UNVERIFIED');
+  });
+});
+
+describe('renderAuditEmail: protection reasons', () => {
+  it('labels groups protected by the production tag and by Kubernetes tooling', () => {
+    // Prepare
+    const report = auditReport([
+      regionReport('us-east-1', [
+        candidate('sg-p', 'us-east-1', { verdict: 'protected', protection: ['production-tag'] }),
+        candidate('sg-k', 'us-east-1', { verdict: 'protected', protection: ['kubernetes'] }),
+      ]),
+    ]);
+
+    // Act
+    const { body } = renderAuditEmail(input(report));
+
+    // Assess
+    expect(body).toContain("  tagged Environment=Production (the stack's IAM refuses to delete these): 1");
+    expect(body).toContain('  selected by Kubernetes tooling (karpenter.sh/discovery, kubernetes.io/cluster/*, ...): 1');
   });
 });

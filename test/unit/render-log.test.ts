@@ -1,4 +1,5 @@
-import { renderLog } from '../../lambda/core/render-log';
+import { unverifiedReason } from '../../lambda/core/classify';
+import { renderLog, renderSummaryTable } from '../../lambda/core/render-log';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 
 describe('renderLog', () => {
@@ -15,5 +16,68 @@ describe('renderLog', () => {
     expect(checking).toEqual([expect.stringContaining('(evil verdict: PROTECTED [2J ) us-east-1/')]);
     expect(log).not.toMatch(/[\u001b\u202e]/);
     expect(log.split('\n').filter((l) => l.startsWith('verdict: PROTECTED'))).toEqual([]);
+  });
+});
+
+/** A report where ecs-services was excluded and one candidate says so, as classify writes it. */
+function reportWithUnverified() {
+  const unverified = candidate('sg-ecs', 'us-east-1', {
+    groupName: 'reports-svc',
+    unverifiedBy: ['ecs-services'],
+    reasons: [unverifiedReason(['ecs-services']), 'no usage found by 45 sources checked in us-east-1'],
+  });
+  const region = regionReport('us-east-1', [unverified, candidate('sg-in', 'us-east-1', { verdict: 'in-use', reasons: ['used by EC2 instance i-1'] })], {
+    scans: [{ source: 'ecs-services', status: 'skipped', note: 'excluded by skipSources', apiCalls: 0, usageCount: 0 }],
+  });
+  return auditReport([region], { skippedSources: ['ecs-services'] });
+}
+
+describe('renderLog: candidates cleared while sources were excluded', () => {
+  it('puts an UNVERIFIED line, naming the excluded sources, under the candidate', () => {
+    // Prepare / Act
+    const lines = renderLog(reportWithUnverified()).split('\n');
+
+    // Assess
+    const at = lines.findIndex((l) => l.includes('sg-ecs (reports-svc)'));
+    const block = lines.slice(at, lines.findIndex((l, i) => i > at && l.startsWith('Checking')));
+    expect(block).toContain('  UNVERIFIED by: ecs-services (excluded by skipSources, never checked)');
+    expect(block).toContain('  verdict: CANDIDATE (unused): no usage found by 45 sources checked in us-east-1');
+  });
+
+  it('says in the header that the candidates are unverified by the excluded sources', () => {
+    // Prepare / Act
+    const log = renderLog(reportWithUnverified());
+
+    // Assess
+    expect(log).toContain('Excluded sources: ecs-services (every candidate is UNVERIFIED by them: a use there was never looked for)');
+  });
+
+  it('names every protection tag, the production tag and the Kubernetes tags in the header', () => {
+    // Prepare / Act
+    const log = renderLog(reportWithUnverified());
+
+    // Assess
+    expect(log).toContain(
+      'Protection: tags DoNotDelete=true; production tags Environment=Production; name patterns prod-*; minimum age 7 days; ' +
+        'Kubernetes tags karpenter.sh/discovery, kubernetes.io/cluster/*, elbv2.k8s.aws/cluster, aws:eks:cluster-name',
+    );
+  });
+});
+
+describe('renderSummaryTable', () => {
+  it('warns under the table how many candidates are unverified, and by which sources', () => {
+    // Prepare / Act
+    const table = renderSummaryTable(reportWithUnverified());
+
+    // Assess
+    expect(table).toContain('WARNING: 1 of 1 candidates are UNVERIFIED by: ecs-services');
+  });
+
+  it('gives no warning when no source was excluded', () => {
+    // Prepare / Act
+    const table = renderSummaryTable(auditReport([regionReport('us-east-1', [candidate('sg-1')])]));
+
+    // Assess
+    expect(table).not.toContain('UNVERIFIED');
   });
 });

@@ -30,7 +30,7 @@ const REGIONS = [HOME, 'sa-east-1'];
 const BUCKET = 'sg-auditor-it-org-audit';
 const ROLE = 'sg-auditor-member';
 const SCANNERS = [networkInterfacesScanner, sgRuleReferencesScanner];
-const SETTINGS: AuditSettings = { regions: REGIONS, skipSources: [], protectTag: { key: 'DoNotDelete', value: 'true' }, protectNamePatterns: ['prod-*'], minAgeDays: 0 };
+const SETTINGS: AuditSettings = { regions: REGIONS, skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: ['prod-*'], minAgeDays: 0 };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, appendKeys: () => undefined, removeKeys: () => undefined };
 const noMetrics = { addDimension: () => undefined, addMetric: () => undefined, publishStoredMetrics: () => undefined };
 

@@ -47,6 +47,14 @@ import { emrServerlessScanner } from './emr-serverless';
 import { vpcLatticeScanner } from './vpc-lattice';
 import { workspacesScanner } from './workspaces';
 import { ramSharesScanner } from './ram-shares';
+import { stepFunctionsScanner } from './step-functions';
+import { cloudformationParametersScanner } from './cloudformation-parameters';
+import { imageBuilderScanner } from './image-builder';
+import { lambdaEventSourceMappingsScanner } from './lambda-event-source-mappings';
+import { appstreamScanner } from './appstream';
+import { managedFlinkScanner } from './managed-flink';
+import { drsScanner } from './drs';
+import { mgnScanner } from './mgn';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -100,6 +108,14 @@ export const SCANNERS: readonly Scanner[] = [
   vpcLatticeScanner,
   workspacesScanner,
   ramSharesScanner,
+  stepFunctionsScanner,
+  cloudformationParametersScanner,
+  imageBuilderScanner,
+  lambdaEventSourceMappingsScanner,
+  appstreamScanner,
+  managedFlinkScanner,
+  drsScanner,
+  mgnScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

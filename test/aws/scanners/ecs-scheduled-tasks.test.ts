@@ -10,6 +10,10 @@ const scheduler = mockClient(SchedulerClient);
 const CLUSTER = 'arn:aws:ecs:us-east-1:123456789012:cluster/batch';
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task-definition/nightly:3';
 const RULE_ARN = 'arn:aws:events:us-east-1:123456789012:rule/nightly-report';
+// Free-form inputs count only ids of real shape (sg- and 8 or 17 hex digits) that name a group of the region.
+const USED = 'sg-0a1b2c3d4e5f60718';
+const FREE = 'sg-0ffffffffffffffff';
+const OTHER_REGION = 'sg-0123456789abcdef0';
 
 function ecsTarget(groupId: string): Target {
   return {
@@ -149,7 +153,7 @@ describe('ecs-scheduled-tasks scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
-  it('reads only the schedules that target ECS and marks their groups as in use', async () => {
+  it('reads every schedule, whatever its target, and names the ECS one by schedule group and name', async () => {
     // Prepare
     scheduler.on(ListSchedulesCommand).resolves({
       Schedules: [
@@ -174,7 +178,8 @@ describe('ecs-scheduled-tasks scanner', () => {
 
     // Assess
     expect(result.verdictOf('sg-sched').usages[0]).toMatchObject({ resourceType: 'EventBridge Scheduler schedule', resourceName: 'ops/cleanup' });
-    expect(scheduler).toHaveReceivedCommandTimes(GetScheduleCommand, 1);
+    expect(scheduler).toHaveReceivedCommandTimes(GetScheduleCommand, 2);
+    expect(scheduler).toHaveReceivedCommandWith(GetScheduleCommand, { Name: 'sqs-ping', GroupName: 'default' });
     expect(scheduler).toHaveReceivedCommandWith(GetScheduleCommand, { Name: 'cleanup', GroupName: 'ops' });
   });
 
@@ -216,6 +221,88 @@ describe('ecs-scheduled-tasks scanner', () => {
     // Assess
     expect(result.verdictOf('sg-late').verdict).toBe('in-use');
     expect(scheduler).toHaveReceivedNthCommandWith(2, ListSchedulesCommand, { NextToken: 'sched-2', MaxResults: 100 });
+  });
+
+  it('marks a group named only in a Lambda target input as in use, naming the target and the JSON path', async () => {
+    // Prepare
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'nightly-report', Arn: RULE_ARN, State: 'ENABLED' }] });
+    events.on(ListTargetsByRuleCommand).resolves({
+      Targets: [{ Id: 'open-port', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:open-port', Input: JSON.stringify({ groupIds: [USED] }) }],
+    });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group(USED), group(FREE)]);
+
+    // Assess
+    expect(result.verdictOf(USED).verdict).toBe('in-use');
+    expect(result.verdictOf(USED).usages[0]).toMatchObject({ resourceType: 'EventBridge rule', resourceId: RULE_ARN, resourceName: 'nightly-report' });
+    expect(result.verdictOf(USED).usages[0]?.detail).toContain('target open-port (arn:aws:lambda:us-east-1:123456789012:function:open-port)');
+    expect(result.verdictOf(USED).usages[0]?.detail).toContain('at $.Input.groupIds[0]');
+    expect(result.verdictOf(FREE).verdict).toBe('candidate');
+  });
+
+  it('marks a group named only in an input transformer template as in use', async () => {
+    // Prepare
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'on-alarm', Arn: 'arn:on-alarm', State: 'ENABLED' }] });
+    events.on(ListTargetsByRuleCommand).resolves({
+      Targets: [{ Id: 'ssm', Arn: 'arn:aws:ssm:us-east-1::document/AWS-RunShellScript', InputTransformer: { InputPathsMap: { id: '$.detail.id' }, InputTemplate: `{"group": "${USED}", "id": <id>}` } }],
+    });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group(USED)]);
+
+    // Assess
+    expect(result.verdictOf(USED).verdict).toBe('in-use');
+    expect(result.verdictOf(USED).usages[0]?.detail).toContain('at $.InputTransformer.InputTemplate');
+  });
+
+  it('marks a group named only in a universal EC2 RunInstances schedule as in use', async () => {
+    // Prepare
+    const target = 'arn:aws:scheduler:::aws-sdk:ec2:runInstances';
+    scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'batch-box', GroupName: 'default', Target: { Arn: target } }] });
+    scheduler.on(GetScheduleCommand).resolves({
+      Name: 'batch-box',
+      GroupName: 'default',
+      State: 'DISABLED',
+      Target: { Arn: target, RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: JSON.stringify({ ImageId: 'ami-1', SecurityGroupIds: [USED] }) },
+    });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group(USED), group(FREE)]);
+
+    // Assess
+    expect(result.verdictOf(USED).verdict).toBe('in-use');
+    expect(result.verdictOf(USED).usages[0]).toMatchObject({ resourceType: 'EventBridge Scheduler schedule', resourceName: 'default/batch-box' });
+    expect(result.verdictOf(USED).usages[0]?.detail).toContain('state DISABLED');
+    expect(result.verdictOf(USED).usages[0]?.detail).toContain('at $.Input.SecurityGroupIds[0]');
+    expect(result.verdictOf(FREE).verdict).toBe('candidate');
+  });
+
+  it('ignores an id in an input that is no group of the region', async () => {
+    // Prepare
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'other-region', Arn: 'arn:other', State: 'ENABLED' }] });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 't', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:f', Input: JSON.stringify({ sg: OTHER_REGION }) }] });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group(FREE)]);
+
+    // Assess
+    expect(result.scan.usages).toEqual([]);
+    expect(result.verdictOf(FREE).verdict).toBe('candidate');
+  });
+
+  it('reads each rule target list once, serving ECS targets and other inputs alike', async () => {
+    // Prepare
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'nightly-report', Arn: RULE_ARN, State: 'ENABLED' }] });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: [ecsTarget(USED), { Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:f', Input: `"${FREE}"` }] });
+
+    // Act
+    const result = await scanAndClassify(ecsScheduledTasksScanner, [group(USED), group(FREE)]);
+
+    // Assess
+    expect(result.verdictOf(USED).verdict).toBe('in-use');
+    expect(result.verdictOf(FREE).verdict).toBe('in-use');
+    expect(events).toHaveReceivedCommandTimes(ListTargetsByRuleCommand, 1);
   });
 
   it('makes otherwise-unproven groups unknown, never candidates, when the Scheduler denies access', async () => {
