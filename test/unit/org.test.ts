@@ -1,5 +1,5 @@
 import { isAuditId } from '../../lambda/core/audit-id';
-import type { AuditSettings } from '../../lambda/core/model';
+import { REPORT_SCHEMA_VERSION, type AuditSettings } from '../../lambda/core/model';
 import {
   accountAuditId,
   accountStatus,
@@ -108,7 +108,7 @@ describe('assembleAccountReport', () => {
     const report = assembleAccountReport(account, { startedAt: '2026-12-01T02:00:00.000Z', settings: SETTINGS }, results, new Date('2026-12-01T02:10:00Z'));
 
     // Assess
-    expect(report).toMatchObject({ auditId: account.auditId, accountId: A, schemaVersion: 1, finishedAt: '2026-12-01T02:00:09.000Z' });
+    expect(report).toMatchObject({ auditId: account.auditId, accountId: A, schemaVersion: REPORT_SCHEMA_VERSION, finishedAt: '2026-12-01T02:00:09.000Z' });
     expect(report.regions.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
     expect(report.totals.candidates).toBe(2);
     expect(report.apiCalls).toEqual({ total: 8, bySource: { inventory: 6, 'network-interfaces': 2 } });
