@@ -16,8 +16,10 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export type FunctionCodeFactory = (entry: string) => lambda.Code | undefined;
 
 export interface AuditorFunctionProps {
-  /** Handler file relative to the project root; it must export `handler`. */
+  /** Handler file relative to the project root; it must export `handler` (or `handler` below). */
   entry: string;
+  /** The export to run (default `handler`): functions sharing one entry share its bundle. */
+  handler?: string;
   description: string;
   timeout: Duration;
   memorySize: number;
@@ -67,10 +69,10 @@ export class AuditorFunction extends Construct {
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
       ...(code
-        ? { code, handler: 'index.handler' }
+        ? { code, handler: `index.${props.handler ?? 'handler'}` }
         : {
             entry: path.join(PROJECT_ROOT, props.entry),
-            handler: 'handler',
+            handler: props.handler ?? 'handler',
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
             bundling: {

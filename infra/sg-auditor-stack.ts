@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
@@ -12,10 +13,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { ApproveEnvInput, AuditEnvInput } from '../lambda/core/config';
+import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { memberTemplateBody } from './member-stack';
 import { OrgAuditWorkflow } from './org-audit-workflow';
+import { DeletionWorkflow } from './deletion-workflow';
 import { auditReadActions, deletionStatements, keyPolicy, readStatements } from './permissions';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
 
@@ -46,6 +48,7 @@ export class SgAuditorStack extends Stack {
   readonly approvalUrl: lambda.FunctionUrl;
   /** Organization mode only: the audit state machine and its tasks. */
   readonly orgAudit?: OrgAuditWorkflow;
+  readonly deletion: DeletionWorkflow;
 
   constructor(scope: Construct, id: string, props: SgAuditorStackProps) {
     super(scope, id, props);
@@ -121,12 +124,23 @@ export class SgAuditorStack extends Stack {
       ...sharedEnvironment(config),
     };
 
-    const approveEnv: ApproveEnvInput = common;
+    const workerEnv: WorkerEnvInput = { ARTIFACT_BUCKET: common.ARTIFACT_BUCKET, TOPIC_ARN: common.TOPIC_ARN, ...sharedEnvironment(config) };
+    this.deletion = new DeletionWorkflow(this, 'Deletion', {
+      environment: { ...workerEnv, ...POWERTOOLS_ENV },
+      bucket: this.bucket,
+      ...(props.code ? { code: props.code } : {}),
+    });
+
+    const approveEnv: ApproveEnvInput = {
+      ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
+      MAC_KEY_ID: common.MAC_KEY_ID,
+      STATE_MACHINE_ARN: this.deletion.stateMachine.stateMachineArn,
+    };
     this.approve = new AuditorFunction(this, 'Approve', {
       entry: APPROVE_ENTRY,
-      description: 'sg-auditor approval: verifies a signed link, re-audits and deletes what was approved',
-      // Re-auditing the selection's regions and deleting with DependencyViolation backoff.
-      timeout: Duration.minutes(5),
+      description: 'sg-auditor approval front: verifies a signed link, takes the lock, starts the deletion workflow',
+      // Verifies, reads the report and renders; never waits for the deletion.
+      timeout: Duration.seconds(30),
       memorySize: 1024,
       environment: { ...approveEnv, ...POWERTOOLS_ENV },
       logRetention: logs.RetentionDays.ONE_YEAR,
@@ -156,7 +170,20 @@ export class SgAuditorStack extends Stack {
     });
 
     this.grantAudit();
-    this.grantApprove(config);
+    this.grantApprove();
+    this.grantWorkers(config);
+
+    // A Catch never sees an execution timeout, a States.Runtime error or a stop: this rule runs
+    // the abort task for those too, so the ABORTED trail and email are never skipped.
+    new events.Rule(this, 'DeletionEnded', {
+      description: 'Writes the ABORTED trail of a deletion execution that failed, timed out or was stopped',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.deletion.stateMachine.stateMachineArn] },
+      },
+      targets: [new targets.LambdaFunction(this.deletion.functions.abort.function, { retryAttempts: 4 })],
+    });
 
     if (config.organization) {
       this.orgAudit = new OrgAuditWorkflow(this, 'OrgAudit', {
@@ -189,15 +216,33 @@ export class SgAuditorStack extends Stack {
       ],
     });
 
-    const errors = new cloudwatch.Alarm(this, 'AuditErrors', {
-      alarmDescription: 'The sg-auditor audit Lambda failed: no report or approval email was produced for this run.',
-      metric: this.audit.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    errors.addAlarmAction(new SnsAction(this.topic));
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(this.topic));
+      return a;
+    };
+    const period = { period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM };
+    const sm = this.deletion.stateMachine;
+    const alarms = [
+      alarm('AuditErrors', 'The sg-auditor audit Lambda failed: no report or approval email was produced for this run.', this.audit.function.metricErrors(period)),
+      alarm('ApprovalFrontErrors', 'The sg-auditor approval front failed a request: a reviewer saw an error page.', this.approve.function.metricErrors(period)),
+      alarm(
+        'DeletionExecutionsFailed',
+        'A sg-auditor deletion execution failed, timed out or was stopped: its ABORTED trail says what was deleted.',
+        new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: { failed: sm.metricFailed(period), timedOut: sm.metricTimedOut(period), aborted: sm.metricAborted(period) },
+          period: Duration.minutes(15),
+        }),
+      ),
+    ];
     // The topic has a resource policy (enforceSSL), so the alarm needs an explicit allow;
     // without it CloudWatch's publish is refused and the alarm fires silently.
     this.topic.addToResourcePolicy(
@@ -206,13 +251,14 @@ export class SgAuditorStack extends Stack {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { ArnLike: { 'aws:SourceArn': errors.alarmArn }, StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions: { ArnLike: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) }, StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
 
     new CfnOutput(this, 'ArtifactBucketName', { value: this.bucket.bucketName, description: 'Reports, backups and deletion trails' });
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'Notification topic (confirm the email subscription)' });
     new CfnOutput(this, 'ApprovalUrl', { value: this.approvalUrl.url, description: 'Approval function URL (links carry a KMS-signed token)' });
+    new CfnOutput(this, 'DeletionStateMachineArn', { value: this.deletion.stateMachine.stateMachineArn, description: 'The deletion workflow the approval front starts' });
     new CfnOutput(this, 'AuditFunctionName', {
       value: this.audit.function.functionName,
       description: 'Run an audit now: aws lambda invoke --function-name <this> /dev/stdout',
@@ -256,30 +302,42 @@ export class SgAuditorStack extends Stack {
     });
   }
 
-  private grantApprove(config: StackConfig): void {
+  /**
+   * The front can only verify links, read what its pages show (the signed report, the lock and
+   * the workflow's trail under deletions/), write the lock with If-None-Match, and start and
+   * describe the one deletion state machine. No EC2, no scanners' read rights, no SNS.
+   */
+  private grantApprove(): void {
     const role = this.approve.role;
-    for (const statement of readStatements()) role.addToPrincipalPolicy(statement);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'VerifyApprovalLinks', actions: ['kms:VerifyMac'], resources: [this.macKey.keyArn] }));
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadReportsAndLocks',
+        sid: 'ReadReportsLocksAndProgress',
         actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects('audits/*'), this.bucket.arnForObjects('approvals/*')],
+        resources: [this.bucket.arnForObjects('audits/*'), this.bucket.arnForObjects('approvals/*'), this.bucket.arnForObjects('deletions/*')],
       }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'WriteLocksAndDeletionTrail',
+        sid: 'TakeSingleUseLocks',
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('approvals/*'), this.bucket.arnForObjects('deletions/*')],
+        resources: [this.bucket.arnForObjects('approvals/*')],
+        // Only a create-if-absent write: the front can never overwrite a lock.
+        conditions: { Null: { 's3:if-none-match': 'false' } },
       }),
     );
     // Without ListBucket, S3 answers a missing lock or report with 403 instead of 404, and the
-    // approval could not tell "unused link" from "no access". It lists this one bucket only.
+    // front could not tell "unused link" from "no access". It lists this one bucket only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TellMissingFromForbidden', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    for (const statement of deletionStatements(config.protectTag, config.productionTag)) role.addToPrincipalPolicy(statement);
-    this.grantNotify(role);
-    acknowledgeReadOnlyWildcards(this.approve, 'approval');
+    const sm = this.deletion.stateMachine;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StartDeletion', actions: ['states:StartExecution'], resources: [sm.stateMachineArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'FollowDeletion',
+        actions: ['states:DescribeExecution'],
+        resources: [Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${sm.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     for (const prefix of ['audits', 'approvals', 'deletions']) {
       Validations.of(role).acknowledge({
@@ -287,13 +345,47 @@ export class SgAuditorStack extends Stack {
         reason: `Object keys under ${prefix}/ are per audit id, known only at run time; the grant is limited to that prefix.`,
       });
     }
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${this.getLogicalId(sm.node.defaultChild as cdk.CfnElement)}.Name>:*]`,
+      reason: 'Executions are named after the audit id at run time; DescribeExecution is limited to the deletion state machine.',
+    });
+  }
+
+  /** Each task gets what it calls: the re-audit reads like the audit, only the batch deletes. */
+  private grantWorkers(config: StackConfig): void {
+    const d = this.deletion;
+    const all = ['audits', 'approvals', 'deletions'];
+    d.grantS3('started', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('reaudit', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('backup', this.bucket, { get: ['deletions'], put: ['deletions'] });
+    d.grantS3('batch', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('finish', this.bucket, { get: all, put: ['deletions'] });
+    d.grantS3('abort', this.bucket, { get: all, put: ['deletions'] });
+    for (const statement of readStatements()) d.functions.reaudit.role.addToPrincipalPolicy(statement);
+    acknowledgeReadOnlyWildcards(d.functions.reaudit, 're-audit');
+    const batch = d.functions.batch.role;
+    for (const statement of deletionStatements(config.protectTag, config.productionTag)) batch.addToPrincipalPolicy(statement);
+    // A resumed batch checks whether in-flight groups are gone before deleting them again.
+    batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    Validations.of(batch).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions.' });
     for (const type of ['security-group', 'security-group-rule']) {
-      Validations.of(role).acknowledge({
+      Validations.of(batch).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*]`,
         reason:
           'Approved groups can be in any region of this account and are chosen by a person at run time; deletion is conditioned on the ' +
           'group not being tagged Environment=Production and explicitly denied for the protection tag.',
       });
+    }
+    this.grantNotify(d.functions.finish.role);
+    this.grantNotify(d.functions.abort.role);
+    const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    for (const task of Object.values(d.functions)) {
+      for (const prefix of all) {
+        Validations.of(task.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+          reason: `Object keys under ${prefix}/ are per audit id, known only at run time; the grant is limited to that prefix.`,
+        });
+      }
     }
   }
 

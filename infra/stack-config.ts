@@ -1,6 +1,6 @@
 import {
   auditEnvSchema,
-  type ApproveEnvInput,
+  type WorkerEnvInput,
   type AuditEnvInput,
   ConfigError,
   DEFAULT_LINK_VALIDITY_DAYS,
@@ -233,7 +233,7 @@ type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' 
 type AuditOnlyKeys = 'LINK_VALIDITY_DAYS' | 'DRY_RUN' | 'EMAIL_WHEN_CLEAN';
 
 /** The configuration both Lambdas read, as their environment variables. */
-export function sharedEnvironment(config: StackConfig): Pick<ApproveEnvInput, SharedKeys> {
+export function sharedEnvironment(config: StackConfig): Pick<WorkerEnvInput, SharedKeys> {
   return {
     REGIONS: config.regions === 'all' ? 'all' : config.regions.join(','),
     SKIP_SOURCES: config.skipSources.join(','),

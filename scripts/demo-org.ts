@@ -89,11 +89,12 @@ export async function runOrgDemo(options: { ci: boolean }): Promise<number> {
     say('(cdk synth with organization=true; the Distributed Maps run their ItemProcessor as machines of their own)');
     const { definition } = synthOrgAudit({}, BUCKET);
     const started = Date.now();
-    const output = (await runLocally(definition, {}, {
-      handlers: orgAuditLocalHandlers(rt),
-      readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as never,
+    const run = await runLocally(definition, orgAuditLocalHandlers(rt), {}, {
+      readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as unknown[],
       onState: (name) => say(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${name}`),
-    })) as { auditId: string; summaryKey: string };
+    });
+    if (run.status !== 'SUCCEEDED') throw new Error(`the org audit execution failed: ${run.error?.Error}: ${run.error?.Cause}`);
+    const output = run.output as { auditId: string; summaryKey: string };
     const summary = JSON.parse((await store.get(output.summaryKey)).toString('utf8')) as OrgSummary;
 
     heading('The digest email (emailPerAccount=false)');

@@ -2,8 +2,7 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, LambdaFunctionURLEvent, ScheduledEvent } from 'aws-lambda';
-import type { HttpResponse } from '../lambda/approve/approve-core';
+import type { ScheduledEvent } from 'aws-lambda';
 import type { LocalServer } from '../lambda/approve/local-server';
 import type { DeletionResult } from '../lambda/core/deletion-plan';
 import type { AuditReport } from '../lambda/core/model';
@@ -145,7 +144,7 @@ const scheduledEvent = (): ScheduledEvent => ({
 });
 
 /** `--ci`: follow the link, check the page, submit the form as the browser would. */
-async function clickThrough(link: string, candidates: readonly string[]): Promise<{ checks: Check[]; posted: boolean }> {
+async function clickThrough(link: string, candidates: readonly string[], settled: () => Promise<void>): Promise<{ checks: Check[]; posted: boolean }> {
   const page = await fetch(link);
   const html = await page.text();
   const missing = candidates.filter((id) => !html.includes(`value="${id}"`));
@@ -156,8 +155,10 @@ async function clickThrough(link: string, candidates: readonly string[]): Promis
   const form = readForm(html, link);
   checks.push(check(form?.method === 'POST', 'the review page has a POST form', form ? `method ${form.method}` : 'no form'));
   if (!form || form.method !== 'POST') return { checks, posted: false };
-  const ticked = form.fields.getAll('group');
-  say(`GET ${new URL(link).origin}/?t=... -> ${page.status}; form posts to ${form.action} with ${[...new Set(form.fields.keys())].join(', ')} (${ticked.length} groups ticked)`);
+  const kept = form.fields.getAll('keep');
+  // A person types the number of groups to delete, as the page asks.
+  form.fields.set('confirm', String(candidates.length - kept.length));
+  say(`GET ${new URL(link).origin}/?t=... -> ${page.status}; form posts to ${form.action} with ${[...new Set(form.fields.keys())].join(', ')} (${kept.length} kept, confirm ${form.fields.get('confirm')})`);
   const response = await fetch(form.action, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'sg-auditor-demo --ci' },
@@ -165,9 +166,13 @@ async function clickThrough(link: string, candidates: readonly string[]): Promis
   });
   const result = await response.text();
   say(`POST ${form.action} -> ${response.status}`);
-  checks.push(check(response.status === 200 && result.includes('Deletion result'), 'the form post answers 200 with the result page', `got ${response.status}`));
+  checks.push(check(response.status === 200 && /Deletion (in progress|result)/.test(result), 'the form post answers 200 with the progress page', `got ${response.status}`));
+  await settled();
   const again = await fetch(link);
-  checks.push(check(again.status === 409, 'the link is single-use: opening it again answers 409', `got ${again.status}`));
+  const shown = await again.text();
+  checks.push(check(again.status === 200 && shown.includes('Deletion result'), 'opening the used link again shows the result', `got ${again.status}`));
+  const replay = await fetch(form.action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.fields.toString() });
+  checks.push(check(replay.status === 409, 'the link is single-use: posting it again answers 409', `got ${replay.status}`));
   return { checks, posted: true };
 }
 
@@ -240,23 +245,24 @@ async function main(): Promise<void> {
     checks.push(check(link !== undefined, 'the email carries the approval link'));
     if (!link) return await finish(life, options, checks, started);
 
-    const { handler: approveHandler } = await import('../lambda/approve/handler');
-    const { startLocalServer } = await import('../lambda/approve/local-server');
-    let markPosted: () => void = () => undefined;
-    const posted = new Promise<void>((resolve) => (markPosted = resolve));
-    life.local = await startLocalServer(
-      async (event: LambdaFunctionURLEvent, requestId: string) => {
-        // The function URL handler's result is the approval core's HttpResponse.
-        const response = (await approveHandler(event, { awsRequestId: requestId, getRemainingTimeInMillis: () => 300_000 } as Context)) as HttpResponse;
-        if (event.requestContext.http.method === 'POST' && response.statusCode === 200) setTimeout(markPosted, 100);
-        return response;
-      },
-      { port },
-    );
-    heading('The approval page (the approval Lambda handler behind a local function URL)');
+    // sg-audit serve: the approval front, and the deletion state machine run locally.
+    const { serveApprovals } = await import('../lambda/cli/serve-command');
+    // Refusals (the replayed post below) are logged at WARN; the demo's own output says what happened.
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const quiet = new Logger({ serviceName: 'sg-auditor-demo', logLevel: 'ERROR' });
+    const served = await serveApprovals(process.env, { port, logger: quiet, tasks: { deleter: { backoffMs: () => 200 } } });
+    life.local = served.server;
+    const trail = deletionKeys(audit.accountId, audit.auditId);
+    const posted = (async () => {
+      for (;;) {
+        if ((await listKeys(s3)).includes(trail.log)) return;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    heading('The approval page (sg-audit serve: the approval front, the deletion workflow run locally)');
     say(`Serving on ${life.local.url}`);
     if (options.ci) {
-      const click = await clickThrough(link, expectedCandidates(seeded));
+      const click = await clickThrough(link, expectedCandidates(seeded), () => served.workflow.executions.settled());
       checks.push(...click.checks);
       // Without a completed post there is no trail to wait for.
       if (!click.posted || click.checks.some((c) => !c.ok)) return await finish(life, options, checks, started);
@@ -267,7 +273,6 @@ async function main(): Promise<void> {
     }
     await posted;
 
-    const trail = deletionKeys(audit.accountId, audit.auditId);
     const result = JSON.parse(await getText(s3, trail.result)) as DeletionResult;
     heading('Deleted');
     for (const o of result.outcomes) say(`  ${pad(o.outcome, 16)} ${o.groupId} ${pad(o.groupName, 16)} ${o.region}: ${o.reason}`);

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createHash } from 'node:crypto';
 import type { ApprovalStore } from '../aws/approval-store';
-import type { DeletionInput } from '../aws/deleter';
-import { oneLine, renderDeletionEmail, renderDeletionLog } from '../core/deletion-log';
-import { checkSelection, type DeletionResult } from '../core/deletion-plan';
-import type { AuditReport, AuditSettings } from '../core/model';
-import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderResultPage, renderReviewPage } from '../core/render-page';
+import { candidatesOf, checkSelection, type DeletionResult } from '../core/deletion-plan';
+import type { RegionSummary } from '../core/deletion-progress';
+import type { AuditReport } from '../core/model';
+import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
+import type { DeletionExecutionInput, StartedRecord } from '../workflows/deletion/contract';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 
 /**
@@ -28,25 +28,30 @@ export interface ApprovalRequest {
   sourceIp?: string;
   userAgent?: string;
   requestId: string;
-  /** Epoch ms after which no new deletion may start (the Lambda's timeout less a margin). */
-  deadline?: number;
 }
 
 /** Structured logging: the Powertools Logger (tests pass one with logLevel SILENT). */
 export type LogSink = Pick<Logger, 'info' | 'warn' | 'error'>;
 
+/** What the progress page reads: the trail the workflow writes, and the execution's status. */
+export interface ProgressReader {
+  started(accountId: string, auditId: string): Promise<StartedRecord | undefined>;
+  summaries(accountId: string, auditId: string, regions: readonly string[]): Promise<RegionSummary[]>;
+  result(accountId: string, auditId: string): Promise<DeletionResult | undefined>;
+}
+
 export interface ApproveDeps {
   store: ApprovalStore;
+  progress: ProgressReader;
   mac: MacProvider;
   /** The account this Lambda runs in (a link for another account is refused). */
   accountId(): Promise<string>;
   now(): Date;
-  /** Settings for the re-audit before deleting: the deployed configuration. */
-  settings: AuditSettings;
-  deleteGroups(input: DeletionInput): Promise<DeletionResult>;
-  notify(subject: string, body: string): Promise<void>;
+  /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
+  startDeletion(input: DeletionExecutionInput): Promise<void>;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; undefined when it never started. */
+  executionStatus(input: DeletionExecutionInput): Promise<string | undefined>;
   logger: LogSink;
-  recordMetrics?(result: DeletionResult): void;
 }
 
 type LinkProblem = TokenRejection | 'report-missing' | 'report-changed' | 'used';
@@ -70,7 +75,7 @@ const PROBLEMS: Record<LinkProblem, { status: number; title: string; message?: s
   used: {
     status: 409,
     title: 'Link already used',
-    message: 'This approval link was already used: each link deletes once. The result was emailed and stored in the trail. Run a new audit to review again.',
+    message: 'This approval link was already used: each link deletes once. Open the link (GET) to follow the deletion and see its result; run a new audit to review again.',
   },
 };
 
@@ -88,14 +93,17 @@ function problemPage(problem: LinkProblem, message?: string): HttpResponse {
   return errorPage(p.status, p.title, message ?? p.message ?? p.title);
 }
 
-type LinkCheck = { ok: true; payload: TokenPayload; report: AuditReport } | { ok: false; response: HttpResponse; problem: LinkProblem };
+type LinkCheck =
+  | { ok: true; payload: TokenPayload; report: AuditReport; used: false }
+  | { ok: true; payload: TokenPayload; used: true }
+  | { ok: false; response: HttpResponse; problem: LinkProblem };
 
 /** Token (KMS MAC, version, account, expiry), then the lock, then the report's hash. */
 async function checkLink(token: string | undefined, deps: ApproveDeps): Promise<LinkCheck> {
   const verdict = await verifyToken(token, deps.mac, { accountId: await deps.accountId(), now: deps.now() });
   if (!verdict.ok) return { ok: false, problem: verdict.reason, response: problemPage(verdict.reason, verdict.message) };
   const { payload } = verdict;
-  if (await deps.store.isUsed(payload.auditId)) return { ok: false, problem: 'used', response: problemPage('used') };
+  if (await deps.store.isUsed(payload.auditId)) return { ok: true, payload, used: true };
   const bytes = await deps.store.readReport(payload.accountId, payload.auditId);
   if (!bytes) return { ok: false, problem: 'report-missing', response: problemPage('report-missing') };
   const sha = createHash('sha256').update(bytes).digest('hex');
@@ -104,7 +112,7 @@ async function checkLink(token: string | undefined, deps: ApproveDeps): Promise<
   if (report.auditId !== payload.auditId || report.accountId !== payload.accountId || !Array.isArray(report.regions)) {
     return { ok: false, problem: 'report-changed', response: problemPage('report-changed') };
   }
-  return { ok: true, payload, report };
+  return { ok: true, payload, report, used: false };
 }
 
 /** The one `t` query parameter; none or several make the link malformed. */
@@ -113,7 +121,17 @@ function singleToken(params: URLSearchParams): string | undefined {
   return all.length === 1 ? all[0] : undefined;
 }
 
-/** GET: the review page. Nothing changes, so mail scanners that open links are harmless. */
+/** A used link's page: progress while the workflow runs, then the result, read from S3. */
+async function progressPage(payload: TokenPayload, deps: ApproveDeps): Promise<HttpResponse> {
+  const ids = { accountId: payload.accountId, auditId: payload.auditId };
+  const [lock, result] = await Promise.all([deps.store.readLock(payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
+  const started = result ? undefined : await deps.progress.started(ids.accountId, ids.auditId);
+  const regions = started?.regions ?? [];
+  const [summaries, status] = result ? [[], undefined] : await Promise.all([deps.progress.summaries(ids.accountId, ids.auditId, regions), deps.executionStatus(ids)]);
+  return page(200, renderProgressPage({ ...ids, ...(lock ? { lock } : {}), ...(started ? { started } : {}), summaries, ...(result ? { result } : {}), ...(status ? { executionStatus: status } : {}) }));
+}
+
+/** GET: the review page, or the progress of a used link. Nothing changes. */
 export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   const token = singleToken(request.query);
   const link = await checkLink(token, deps);
@@ -121,8 +139,9 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     deps.logger.info('approval link refused', { problem: link.problem, method: 'GET', sourceIp: request.sourceIp });
     return link.response;
   }
+  if (link.used) return progressPage(link.payload, deps);
   const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000) });
-  return page(200, html);
+  return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
 }
 
 function shortList(ids: readonly string[]): string {
@@ -130,7 +149,12 @@ function shortList(ids: readonly string[]): string {
   return `${shown.join(', ')}${ids.length > 20 ? ` and ${ids.length - 20} more` : ''}`;
 }
 
-/** POST: verify again, validate the selection, take the lock, delete, record, report. */
+/**
+ * POST: verify again; the form names only the candidates the reviewer keeps ("all candidates
+ * except these"), and the typed count must equal what is left. Then take the lock, start the
+ * deletion workflow and answer with the progress page. Every refusal before the lock is a 4xx
+ * that changes nothing, and the link stays valid.
+ */
 export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   const form = request.form ?? new URLSearchParams();
   const token = form.has('t') ? singleToken(form) : singleToken(request.query);
@@ -139,94 +163,54 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     deps.logger.info('approval link refused', { problem: link.problem, method: 'POST', sourceIp: request.sourceIp });
     return link.response;
   }
-  const { report } = link;
+  if (link.used) {
+    deps.logger.warn('approval link reused', { auditId: link.payload.auditId, sourceIp: request.sourceIp });
+    return problemPage('used');
+  }
+  const { report, payload } = link;
   const note = (form.get('note') ?? '').trim();
   if (note.length > MAX_NOTE_LENGTH) {
     return errorPage(400, 'Note too long', `The note is limited to ${MAX_NOTE_LENGTH} characters. Go back and shorten it; the link is still valid.`);
   }
-  // Validated before the lock, so a bad request does not burn the link.
-  const selection = form.getAll('group');
+  const candidates = candidatesOf(report);
+  const candidateIds = new Set(candidates.map((g) => g.groupId));
+  const keep = new Set(form.getAll('keep'));
+  const notCandidates = [...keep].filter((id) => !candidateIds.has(id));
+  if (notCandidates.length > 0) {
+    deps.logger.warn('selection refused', { auditId: report.auditId, invalid: notCandidates.slice(0, 20).join(',') });
+    return errorPage(400, 'Selection not allowed', `Only candidates of the signed audit can be kept or deleted; these were not: ${shortList(notCandidates)}.`);
+  }
+  const selection = candidates.filter((g) => !keep.has(g.groupId)).map((g) => g.groupId);
   const check = checkSelection(report, selection);
-  if (!check.ok) {
-    deps.logger.warn('selection refused', { auditId: report.auditId, problem: check.problem, invalid: check.invalid.slice(0, 20).join(',') });
-    return check.problem === 'empty'
-      ? errorPage(400, 'Nothing selected', 'No group was ticked, so nothing was deleted. The link is still valid.')
-      : errorPage(400, 'Selection not allowed', `Only candidates of the signed audit can be deleted; these were not: ${shortList(check.invalid)}.`);
+  if (!check.ok) return errorPage(400, 'Nothing to delete', 'Every candidate was kept, so nothing was deleted. The link is still valid.');
+  const typed = (form.get('confirm') ?? '').trim();
+  if (typed !== String(check.selected.length)) {
+    deps.logger.info('confirmation count refused', { auditId: report.auditId, typed: typed.slice(0, 12), expected: check.selected.length });
+    return errorPage(
+      422,
+      'Confirmation does not match',
+      `You typed "${typed.slice(0, 12)}", but ${check.selected.length} groups would be deleted. Nothing was deleted and the link is still valid: go back, check the groups you keep, and type ${check.selected.length}.`,
+    );
   }
 
   const taken = await deps.store.takeLock({
     auditId: report.auditId,
+    accountId: report.accountId,
+    reportSha256: payload.reportSha256,
     takenAt: deps.now().toISOString(),
     ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+    ...(note ? { note } : {}),
     selection: check.selected.map((g) => g.groupId),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }
-  deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, sourceIp: request.sourceIp });
-
-  let result: DeletionResult;
-  try {
-    result = await deps.deleteGroups({
-      report,
-      selection: check.selected.map((g) => g.groupId),
-      settings: deps.settings,
-      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
-      requester: {
-        via: 'approval-link',
-        ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
-        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-        ...(note ? { note } : {}),
-      },
-    });
-  } catch (error) {
-    // The lock is taken and some groups may already be gone: never let that pass quietly.
-    const e = error as Error;
-    deps.logger.error('deletion aborted', { auditId: report.auditId, error: e });
-    try {
-      await deps.notify(
-        `[sg-auditor] ${report.accountId}: deletion for audit ${report.auditId} ABORTED`,
-        [
-          `The approved deletion for audit ${report.auditId} stopped with an error after the link was used:`,
-          `  ${oneLine(`${e.name}: ${e.message}`)}`,
-          '',
-          'Some selected groups may already have been deleted. Run an audit to see what is left, and',
-          "restore any group you need from the audit's backup.json with sg-audit restore.",
-          `Request id: ${request.requestId}`,
-        ].join('\n'),
-      );
-    } catch (notifyError) {
-      deps.logger.error('could not email the aborted deletion', { auditId: report.auditId, error: notifyError as Error });
-    }
-    throw error;
-  }
-  deps.logger.info('deletion finished', { auditId: report.auditId, ...result.totals });
-  // Groups are gone by now: nothing after this point may skip the trail and the email.
-  try {
-    deps.recordMetrics?.(result);
-  } catch (error) {
-    deps.logger.error('could not publish the deletion metrics', { auditId: report.auditId, error: error as Error });
-  }
-
-  const warnings: string[] = [];
-  const log = renderDeletionLog(result);
-  let trail = 'the approval Lambda logs (the S3 trail could not be written)';
-  try {
-    trail = await deps.store.writeTrail(result, log);
-  } catch (error) {
-    deps.logger.error('could not write the deletion trail', { auditId: report.auditId, error: error as Error });
-    warnings.push('The deletion trail could not be written to S3; the outcome above is also in the Lambda logs.');
-  }
-  try {
-    const email = renderDeletionEmail(result, trail);
-    await deps.notify(email.subject, email.body);
-  } catch (error) {
-    deps.logger.error('could not email the deletion result', { auditId: report.auditId, error: error as Error });
-    warnings.push('The result email could not be sent.');
-  }
-  return page(200, renderResultPage(result, warnings));
+  deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp });
+  await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId });
+  deps.logger.info('deletion workflow started', { auditId: report.auditId });
+  return progressPage(payload, deps);
 }
 
 /** Routes one request: GET (and HEAD) review, POST approve, anything else 405. */

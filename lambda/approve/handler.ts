@@ -1,57 +1,79 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { currentAccountId } from '../aws/account';
 import { s3ApprovalStore } from '../aws/approval-store';
 import { ClientFactory } from '../aws/client-factory';
-import { runDeletion } from '../aws/deleter';
-import { publishEmail } from '../aws/notifier';
+import { s3DeletionStore } from '../aws/deletion-store';
+import { toScanError } from '../aws/errors';
 import { homeRegion } from '../aws/regions';
 import { kmsMac } from '../aws/signer';
-import { approveEnvSchema, parseEnv, settingsFromEnv } from '../core/config';
+import { approveEnvSchema, parseEnv } from '../core/config';
 import type { DeletionResult } from '../core/deletion-plan';
-import type { Scanner } from '../aws/scanners/types';
-import type { ApproveDeps, LogSink } from './approve-core';
+import type { RegionSummary } from '../core/deletion-progress';
+import { deletionKeys } from '../core/s3-keys';
+import type { DeletionExecutionInput, StartedRecord } from '../workflows/deletion/contract';
+import type { ApproveDeps, LogSink, ProgressReader } from './approve-core';
 import { handleEvent } from './http';
 
-const logger = new Logger({ serviceName: 'sg-auditor-approve' });
-const metrics = new Metrics({ namespace: 'SgAuditor', serviceName: 'sg-auditor-approve' });
+/**
+ * The approval front: a function URL Lambda that verifies links, renders the review page, takes
+ * the single-use lock and starts the deletion state machine. No scanners, no EC2: it never reads
+ * the account's resources nor deletes anything itself.
+ */
 
-/** The part of Powertools Metrics the approval uses (tests pass a recorder). */
-export interface DeletionMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  publishStoredMetrics(): unknown;
+const logger = new Logger({ serviceName: 'sg-auditor-approve' });
+
+/** The trail the workflow writes, read for a used link's progress page. */
+export function s3ProgressReader(s3: S3Client, bucket: string): ProgressReader {
+  const store = s3DeletionStore(s3, bucket);
+  return {
+    started: (accountId, auditId) => store.getJson<StartedRecord>(deletionKeys(accountId, auditId).started),
+    result: (accountId, auditId) => store.getJson<DeletionResult>(deletionKeys(accountId, auditId).result),
+    summaries: async (accountId, auditId, regions) =>
+      (await Promise.all(regions.map((r) => store.summary(accountId, auditId, r)))).filter((s): s is RegionSummary => s !== undefined),
+  };
 }
 
-/** Counts of one deletion as CloudWatch metrics; kept-by-reviewer is the false-positive signal. */
-export function publishDeletionMetrics(result: DeletionResult, sink: DeletionMetrics = metrics): void {
-  sink.addMetric('GroupsDeleted', MetricUnit.Count, result.totals.deleted);
-  sink.addMetric('GroupsSkipped', MetricUnit.Count, result.totals.skipped);
-  sink.addMetric('GroupsFailed', MetricUnit.Count, result.totals.failed);
-  sink.addMetric('GroupsKeptByReviewer', MetricUnit.Count, result.totals.keptByReviewer);
-  sink.publishStoredMetrics();
+/** Execution name = audit id: StartExecution with the same name and input starts nothing new. */
+export function executionArn(stateMachineArn: string, auditId: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${auditId}`;
 }
 
 export interface ApproveDepsOptions {
   factory?: ClientFactory;
-  /** The re-audit's scanners (default: the full registry); the demo and tests pass a subset. */
-  scanners?: readonly Scanner[];
   logger?: LogSink;
-  metrics?: DeletionMetrics;
+  /** Replaces Step Functions (`sg-audit serve` runs the same definition locally). */
+  workflow?: Pick<ApproveDeps, 'startDeletion' | 'executionStatus'>;
 }
 
-/** Builds the approval dependencies from the environment (validated before any AWS call). */
+/** Builds the front's dependencies from the environment (validated before any AWS call). */
 export function approveDepsFromEnv(env: Record<string, string | undefined>, options: ApproveDepsOptions = {}): ApproveDeps {
   const config = parseEnv(approveEnvSchema, env);
   const factory = options.factory ?? new ClientFactory();
-  const sink = options.metrics ?? metrics;
   const home = factory.forRegion(homeRegion());
+  const s3 = home.get(S3Client);
   let account: Promise<string> | undefined;
+  const sfn = () => home.get(SFNClient);
+  const workflow = options.workflow ?? {
+    async startDeletion(input: DeletionExecutionInput) {
+      await sfn().send(new StartExecutionCommand({ stateMachineArn: config.STATE_MACHINE_ARN, name: input.auditId, input: JSON.stringify(input) }));
+    },
+    async executionStatus(input: DeletionExecutionInput) {
+      try {
+        const out = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(config.STATE_MACHINE_ARN, input.auditId) }));
+        return out.status;
+      } catch (error) {
+        if (toScanError(error).code === 'ExecutionDoesNotExist') return undefined;
+        throw error;
+      }
+    },
+  };
   return {
-    store: s3ApprovalStore(home.get(S3Client), config.ARTIFACT_BUCKET),
+    store: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
+    progress: s3ProgressReader(s3, config.ARTIFACT_BUCKET),
     mac: kmsMac(home.get(KMSClient), config.MAC_KEY_ID),
     accountId: () =>
       (account ??= currentAccountId(factory).catch((error: unknown) => {
@@ -59,27 +81,13 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
         throw error;
       })),
     now: () => new Date(),
-    settings: settingsFromEnv(config),
-    deleteGroups: (input) => runDeletion(input, { factory, ...(options.scanners ? { scanners: options.scanners } : {}) }),
-    notify: async (subject, body) => {
-      await publishEmail(home.get(SNSClient), config.TOPIC_ARN, subject, body);
-    },
+    ...workflow,
     logger: options.logger ?? logger,
-    recordMetrics: (result) => publishDeletionMetrics(result, sink),
   };
 }
 
 let deps: ApproveDeps | undefined;
 
-/** Time kept back from the Lambda timeout to write the trail and send the result email. */
-export const TRAIL_MARGIN_MS = 45_000;
-
 /** Lambda function URL entry point (payload 2.0). */
 export const handler = async (event: LambdaFunctionURLEvent, context: Context): Promise<LambdaFunctionURLResult> =>
-  handleEvent(
-    event,
-    context.awsRequestId,
-    () => (deps ??= approveDepsFromEnv(process.env)),
-    logger,
-    Date.now() + context.getRemainingTimeInMillis() - TRAIL_MARGIN_MS,
-  );
+  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger);

@@ -1,8 +1,11 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { errorPage, handleApproval, type ApprovalRequest, type ApproveDeps, type HttpResponse, type LogSink } from './approve-core';
 
-/** The review form is a few KB; anything much larger is not from it. */
-export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The review form posts only the kept ids: 10,000 kept candidates are ~270 KB. The function
+ * URL's own limit is the 6 MB invocation payload; anything over 1 MB is not from the form.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 function header(event: LambdaFunctionURLEvent, name: string): string | undefined {
   const headers = event.headers ?? {};
@@ -11,7 +14,7 @@ function header(event: LambdaFunctionURLEvent, name: string): string | undefined
 }
 
 /** Turns a function URL event (payload 2.0) into a request, or the 4xx response it deserves. */
-export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: string, deadline?: number): ApprovalRequest | HttpResponse {
+export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: string): ApprovalRequest | HttpResponse {
   const http = event.requestContext?.http;
   const request: ApprovalRequest = {
     method: (http?.method ?? 'GET').toUpperCase(),
@@ -19,7 +22,6 @@ export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: stri
     query: new URLSearchParams(event.rawQueryString ?? ''),
     requestId,
   };
-  if (deadline !== undefined) request.deadline = deadline;
   if (http?.sourceIp) request.sourceIp = http.sourceIp;
   const userAgent = http?.userAgent ?? header(event, 'user-agent');
   if (userAgent) request.userAgent = userAgent;
@@ -40,7 +42,7 @@ export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: stri
 }
 
 function tooLarge(): HttpResponse {
-  return errorPage(413, 'Request too large', `The request body is over ${MAX_BODY_BYTES / 1024} KB; the review form never sends that much.`);
+  return errorPage(413, 'Request too large', `The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB; the review form never sends that much.`);
 }
 
 /**
@@ -52,11 +54,10 @@ export async function handleEvent(
   requestId: string,
   deps: () => Promise<ApproveDeps> | ApproveDeps,
   logger: LogSink,
-  deadline?: number,
 ): Promise<HttpResponse> {
   let method = 'unknown';
   try {
-    const request = toApprovalRequest(event, requestId, deadline);
+    const request = toApprovalRequest(event, requestId);
     if (!('query' in request)) return request;
     method = request.method;
     return await handleApproval(request, await deps());
@@ -66,7 +67,7 @@ export async function handleEvent(
       500,
       'Something went wrong',
       method === 'POST'
-        ? 'An unexpected error stopped this request. If deletions had started, the trail and the result email say what happened; give the request id below to your operators.'
+        ? 'An unexpected error stopped this request. Open the link again to see whether the deletion started; give the request id below to your operators.'
         : 'An unexpected error stopped this request. Give the request id below to your operators.',
       requestId,
       method !== 'POST',

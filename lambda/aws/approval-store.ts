@@ -9,12 +9,18 @@ import { toScanError } from './errors';
  */
 export const APPROVAL_STORE_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] as const;
 
-/** What the approval lock records: who used the link, when, for what. */
+/** What the approval lock records: who used the link, when, for what. The workflow reads it. */
 export interface LockRecord {
   auditId: string;
+  accountId: string;
+  /** The signed report's SHA-256: the workflow checks the report it reads against it. */
+  reportSha256: string;
   takenAt: string;
   sourceIp?: string;
   userAgent?: string;
+  /** The reviewer's note ("why are these being deleted"). */
+  note?: string;
+  /** The groups to delete: every candidate of the signed report except those the reviewer kept. */
   selection: string[];
 }
 
@@ -26,18 +32,20 @@ export interface ApprovalStore {
   isUsed(auditId: string): Promise<boolean>;
   /** Takes the single-use lock; false when someone else already holds it. */
   takeLock(record: LockRecord): Promise<boolean>;
+  /** The lock, once taken. */
+  readLock(auditId: string): Promise<LockRecord | undefined>;
   /** Writes result.json and deletion_log.txt; returns where they are. */
   writeTrail(result: DeletionResult, log: string): Promise<string>;
 }
 
-const isMissing = (error: unknown): boolean => {
+export const isMissing = (error: unknown): boolean => {
   const { code } = toScanError(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return code === 'NoSuchKey' || code === 'NotFound' || status === 404;
 };
 
 /** S3 answers a lost If-None-Match race with 412, or 409 while a concurrent write is in flight. */
-const isLockTaken = (error: unknown): boolean => {
+export const isLockTaken = (error: unknown): boolean => {
   const { code } = toScanError(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || status === 412 || status === 409;
@@ -79,6 +87,17 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         return true;
       } catch (error) {
         if (isLockTaken(error)) return false;
+        throw error;
+      }
+    },
+    async readLock(auditId) {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
+        const bytes = await out.Body?.transformToByteArray();
+        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+        return text ? (JSON.parse(text) as LockRecord) : undefined;
+      } catch (error) {
+        if (isMissing(error)) return undefined;
         throw error;
       }
     },

@@ -1,5 +1,6 @@
 import {
   DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -10,12 +11,16 @@ import {
   countOutcomes,
   DELETION_RESULT_SCHEMA_VERSION,
   planDeletion,
+  stepWave,
   type DeletionPlan,
   type DeletionResult,
   type GroupOutcome,
   type RegionPlan,
   type Requester,
+  type Revocation,
+  type RevocationRecord,
 } from '../core/deletion-plan';
+import { mergeCheckpoints, type BatchCheckpoint, type RegionProgress } from '../core/deletion-progress';
 import type { AuditReport, AuditSettings, GroupRecord } from '../core/model';
 import { strictestSettings } from '../core/strictest';
 import { auditRegion, type AuditDeps } from './audit';
@@ -45,31 +50,31 @@ export interface DeleterOptions {
   backoffMs?: (attempt: number) => number;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /** Groups per checkpoint: their ids are recorded as in flight before the calls, outcomes after. */
+  chunkSize?: number;
   /**
-   * Time (per `clock`) after which no new revocation, deletion or retry starts, so the caller
-   * still has time to write the trail (the approval Lambda passes its own timeout less a margin).
+   * Time (per `clock`) a batch may spend before it returns `done: false` for the next batch to
+   * resume (checked between chunks; the workflow's batch Lambda runs well within its timeout).
    */
-  deadline?: number;
+  budgetMs?: number;
 }
 
-const DEFAULTS = {
+const DEFAULTS: Required<DeleterOptions> = {
   concurrency: 4,
   callsPerSecond: 4,
   maxAttempts: 4,
   backoffMs: (attempt: number) => 2000 * 2 ** (attempt - 1),
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   clock: () => Date.now(),
-  deadline: Number.POSITIVE_INFINITY,
+  chunkSize: 50,
+  budgetMs: Number.POSITIVE_INFINITY,
 };
-
-const OUT_OF_TIME =
-  'not attempted: the approval ran out of time first; it is still a candidate, so delete it with sg-audit delete or from the next audit';
 
 const NOT_FOUND = new Set(['InvalidGroup.NotFound', 'InvalidGroupId.NotFound']);
 const RULE_NOT_FOUND = new Set([...NOT_FOUND, 'InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
 
 /** Spaces call starts at least 1/rate apart; the SDK's adaptive retry handles the rest. */
-function rateLimiter(perSecond: number, sleep: (ms: number) => Promise<void>, clock: () => number): () => Promise<void> {
+export function rateLimiter(perSecond: number, sleep: (ms: number) => Promise<void>, clock: () => number): () => Promise<void> {
   const interval = 1000 / Math.max(perSecond, 0.001);
   let next = 0;
   return async () => {
@@ -80,10 +85,10 @@ function rateLimiter(perSecond: number, sleep: (ms: number) => Promise<void>, cl
   };
 }
 
-async function revokeAll(ec2: EC2Client, revocation: RegionPlan['revocations'][number], take: () => Promise<void>): Promise<void> {
+async function revokeAll(ec2: EC2Client, revocation: Revocation, take: () => Promise<void>): Promise<void> {
   const calls: Array<[boolean, string[]]> = [
-    [false, revocation.ingressRuleIds],
-    [true, revocation.egressRuleIds],
+    [false, revocation.ingress.map((r) => r.ruleId)],
+    [true, revocation.egress.map((r) => r.ruleId)],
   ];
   for (const [egress, ids] of calls) {
     if (ids.length === 0) continue;
@@ -101,11 +106,6 @@ async function revokeAll(ec2: EC2Client, revocation: RegionPlan['revocations'][n
 async function deleteOne(ec2: EC2Client, group: GroupRecord, take: () => Promise<void>, o: Required<DeleterOptions>): Promise<GroupOutcome> {
   const base = { groupId: group.groupId, region: group.region, groupName: group.groupName };
   for (let attempt = 1; ; attempt += 1) {
-    if (o.clock() >= o.deadline) {
-      return attempt === 1
-        ? { ...base, outcome: 'skipped', reason: OUT_OF_TIME }
-        : { ...base, outcome: 'failed', reason: `DependencyViolation after ${attempt - 1} attempts; out of time for more retries`, attempts: attempt - 1 };
-    }
     await take();
     try {
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: group.groupId }));
@@ -123,54 +123,160 @@ async function deleteOne(ec2: EC2Client, group: GroupRecord, take: () => Promise
   }
 }
 
-async function executeRegion(plan: RegionPlan, factory: ClientFactory, o: Required<DeleterOptions>): Promise<GroupOutcome[]> {
-  const ec2 = factory.forRegion(plan.region).get(EC2Client);
-  const take = rateLimiter(o.callsPerSecond, o.sleep, o.clock);
-  const outcomes: GroupOutcome[] = [];
-  const gone = new Set<string>();
-  const released = new Set<string>();
-  const failedRevoke = new Map<string, string>();
-  const revokedRules = new Map<string, string[]>();
-  for (const revocation of plan.revocations) {
-    if (o.clock() >= o.deadline) {
-      failedRevoke.set(revocation.groupId, 'not attempted: the approval ran out of time before revoking its rules');
-      continue;
-    }
-    try {
-      await revokeAll(ec2, revocation, take);
-      released.add(revocation.groupId);
-      revokedRules.set(revocation.groupId, [...revocation.ingressRuleIds, ...revocation.egressRuleIds]);
-    } catch (error) {
-      const { code, message } = toScanError(error);
-      failedRevoke.set(revocation.groupId, `could not revoke its rules referencing other selected groups (${code}: ${message})`);
-    }
+/** Of `ids`, the groups that no longer exist (one filtered, non-mutating listing per 200 ids). */
+async function goneGroups(ec2: EC2Client, ids: readonly string[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (let i = 0; i < ids.length; i += 200) {
+    const chunk = ids.slice(i, i + 200);
+    let token: string | undefined;
+    do {
+      const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: chunk }], MaxResults: 1000, NextToken: token }));
+      for (const g of out.SecurityGroups ?? []) if (g.GroupId) present.add(g.GroupId);
+      token = out.NextToken;
+    } while (token);
   }
-  for (const wave of plan.waves) {
-    const ready: GroupRecord[] = [];
-    for (const group of wave) {
-      const base = { groupId: group.groupId, region: group.region, groupName: group.groupName };
-      const revokeError = failedRevoke.get(group.groupId);
-      const holding = (plan.referrers[group.groupId] ?? []).filter((r) => !gone.has(r) && !released.has(r));
-      if (revokeError) outcomes.push({ ...base, outcome: 'failed', reason: revokeError });
-      else if (holding.length > 0) {
-        outcomes.push({ ...base, outcome: 'skipped', reason: `still referenced by rules of ${holding.join(', ')}, which could not be deleted` });
-      } else ready.push(group);
-    }
-    const done = await mapLimit(ready, o.concurrency, (group) => deleteOne(ec2, group, take, o));
-    for (const d of done) {
-      if (d.outcome === 'deleted') gone.add(d.groupId);
-      const revoked = revokedRules.get(d.groupId);
-      outcomes.push(revoked ? { ...d, revokedRules: revoked } : d);
-    }
-  }
-  return outcomes;
+  return new Set(ids.filter((id) => !present.has(id)));
 }
 
-/** Carries out a plan: revocations, then deletions wave by wave; never throws for one group. */
-export async function executePlan(plan: DeletionPlan, factory: ClientFactory, options: DeleterOptions = {}): Promise<GroupOutcome[]> {
-  const o: Required<DeleterOptions> = { ...DEFAULTS, ...options };
-  const perRegion = await Promise.all(plan.regions.map((r) => executeRegion(r, factory, o)));
-  return [...plan.outcomes, ...perRegion.flat()];
+/** Where a batch keeps its checkpoint, and how it learns that the deletion was aborted. */
+export interface BatchIo {
+  save(checkpoint: BatchCheckpoint): Promise<void>;
+  /** True once the deletion was stopped elsewhere (its trail written): start nothing more. */
+  stopped?(): Promise<boolean>;
+}
+
+export interface BatchResult {
+  /** Every group of the plan has an outcome. */
+  done: boolean;
+  /** Stopped because the deletion was aborted elsewhere. */
+  stopped: boolean;
+  checkpoint: BatchCheckpoint;
+  progress: RegionProgress;
+}
+
+/**
+ * One batch of a region's deletion: resumes from `prior` (the merged checkpoints of earlier
+ * batches), works wave by wave, chunk by chunk, and returns when done or out of budget. Before
+ * a chunk's calls it records their groups as in flight, so a batch that is killed mid-call is
+ * followed by one that checks which of those groups are gone instead of deleting them again.
+ * Cycle rules are revoked only when their wave is reached, each revocation recorded before the
+ * call with the rules' contents. Never throws for one group; throws when a checkpoint cannot
+ * be saved (the workflow retries the batch).
+ */
+export async function runRegionBatch(
+  plan: RegionPlan,
+  prior: RegionProgress,
+  ec2: EC2Client,
+  io: BatchIo,
+  options: DeleterOptions & { batchId: string; now?: () => Date },
+): Promise<BatchResult> {
+  const o: Required<DeleterOptions> = { ...DEFAULTS, ...stripUndefined(options) };
+  const now = options.now ?? (() => new Date());
+  const started = o.clock();
+  const take = rateLimiter(o.callsPerSecond, o.sleep, o.clock);
+  const progress: RegionProgress = { outcomes: new Map(prior.outcomes), revocations: new Map(prior.revocations), uncertain: new Set(prior.uncertain) };
+  const checkpoint: BatchCheckpoint = { region: plan.region, batchId: options.batchId, startedAt: now().toISOString(), updatedAt: now().toISOString(), outcomes: [], revocations: [], inFlight: [] };
+  const save = async () => {
+    checkpoint.updatedAt = now().toISOString();
+    await io.save(checkpoint);
+  };
+  const withRevocation = (outcome: GroupOutcome): GroupOutcome => {
+    const revoked = progress.revocations.get(outcome.groupId);
+    return revoked && revoked.status !== 'failed' ? { ...outcome, revokedRules: revoked.rules } : outcome;
+  };
+  const record = (outcome: GroupOutcome) => {
+    const full = withRevocation(outcome);
+    progress.outcomes.set(full.groupId, full);
+    checkpoint.outcomes.push(full);
+  };
+  const noteRevocation = (revocation: RevocationRecord) => {
+    progress.revocations.set(revocation.groupId, revocation);
+    checkpoint.revocations = checkpoint.revocations.filter((r) => r.groupId !== revocation.groupId);
+    checkpoint.revocations.push(revocation);
+  };
+  const finish = (done: boolean, stopped = false): BatchResult => ({ done, stopped, checkpoint, progress });
+
+  // A batch stopped mid-call left groups that may be gone: look before deleting again.
+  if (progress.uncertain.size > 0) {
+    const ids = [...progress.uncertain];
+    const gone = await goneGroups(ec2, ids);
+    const byId = new Map(plan.waves.flatMap((w) => w.groups).map((g) => [g.groupId, g]));
+    for (const id of gone) {
+      const g = byId.get(id);
+      if (g) record({ groupId: id, region: g.region, groupName: g.groupName, outcome: 'deleted', reason: 'deleted (confirmed gone when the next batch resumed; the call\'s answer was lost)' });
+    }
+    progress.uncertain.clear();
+    await save();
+  }
+
+  let worked = false;
+  for (const wave of plan.waves) {
+    const gone = new Set([...progress.outcomes.values()].filter((x) => x.outcome === 'deleted').map((x) => x.groupId));
+    const step = stepWave(wave, plan.referrers, gone, new Set(progress.outcomes.keys()));
+    for (const s of step.skipped) record(s);
+    if (step.skipped.length > 0) await save();
+    if (step.ready.length === 0) continue;
+    if (worked && o.clock() - started >= o.budgetMs) return finish(false);
+    if (await io.stopped?.()) return finish(false, true);
+
+    const held = new Map<string, string>();
+    for (const revocation of step.revocations) {
+      if (progress.revocations.get(revocation.groupId)?.status === 'revoked') continue;
+      const rules = [...revocation.ingress, ...revocation.egress];
+      noteRevocation({ groupId: revocation.groupId, region: plan.region, rules, status: 'uncertain' });
+      await save();
+      try {
+        await revokeAll(ec2, revocation, take);
+        noteRevocation({ groupId: revocation.groupId, region: plan.region, rules, status: 'revoked' });
+      } catch (error) {
+        const { code, message } = toScanError(error);
+        noteRevocation({ groupId: revocation.groupId, region: plan.region, rules, status: 'failed', error: `${code}: ${message}` });
+        held.set(revocation.groupId, `could not revoke its rules referencing other groups of its reference cycle (${code}: ${message})`);
+        for (const rule of rules) {
+          const target = rule.referencedGroup?.groupId;
+          if (target && !held.has(target)) held.set(target, `still referenced by rules of ${revocation.groupId}, whose revocation failed`);
+        }
+      }
+      worked = true;
+      await save();
+    }
+    const ready: GroupRecord[] = [];
+    for (const g of step.ready) {
+      const why = held.get(g.groupId);
+      if (why === undefined) ready.push(g);
+      else record({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: progress.revocations.get(g.groupId)?.status === 'failed' ? 'failed' : 'skipped', reason: why });
+    }
+    for (let i = 0; i < ready.length; i += o.chunkSize) {
+      if (worked && o.clock() - started >= o.budgetMs) return finish(false);
+      if (await io.stopped?.()) return finish(false, true);
+      const chunk = ready.slice(i, i + o.chunkSize);
+      checkpoint.inFlight = chunk.map((g) => g.groupId);
+      await save();
+      const outcomes = await mapLimit(chunk, o.concurrency, (group) => deleteOne(ec2, group, take, o));
+      for (const outcome of outcomes) record(outcome);
+      checkpoint.inFlight = [];
+      worked = true;
+      await save();
+    }
+  }
+  return finish(true);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Carries out a plan in-process (the CLI): every region's batches until done; never throws for one group. */
+export async function executePlan(plan: DeletionPlan, factory: ClientFactory, options: DeleterOptions = {}): Promise<{ outcomes: GroupOutcome[]; revocations: RevocationRecord[] }> {
+  const perRegion = await Promise.all(
+    plan.regions.map(async (region) => {
+      const ec2 = factory.forRegion(region.region).get(EC2Client);
+      const result = await runRegionBatch(region, mergeCheckpoints([]), ec2, { save: async () => undefined }, { ...options, budgetMs: Number.POSITIVE_INFINITY, batchId: 'in-process' });
+      const order = region.waves.flatMap((w) => w.groups.map((g) => g.groupId));
+      return { outcomes: order.map((id) => result.progress.outcomes.get(id)).filter((x): x is GroupOutcome => x !== undefined), revocations: [...result.progress.revocations.values()] };
+    }),
+  );
+  return { outcomes: [...plan.outcomes, ...perRegion.flatMap((r) => r.outcomes)], revocations: perRegion.flatMap((r) => r.revocations) };
 }
 
 export interface DeletionInput {
@@ -183,8 +289,6 @@ export interface DeletionInput {
    */
   settings: AuditSettings;
   requester: Requester;
-  /** Epoch ms after which no new deletion starts (see DeleterOptions.deadline). */
-  deadline?: number;
 }
 
 export interface DeletionDeps extends Pick<AuditDeps, 'scanners' | 'now' | 'scannerConcurrency'> {
@@ -209,10 +313,10 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
   if (deps.scannerConcurrency) auditDeps.scannerConcurrency = deps.scannerConcurrency;
   const reaudit = await Promise.all(regions.map((region) => auditRegion(region, settings, input.report.accountId, auditDeps)));
   const plan = planDeletion(check.selected, check.kept, reaudit);
-  const deleter = input.deadline !== undefined ? { ...deps.deleter, deadline: input.deadline } : deps.deleter;
-  const outcomes = await executePlan(plan, deps.factory, deleter);
+  const { outcomes, revocations } = await executePlan(plan, deps.factory, deps.deleter);
   return {
     schemaVersion: DELETION_RESULT_SCHEMA_VERSION,
+    status: 'completed',
     auditId: input.report.auditId,
     accountId: input.report.accountId,
     startedAt: startedAt.toISOString(),
@@ -220,6 +324,8 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
     requester: input.requester,
     selection: [...new Set(input.selection)],
     outcomes,
+    revocations,
+    preDeleteBackups: {},
     totals: countOutcomes(outcomes),
   };
 }

@@ -1,25 +1,49 @@
 import { createInterface } from 'node:readline/promises';
-import { auditCommand } from './audit-command';
-import { deleteCommand } from './delete-command';
-import { restoreCommand } from './restore-command';
+import { version } from '../../package.json';
 import { UsageError, type CliCommand, type CliIo } from './io';
+
+/**
+ * One entry per command: its one-line summary for the usage, and how to load it. The command's
+ * module (and the AWS SDK clients it pulls in) loads only when that command runs, so `--help`,
+ * `--version` and a mistyped command start at once; in the bundle each `import()` is its own
+ * chunk (scripts/build-cli.js). Adding a command is adding one entry here.
+ */
+interface CommandEntry {
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  audit: {
+    summary: 'audit security groups in one, several or all regions',
+    load: async () => (await import('./audit-command')).auditCommand,
+  },
+  delete: {
+    summary: 'delete the candidates of a report, after re-checking each one',
+    load: async () => (await import('./delete-command')).deleteCommand,
+  },
+  restore: {
+    summary: 'recreate a deleted group from backup.json',
+    load: async () => (await import('./restore-command')).restoreCommand,
+  },
+  serve: {
+    summary: 'serve the approval page and run the deletion workflow locally',
+    load: async () => (await import('./serve-command')).serveCommand,
+  },
+};
+
+const nameWidth = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 3;
 
 export const USAGE = `Usage: sg-audit <command> [options]
 
 Commands:
-  audit     audit security groups in one, several or all regions
-  delete    delete the candidates of a report, after re-checking each one
-  restore   recreate a deleted group from backup.json
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(nameWidth)}${summary}`)
+  .join('\n')}
 
-Run sg-audit <command> --help for a command's options.
+Run sg-audit <command> --help for a command's options; sg-audit --version for the version.
 AWS credentials and region come from the standard AWS chain (AWS_PROFILE, AWS_REGION, ...).
 `;
-
-const COMMANDS: Record<string, CliCommand> = {
-  audit: auditCommand,
-  delete: deleteCommand,
-  restore: restoreCommand,
-};
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -28,12 +52,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (name === '--version' || name === '-V') {
+    io.out(`sg-audit ${version}\n`);
+    return 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.err(`sg-audit: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -63,16 +92,4 @@ export function processIo(): CliIo {
     env: process.env,
     now: () => new Date(),
   };
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`sg-audit: ${(error as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

@@ -145,13 +145,23 @@ export const auditEnvSchema = commonEnvSchema.extend({
   EMAIL_WHEN_CLEAN: parsed(parseBoolean).prefault('true'),
 });
 
-export const approveEnvSchema = commonEnvSchema;
+/** The approval front: verifies links, reads reports, takes the lock, starts the workflow. */
+export const approveEnvSchema = z.object({
+  ARTIFACT_BUCKET: commonEnvSchema.shape.ARTIFACT_BUCKET,
+  MAC_KEY_ID: commonEnvSchema.shape.MAC_KEY_ID,
+  STATE_MACHINE_ARN: nonEmpty('the ARN of the deletion state machine (a stack output)').regex(/^arn:aws[a-z-]*:states:/, 'must be a Step Functions state machine ARN'),
+});
+
+/** The deletion workflow's task Lambdas: no MAC key (they never see a link). */
+export const workerEnvSchema = commonEnvSchema.omit({ MAC_KEY_ID: true });
 
 export type AuditEnv = z.output<typeof auditEnvSchema>;
 export type ApproveEnv = z.output<typeof approveEnvSchema>;
 /** What the CDK stack must pass: every key present, as strings (a missing one fails to compile). */
 export type AuditEnvInput = { [K in keyof z.input<typeof auditEnvSchema>]-?: string };
 export type ApproveEnvInput = { [K in keyof z.input<typeof approveEnvSchema>]-?: string };
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+export type WorkerEnvInput = { [K in keyof z.input<typeof workerEnvSchema>]-?: string };
 
 /** Parses an environment, throwing one ConfigError that names every bad variable and its fix. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
@@ -162,7 +172,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, str
 }
 
 /** The audit settings a parsed environment describes. */
-export function settingsFromEnv(env: z.output<typeof commonEnvSchema>): AuditSettings {
+export function settingsFromEnv(env: Omit<z.output<typeof commonEnvSchema>, 'MAC_KEY_ID'>): AuditSettings {
   return {
     regions: env.REGIONS,
     skipSources: env.SKIP_SOURCES,

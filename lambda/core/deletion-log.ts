@@ -1,4 +1,6 @@
-import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
+import type { DeletionResult, GroupOutcome, OutcomeKind, RevocationRecord } from './deletion-plan';
+import type { RuleRecord } from './model';
+import { describeRule } from './render-log';
 import { plainText } from './text';
 
 const LABEL: Record<OutcomeKind, string> = {
@@ -23,23 +25,41 @@ export function formatDeletionTotals(result: Pick<DeletionResult, 'totals'>): st
   return `${t.deleted} deleted, ${t.skipped} skipped, ${t.failed} failed, ${t.keptByReviewer} kept by reviewer`;
 }
 
+/** "sgr-1 (tcp 22 from sg-b, "ssh from bastion")": a rule with its contents, for the trail. */
+function ruleText(rule: RuleRecord): string {
+  const description = rule.description ? `, "${oneLine(rule.description, 255)}"` : '';
+  return `${oneLine(rule.ruleId, 64)} (${oneLine(describeRule(rule), 300)}${description})`;
+}
+
 function outcomeLine(o: GroupOutcome): string {
-  const revoked = o.revokedRules && o.revokedRules.length > 0 ? ` [revoked rules ${o.revokedRules.join(', ')}]` : '';
+  const revoked = o.revokedRules && o.revokedRules.length > 0 ? ` [revoked rules ${o.revokedRules.map(ruleText).join('; ')}]` : '';
   return `${LABEL[o.outcome]} ${o.groupId} (${oneLine(o.groupName, 255)}) ${o.region}: ${oneLine(o.reason)}${revoked}`;
 }
 
 /** deletion_log.txt: who asked, when, why, and each group's outcome with its reason. */
+const REVOCATION_LABEL: Record<RevocationRecord['status'], string> = { revoked: 'REVOKED', failed: 'REVOKE FAILED', uncertain: 'REVOKE UNCERTAIN' };
+
+function revocationLine(r: RevocationRecord): string {
+  const error = r.error ? ` (${oneLine(r.error)})` : '';
+  return `${REVOCATION_LABEL[r.status]} from ${r.groupId} ${r.region}${error}: ${r.rules.map(ruleText).join('; ')}`;
+}
+
 export function renderDeletionLog(result: DeletionResult): string {
   const r = result.requester;
+  const backups = Object.entries(result.preDeleteBackups ?? {});
+  const revocations = result.revocations ?? [];
   const lines = [
-    `sg-auditor deletion for audit ${result.auditId}`,
+    `sg-auditor deletion for audit ${result.auditId}${result.status === 'aborted' ? ' -- ABORTED' : ''}`,
+    ...(result.status === 'aborted' ? [`ABORTED: ${oneLine(result.abortReason)}. Outcomes below are those recorded before it stopped.`] : []),
     `Account ${result.accountId}; started ${result.startedAt}; finished ${result.finishedAt}`,
     `Requested via ${r.via}; source IP ${oneLine(r.sourceIp, 64)}; user agent ${oneLine(r.userAgent, 512)}${r.user ? `; user ${oneLine(r.user, 128)}` : ''}`,
     `Reviewer's note: ${oneLine(r.note)}`,
     `Selected: ${result.selection.length > 0 ? result.selection.map((s) => oneLine(s, 64)).join(', ') : '(none)'}`,
     `Result: ${formatDeletionTotals(result)}`,
+    `Pre-delete backups: ${backups.length > 0 ? backups.map(([region, key]) => `${region} ${oneLine(key)}`).join(', ') : '(none written)'}`,
     '',
     ...result.outcomes.map(outcomeLine),
+    ...(revocations.length > 0 ? ['', `Revocations (rules revoked to break reference cycles, with their contents): ${revocations.length}`, ...revocations.map(revocationLine)] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -47,9 +67,14 @@ export function renderDeletionLog(result: DeletionResult): string {
 /** The result email: subject and plain-text body. */
 export function renderDeletionEmail(result: DeletionResult, trailLocation: string): { subject: string; body: string } {
   const t = result.totals;
-  const subject = `[sg-auditor] ${result.accountId}: ${t.deleted} security groups deleted${t.failed > 0 ? `, ${t.failed} failed` : ''}`;
+  const aborted = result.status === 'aborted';
+  const subject = aborted
+    ? `[sg-auditor] ${result.accountId}: deletion for audit ${result.auditId} ABORTED (${t.deleted} deleted before it stopped)`
+    : `[sg-auditor] ${result.accountId}: ${t.deleted} security groups deleted${t.failed > 0 ? `, ${t.failed} failed` : ''}`;
   const body = [
-    `Deletion for audit ${result.auditId} in account ${result.accountId} finished at ${result.finishedAt}.`,
+    aborted
+      ? `The deletion for audit ${result.auditId} in account ${result.accountId} was ABORTED at ${result.finishedAt}: ${oneLine(result.abortReason)}.\nGroups not listed as deleted below were not deleted by it; run an audit to see what is left.`
+      : `Deletion for audit ${result.auditId} in account ${result.accountId} finished at ${result.finishedAt}.`,
     `Result: ${formatDeletionTotals(result)}.`,
     '',
     renderDeletionLog(result),

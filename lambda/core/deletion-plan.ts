@@ -5,7 +5,8 @@ import type { AuditReport, ClassifiedGroup, GroupRecord, RegionReport, RuleRecor
  * re-audit, which rules must be revoked first, and in what order the rest are deleted.
  */
 
-export const DELETION_RESULT_SCHEMA_VERSION = 1;
+/** 2: status, revocations with rule contents, pre-delete backups; revokedRules are rules, not ids. */
+export const DELETION_RESULT_SCHEMA_VERSION = 2;
 
 export type OutcomeKind = 'deleted' | 'skipped' | 'failed' | 'kept-by-reviewer';
 
@@ -15,8 +16,8 @@ export interface GroupOutcome {
   groupName: string;
   outcome: OutcomeKind;
   reason: string;
-  /** Rule ids revoked from this group before the deletions (to break reference cycles). */
-  revokedRules?: string[];
+  /** Rules revoked from this group to break a reference cycle, as they were (pre-delete backup). */
+  revokedRules?: RuleRecord[];
   /** DeleteSecurityGroup calls made (DependencyViolation retries included). */
   attempts?: number;
 }
@@ -39,8 +40,23 @@ export interface DeletionTotals {
   keptByReviewer: number;
 }
 
+/** One revocation of a cycle's rules, recorded whatever happens next. */
+export interface RevocationRecord {
+  groupId: string;
+  region: string;
+  /** The rules as the pre-delete backup holds them, enough to add them back. */
+  rules: RuleRecord[];
+  /** `uncertain`: the call was started but its answer was lost (a batch stopped mid-call). */
+  status: 'revoked' | 'failed' | 'uncertain';
+  error?: string;
+}
+
 export interface DeletionResult {
   schemaVersion: typeof DELETION_RESULT_SCHEMA_VERSION;
+  /** `aborted`: the workflow stopped on an error; the outcomes are what was recorded until then. */
+  status: 'completed' | 'aborted';
+  /** Why it stopped (aborted only). */
+  abortReason?: string;
   auditId: string;
   accountId: string;
   startedAt: string;
@@ -49,6 +65,10 @@ export interface DeletionResult {
   /** The groups the reviewer selected, as sent. */
   selection: string[];
   outcomes: GroupOutcome[];
+  /** Every revocation attempted, with the rules' contents. */
+  revocations: RevocationRecord[];
+  /** region -> where that region's pre-delete backup was written. */
+  preDeleteBackups: Record<string, string>;
   totals: DeletionTotals;
 }
 
@@ -91,18 +111,24 @@ export function checkSelection(report: AuditReport, groupIds: readonly string[])
   };
 }
 
-/** Rules revoked from one group before any deletion, so a reference cycle cannot block it. */
+/** Rules revoked from one group of a reference cycle, once its wave is reached. */
 export interface Revocation {
   groupId: string;
-  ingressRuleIds: string[];
-  egressRuleIds: string[];
+  ingress: RuleRecord[];
+  egress: RuleRecord[];
+}
+
+/** Groups deleted together; only the last wave of a region can hold cycles (and revocations). */
+export interface PlanWave {
+  groups: GroupRecord[];
+  /** The rules tying the wave's cycles together; revoked only when the wave is reached. */
+  revocations: Revocation[];
 }
 
 export interface RegionPlan {
   region: string;
-  revocations: Revocation[];
   /** Groups deleted wave by wave: a group is deleted only after every group referencing it. */
-  waves: GroupRecord[][];
+  waves: PlanWave[];
   /**
    * group id -> planned groups whose rules reference it. A group is deleted only once each of
    * these is deleted or has had its rules revoked; otherwise the reference still holds it.
@@ -195,26 +221,78 @@ export function planDeletion(
         if (planned.has(target)) (referrers[target] ??= []).push(group.groupId);
       }
     }
-    const waves: GroupRecord[][] = [];
-    const revocations: Revocation[] = [];
+    const waves: PlanWave[] = [];
     const remaining = new Set(planned.keys());
     while (remaining.size > 0) {
       const wave = [...remaining].filter((id) => !(referrers[id] ?? []).some((r) => remaining.has(r)));
       if (wave.length > 0) {
-        waves.push(wave.map((id) => planned.get(id) as GroupRecord));
+        waves.push({ groups: wave.map((id) => planned.get(id) as GroupRecord), revocations: [] });
         for (const id of wave) remaining.delete(id);
         continue;
       }
-      // Only cycles are left: revoke the rules that tie them together, then delete them all.
+      // Only cycles are left: the rules that tie them together are revoked when this wave is
+      // reached (after every outside referrer is gone), then they are all deleted.
+      const revocations: Revocation[] = [];
       for (const id of remaining) {
         const rules = rulesReferencing(planned.get(id) as GroupRecord, remaining);
         if (rules.ingress.length + rules.egress.length === 0) continue;
-        revocations.push({ groupId: id, ingressRuleIds: rules.ingress.map((r) => r.ruleId), egressRuleIds: rules.egress.map((r) => r.ruleId) });
+        revocations.push({ groupId: id, ingress: rules.ingress, egress: rules.egress });
       }
-      waves.push([...remaining].map((id) => planned.get(id) as GroupRecord));
+      waves.push({ groups: [...remaining].map((id) => planned.get(id) as GroupRecord), revocations });
       remaining.clear();
     }
-    regions.push({ region: regionName, revocations, waves, referrers });
+    regions.push({ region: regionName, waves, referrers });
   }
   return { outcomes, regions };
+}
+
+export interface WaveStep {
+  /** Groups that cannot be deleted now that the wave is reached (a referrer stayed). */
+  skipped: GroupOutcome[];
+  /** Revocations to make before deleting `ready` (cycle waves only), narrowed to what is needed. */
+  revocations: Revocation[];
+  ready: GroupRecord[];
+}
+
+/**
+ * What to do when a wave is reached, given which groups are already gone. A group whose referrer
+ * (from an earlier wave) is still there is skipped. In a cycle wave, such a group blocks every
+ * member its own rules reference, and only the rules among unblocked members are revoked: no
+ * rule is revoked from a cycle that cannot be deleted whole.
+ */
+export function stepWave(wave: PlanWave, referrers: Readonly<Record<string, string[]>>, gone: ReadonlySet<string>, done: ReadonlySet<string>): WaveStep {
+  const members = new Set(wave.groups.map((g) => g.groupId));
+  const byId = new Map(wave.groups.map((g) => [g.groupId, g]));
+  const blocked = new Map<string, string>();
+  for (const g of wave.groups) {
+    const holding = (referrers[g.groupId] ?? []).filter((r) => !members.has(r) && !gone.has(r));
+    if (holding.length > 0) blocked.set(g.groupId, `still referenced by rules of ${holding.join(', ')}, which could not be deleted`);
+  }
+  if (wave.revocations.length > 0) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const id of members) {
+        if (blocked.has(id)) continue;
+        const holder = (referrers[id] ?? []).find((r) => members.has(r) && blocked.has(r));
+        if (holder) {
+          blocked.set(id, `still referenced by rules of ${holder}, in a reference cycle that cannot be deleted now; its rules were left in place`);
+          changed = true;
+        }
+      }
+    }
+  }
+  const free = new Set([...members].filter((id) => !blocked.has(id)));
+  const revocations: Revocation[] = [];
+  for (const r of wave.revocations) {
+    if (!free.has(r.groupId)) continue;
+    const needed = (rule: RuleRecord) => free.has(rule.referencedGroup?.groupId ?? '');
+    const narrowed = { groupId: r.groupId, ingress: r.ingress.filter(needed), egress: r.egress.filter(needed) };
+    if (narrowed.ingress.length + narrowed.egress.length > 0) revocations.push(narrowed);
+  }
+  const skipped = [...blocked]
+    .filter(([id]) => !done.has(id))
+    .map(([id, reason]) => outcome(byId.get(id) as GroupRecord, 'skipped', reason));
+  const ready = wave.groups.filter((g) => free.has(g.groupId) && !done.has(g.groupId));
+  return { skipped, revocations, ready };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { formatDeletionTotals } from './deletion-log';
 import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
-import type { AuditReport } from './model';
+import type { RegionSummary } from './deletion-progress';
+import type { AuditReport, ClassifiedGroup } from './model';
 import { summarizeRules } from './render-log';
 
 /**
@@ -24,17 +25,21 @@ th{background:#f3f3f3}td.wrap{word-break:break-word}td.id{white-space:nowrap}
 .ok{border-left-color:#070;background:#f3fff3}
 textarea{width:100%;min-height:4rem}
 button{font-size:1rem;padding:.5rem 1rem;margin-top:1rem;background:#b00;color:#fff;border:0;cursor:pointer}
-form{counter-reset:selected}
-input.pick:checked{counter-increment:selected}
-.count .static{display:none}.count::before{content:counter(selected)}
+td.name{overflow-wrap:anywhere}
+.count .static{display:none}.count::before{content:counter(del)}
+details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
+input.confirm{font-size:1rem;width:8rem}
 `;
 
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
 
+const csp = (hashes: readonly string[]) =>
+  `default-src 'none'; style-src ${hashes.map((h) => `'sha256-${h}'`).join(' ')}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
 /** Headers on every page the approval Lambda returns. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'Content-Security-Policy': csp([STYLE_HASH]),
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -57,10 +62,25 @@ export function escapeHtml(value: unknown): string {
     .replace(BIDI_CONTROLS, '\ufffd');
 }
 
-function layout(title: string, body: string): string {
+/**
+ * The review page's second stylesheet: a CSS counter starts at the number of candidates and
+ * each ticked "keep" box takes one off, so the button shows how many groups would be deleted,
+ * with no script. Its hash joins the page's CSP (reviewPageHeaders).
+ */
+export function counterStyle(candidates: number): string {
+  return `form{counter-reset:del ${Math.max(0, Math.floor(candidates))}}input.keep:checked{counter-increment:del -1}`;
+}
+
+/** Headers for the review page: the fixed stylesheet and its counter stylesheet, by hash. */
+export function reviewPageHeaders(candidates: number): Record<string, string> {
+  const hash = createHash('sha256').update(counterStyle(candidates), 'utf8').digest('base64');
+  return { ...PAGE_HEADERS, 'Content-Security-Policy': csp([STYLE_HASH, hash]) };
+}
+
+function layout(title: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex,nofollow"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex,nofollow">${head}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 ${body}
 </body></html>
@@ -86,11 +106,60 @@ export interface ReviewPageInput {
   expiresAt: Date;
 }
 
-/** The review page (GET): what the audit found and a form to delete the ticked candidates. */
+/** A group name with break opportunities after separators, so long names wrap where they read well. */
+function nameHtml(name: string): string {
+  return escapeHtml(name).replace(/([-_./:])/g, '$1<wbr>');
+}
+
+/** Rows shown at most in the in-use list (the full list is in the audit's sg_log.txt). */
+export const MAX_IN_USE_ROWS = 1000;
+
+/** The most frequent first reason of a region's candidates: shown once, not on every row. */
+function commonReason(groups: readonly ClassifiedGroup[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const g of groups) if (g.reasons[0]) counts.set(g.reasons[0], (counts.get(g.reasons[0]) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Sources not checked for a candidate: its own list when the audit recorded one, else the report's. */
+function unverifiedBy(group: ClassifiedGroup, report: AuditReport): string[] {
+  const own = (group as { unverifiedBy?: string[] }).unverifiedBy;
+  return own ?? report.skippedSources;
+}
+
+function regionSection(report: AuditReport, region: AuditReport['regions'][number]): string {
+  const candidates = region.groups.filter((g) => g.verdict === 'candidate');
+  if (candidates.length === 0) return '';
+  const common = commonReason(candidates);
+  const regionSkipped = [...new Set(candidates.flatMap((g) => unverifiedBy(g, report)))];
+  const rows = candidates.map((g) => {
+    const id = escapeHtml(g.groupId);
+    const extra = g.reasons.filter((r) => r !== common);
+    const own = unverifiedBy(g, report);
+    const unverified = own.length > 0 && own.join() !== regionSkipped.join() ? `<strong>unverified by: ${escapeHtml(own.join(', '))}</strong> ` : '';
+    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
+  });
+  const warn =
+    regionSkipped.length > 0
+      ? `<p class="notice"><strong>Unverified by: ${escapeHtml(regionSkipped.join(', '))}.</strong> These sources were excluded from the audit, so a use they would show was not looked for.</p>`
+      : '';
+  return `<h3>${escapeHtml(region.region)}: ${candidates.length} candidates</h3>
+${warn}<p>Why they are unused: ${escapeHtml(common ?? '-')}</p>
+<table><thead><tr><th>Keep</th><th>Group id</th><th>Name</th><th>VPC</th><th>Description</th><th>Rules</th><th>Also</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/**
+ * The review page (GET): candidates grouped by region, each with a "keep" box (the form posts
+ * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
+ * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
+ */
 export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
   const kept = groups.filter((g) => g.verdict === 'protected' || g.verdict === 'unknown');
+  const inUse = groups.filter((g) => g.verdict === 'in-use');
   const meta = metaTable([
     ['Account', report.accountId],
     ['Audit', report.auditId],
@@ -103,41 +172,88 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
     return [td(r.region), td(r.totals.groups), td(r.totals.inUse), td(r.totals.candidates), td(r.totals.protected), td(r.totals.unknown), td(failed || '-')];
   });
   const regions = table(['Region', 'Groups', 'In use', 'Candidates', 'Protected', 'Unknown', 'Failed sources'], regionRows);
+  const sources = report.regions
+    .map((r) => {
+      const by = (status: string) => r.scans.filter((s) => s.status === status).map((s) => s.source);
+      return `<p><strong>${escapeHtml(r.region)}</strong>: checked ${escapeHtml(by('ok').join(', ') || 'none')}; failed ${escapeHtml(by('failed').join(', ') || 'none')}; skipped ${escapeHtml(by('skipped').join(', ') || 'none')}</p>`;
+    })
+    .join('\n');
 
-  const candidateRows = candidates.map((g) => [
-    `<td><input class="pick" type="checkbox" name="group" value="${escapeHtml(g.groupId)}" id="g-${escapeHtml(g.groupId)}" checked></td>`,
-    `<td class="id"><label for="g-${escapeHtml(g.groupId)}">${escapeHtml(g.groupId)}</label></td>`,
-    td(g.groupName),
-    td(g.vpcId ?? '-', 'id'),
-    td(g.region, 'id'),
-    td(g.description),
-    td(summarizeRules(g)),
-    td(g.reasons.join('; ')),
-  ]);
   const form =
     candidates.length === 0
       ? '<p class="notice ok">No candidates: nothing to delete.</p>'
       : `<form method="post" action="/">
 <input type="hidden" name="t" value="${escapeHtml(token)}">
-${table(['Delete', 'Group id', 'Name', 'VPC', 'Region', 'Description', 'Rules', 'Why it is unused'], candidateRows)}
-<p>Untick any group you want to keep. Only ticked groups are deleted, and only if a fresh check just before
-deleting still finds them unused. Deleted groups can be recreated from the audit's backup.json (with new ids).</p>
+<p>Every candidate is deleted unless you tick <strong>Keep</strong>. Only groups that a fresh check just before
+deleting still finds unused are deleted; each region's groups and rules are backed up first, and deleted groups
+can be recreated from that backup (with new ids).</p>
+${report.regions.map((r) => regionSection(report, r)).join('\n')}
 <p><label for="note">Why are these being deleted? (optional, recorded in the trail)</label><br>
 <textarea id="note" name="note" maxlength="${MAX_NOTE_LENGTH}"></textarea></p>
-<button type="submit">Delete <span class="count"><span class="static">${candidates.length}</span></span> selected groups</button>
+<p><label for="confirm">To confirm, type the number of groups to delete (<span class="count"><span class="static">${candidates.length}</span></span> with your keeps):</label>
+<input class="confirm" id="confirm" name="confirm" inputmode="numeric" pattern="[0-9]+" autocomplete="off" required></p>
+<button type="submit">Delete <span class="count"><span class="static">${candidates.length}</span></span> groups</button>
 </form>`;
-  const keptRows = kept.map((g) => [td(g.groupId), td(g.groupName), td(g.region), td(g.verdict), td(g.reasons.join('; '))]);
-  const keptSection =
-    kept.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Verdict', 'Reason'], keptRows);
+  const keptRows = kept.map((g) => [td(g.groupId, 'id'), `<td class="name">${nameHtml(g.groupName)}</td>`, td(g.region, 'id'), td(g.verdict), td(g.reasons.join('; '))]);
+  const keptSection = kept.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Verdict', 'Reason'], keptRows);
+  const inUseRows = inUse.slice(0, MAX_IN_USE_ROWS).map((g) => [
+    td(g.groupId, 'id'),
+    `<td class="name">${nameHtml(g.groupName)}</td>`,
+    td(g.region, 'id'),
+    td(g.reasons[0] ?? '-'),
+  ]);
+  const more = inUse.length > MAX_IN_USE_ROWS ? `<p>and ${inUse.length - MAX_IN_USE_ROWS} more: see sg_log.txt of the audit.</p>` : '';
   const body = `${meta}
 <h2>Per region</h2>
 ${regions}
+<details><summary>Sources checked</summary>
+${sources}
+</details>
 <h2>Candidates: ${candidates.length} unused groups</h2>
 ${form}
 <h2>Kept: protected and unknown groups (not deletable here)</h2>
 ${keptSection}
-<p>${groups.length - candidates.length - kept.length} groups in use are not listed; see sg_log.txt of the audit.</p>`;
-  return layout(`Review unused security groups in account ${report.accountId}`, body);
+<details><summary>In use: ${inUse.length} groups (not deletable)</summary>
+${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Evidence'], inUseRows)}${more}
+</details>`;
+  return layout(`Review unused security groups in account ${report.accountId}`, body, `<style>${counterStyle(candidates.length)}</style>`);
+}
+
+export interface ProgressPageInput {
+  accountId: string;
+  auditId: string;
+  lock?: { takenAt: string; selection: readonly string[] };
+  started?: { startedAt: string; regions: readonly string[]; selected: number };
+  summaries: readonly RegionSummary[];
+  result?: DeletionResult;
+  executionStatus?: string;
+}
+
+/** Rows of outcomes shown at most on the result page (the trail has all of them). */
+export const MAX_RESULT_ROWS = 500;
+
+/** A used link's page: the deletion's progress (refreshing itself) or its result. */
+export function renderProgressPage(input: ProgressPageInput): string {
+  const trail = `deletions/${input.accountId}/${input.auditId}/`;
+  if (input.result) return renderResultPage(input.result, [], trail);
+  const stopped = input.executionStatus !== undefined && input.executionStatus !== 'RUNNING' && input.executionStatus !== 'SUCCEEDED';
+  const rows = input.summaries.map((s) => [td(s.region), td(s.planned), td(s.deleted), td(s.skipped), td(s.failed), td(s.done ? 'done' : `batch ${s.batches}`)]);
+  const status = stopped
+    ? `<p class="notice">The deletion stopped (${escapeHtml(input.executionStatus)}). An ABORTED trail and email follow; this page shows them once written.</p>`
+    : '<p class="notice ok">The deletion is running. This page refreshes itself every 10 seconds; the result is also emailed.</p>';
+  const body = `${status}
+${metaTable([
+  ['Account', input.accountId],
+  ['Audit', input.auditId],
+  ['Approved at', input.lock?.takenAt ?? '-'],
+  ['Groups to delete', input.lock?.selection.length ?? '-'],
+  ['Started', input.started?.startedAt ?? 'not yet'],
+  ['Trail', trail],
+])}
+<h2>Per region</h2>
+${rows.length === 0 ? '<p>No region has started deleting yet (each is re-audited and backed up first).</p>' : table(['Region', 'Planned', 'Deleted', 'Skipped', 'Failed', 'State'], rows)}
+<p>This link is used and cannot delete anything else.</p>`;
+  return layout('Deletion in progress', body, '<meta http-equiv="refresh" content="10">');
 }
 
 const SECTION_TITLES: Array<[OutcomeKind, string]> = [
@@ -147,25 +263,31 @@ const SECTION_TITLES: Array<[OutcomeKind, string]> = [
   ['kept-by-reviewer', 'Kept by reviewer'],
 ];
 
-/** The result page (POST): every group's outcome and reason. */
-export function renderResultPage(result: DeletionResult, warnings: readonly string[] = []): string {
+/** The result page: totals, each region's pre-delete backup, and the outcomes (bounded). */
+export function renderResultPage(result: DeletionResult, warnings: readonly string[] = [], trail = ''): string {
   const sections = SECTION_TITLES.map(([kind, title]) => {
-    const rows = result.outcomes
-      .filter((o: GroupOutcome) => o.outcome === kind)
-      .map((o) => [td(o.groupId), td(o.groupName), td(o.region), td(o.reason)]);
-    return `<h2>${escapeHtml(title)}: ${rows.length}</h2>\n${rows.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Reason'], rows)}`;
+    const all = result.outcomes.filter((o: GroupOutcome) => o.outcome === kind);
+    const rows = all.slice(0, MAX_RESULT_ROWS).map((o) => [td(o.groupId, 'id'), `<td class="name">${nameHtml(o.groupName)}</td>`, td(o.region, 'id'), td(o.reason)]);
+    const more = all.length > MAX_RESULT_ROWS ? `<p>and ${all.length - MAX_RESULT_ROWS} more in deletion_log.txt.</p>` : '';
+    return `<h2>${escapeHtml(title)}: ${all.length}</h2>\n${rows.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Reason'], rows)}${more}`;
   }).join('\n');
-  const cls = result.totals.failed > 0 || warnings.length > 0 ? 'notice' : 'notice ok';
+  const aborted = result.status === 'aborted';
+  const cls = aborted || result.totals.failed > 0 || warnings.length > 0 ? 'notice' : 'notice ok';
   const warn = warnings.map((w) => `<p class="notice">${escapeHtml(w)}</p>`).join('\n');
-  const body = `<p class="${cls}">${escapeHtml(formatDeletionTotals(result))}. This link is now used and cannot delete anything else.</p>
+  const headline = aborted ? `ABORTED: ${result.abortReason ?? 'the deletion stopped'}. ${formatDeletionTotals(result)}` : formatDeletionTotals(result);
+  const backups = Object.entries(result.preDeleteBackups ?? {}).map(([region, key]) => `${region}: ${key}`);
+  const body = `<p class="${cls}">${escapeHtml(headline)}. This link is now used and cannot delete anything else.</p>
 ${warn}
 ${metaTable([
   ['Account', result.accountId],
   ['Audit', result.auditId],
   ['Finished', result.finishedAt],
+  ['Pre-delete backups', backups.join('; ') || 'none'],
+  ['Rules revoked', String((result.revocations ?? []).length)],
+  ...(trail ? ([['Trail', trail]] as Array<[string, unknown]>) : []),
 ])}
 ${sections}`;
-  return layout('Deletion result', body);
+  return layout(aborted ? 'Deletion ABORTED' : 'Deletion result', body);
 }
 
 /** An error page: what went wrong in words, never internals. */

@@ -9,5 +9,17 @@ export const approvalLockKey = (auditId: string) => `approvals/${auditId}.json`;
 
 export const deletionKeys = (accountId: string, auditId: string) => {
   const prefix = `deletions/${accountId}/${auditId}/`;
-  return { prefix, result: `${prefix}result.json`, log: `${prefix}deletion_log.txt` };
+  return {
+    prefix,
+    started: `${prefix}started.json`,
+    result: `${prefix}result.json`,
+    log: `${prefix}deletion_log.txt`,
+    /** Written once the result email was sent, so a second finish or abort does not send it again. */
+    emailed: `${prefix}emailed.json`,
+    reaudit: (region: string) => `${prefix}reaudit-${region}.json`,
+    preDeleteBackup: (region: string) => `${prefix}pre-delete-backup-${region}.json`,
+    progressPrefix: (region: string) => `${prefix}progress/${region}/`,
+    checkpoint: (region: string, batchId: string) => `${prefix}progress/${region}/batch-${batchId}.json`,
+    summary: (region: string) => `${prefix}progress/${region}.json`,
+  };
 };

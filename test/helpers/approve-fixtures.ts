@@ -5,9 +5,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import type { ApprovalRequest, ApproveDeps } from '../../lambda/approve/approve-core';
 import { s3ApprovalStore } from '../../lambda/aws/approval-store';
-import type { DeletionInput } from '../../lambda/aws/deleter';
+import { s3ProgressReader } from '../../lambda/approve/handler';
+import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
 import { toJsonBytes } from '../../lambda/core/backup';
-import { countOutcomes, type DeletionResult } from '../../lambda/core/deletion-plan';
 import type { AuditReport } from '../../lambda/core/model';
 import { auditKeys } from '../../lambda/core/s3-keys';
 import { signToken, TOKEN_VERSION, type MacProvider, type TokenPayload } from '../../lambda/core/token';
@@ -59,33 +59,13 @@ export async function publishReport(
   return signToken(payload, mac);
 }
 
-/** A deletion that "deletes" every selected group, for flow tests that do not reach EC2. */
-export function fakeDeleteGroups(calls: DeletionInput[] = []) {
-  return async (input: DeletionInput): Promise<DeletionResult> => {
-    calls.push(input);
-    const chosen = new Set(input.selection);
-    const outcomes = input.report.regions.flatMap((r) =>
-      r.groups
-        .filter((g) => g.verdict === 'candidate')
-        .map((g) => ({
-          groupId: g.groupId,
-          region: g.region,
-          groupName: g.groupName,
-          outcome: chosen.has(g.groupId) ? ('deleted' as const) : ('kept-by-reviewer' as const),
-          reason: chosen.has(g.groupId) ? 'deleted' : 'kept by reviewer (not selected)',
-        })),
-    );
-    return {
-      schemaVersion: 1,
-      auditId: input.report.auditId,
-      accountId: input.report.accountId,
-      startedAt: NOW.toISOString(),
-      finishedAt: NOW.toISOString(),
-      requester: input.requester,
-      selection: [...input.selection],
-      outcomes,
-      totals: countOutcomes(outcomes),
-    };
+/** Records the workflow starts the front makes, and answers their status. */
+export function fakeWorkflow(calls: DeletionExecutionInput[] = []) {
+  return {
+    startDeletion: async (input: DeletionExecutionInput) => {
+      calls.push(input);
+    },
+    executionStatus: async (input: DeletionExecutionInput) => (calls.some((c) => c.auditId === input.auditId) ? 'RUNNING' : undefined),
   };
 }
 
@@ -98,9 +78,8 @@ export function approveDeps(s3: S3Client, mac: MacProvider, overrides: Partial<A
     mac,
     accountId: async () => '123456789012',
     now: () => NOW,
-    settings: { regions: 'all', skipSources: [], protectTags: [{ key: 'DoNotDelete', value: 'true' }], productionTags: [{ key: 'Environment', value: 'Production' }], protectNamePatterns: [], minAgeDays: 0 },
-    deleteGroups: fakeDeleteGroups(),
-    notify: async () => undefined,
+    progress: s3ProgressReader(s3, BUCKET),
+    ...fakeWorkflow(),
     logger: silentLogger(),
     ...overrides,
   };
@@ -112,11 +91,13 @@ export function getRequest(token: string | undefined): ApprovalRequest {
   return { method: 'GET', path: '/', query, requestId: 'req-1', sourceIp: '203.0.113.9', userAgent: 'test-agent' };
 }
 
-export function postRequest(token: string, groups: string[], note?: string): ApprovalRequest {
+/** The review form's POST: the kept candidates and the typed count. */
+export function postRequest(token: string, options: { keep?: string[]; confirm?: string; note?: string } = {}): ApprovalRequest {
   const form = new URLSearchParams();
   form.set('t', token);
-  for (const g of groups) form.append('group', g);
-  if (note !== undefined) form.set('note', note);
+  for (const g of options.keep ?? []) form.append('keep', g);
+  if (options.confirm !== undefined) form.set('confirm', options.confirm);
+  if (options.note !== undefined) form.set('note', options.note);
   return { method: 'POST', path: '/', query: new URLSearchParams(), form, requestId: 'req-2', sourceIp: '203.0.113.9', userAgent: 'test-agent' };
 }
 

@@ -18,6 +18,11 @@ import { networkInterfacesScanner } from '../../lambda/aws/scanners/network-inte
 import { sgRuleReferencesScanner } from '../../lambda/aws/scanners/sg-rule-references';
 import { kmsMac } from '../../lambda/aws/signer';
 import { motoEnv } from '../../scripts/moto-server';
+import { approveDepsFromEnv } from '../../lambda/approve/handler';
+import { deletionDepsFromEnv } from '../../lambda/workflows/deletion/deps';
+import { localDeletionWorkflow } from '../../lambda/workflows/deletion/local';
+import type { DeletionTaskDeps } from '../../lambda/workflows/deletion/tasks';
+import type { TaskHandler } from '../../lambda/workflows/local-runner';
 
 /** The scanners moto can answer; the audit and the re-audit before deletion both use them. */
 export const MOTO_SCANNERS = [networkInterfacesScanner, sgRuleReferencesScanner];
@@ -29,7 +34,7 @@ export interface ApprovalScenario {
   env: Record<string, string>;
   /** The approval link from the audit email. */
   link: string;
-  groups: { referencing: string; referenced: string; keep: string; hostile: string; inUse: string };
+  groups: { referencing: string; referenced: string; keep: string; hostile: string; inUse: string; cycleA?: string; cycleB?: string };
   auditId: string;
   bucket: string;
 }
@@ -47,7 +52,7 @@ async function createGroup(ec2: EC2Client, vpcId: string, name: string, descript
  * name and description are an HTML injection, one attached to an ENI), runs the scheduled audit
  * exactly as the audit Lambda does, and returns the approval link it emailed.
  */
-export async function seedApprovalScenario(endpoint: string, region: string, prefix: string): Promise<ApprovalScenario> {
+export async function seedApprovalScenario(endpoint: string, region: string, prefix: string, options: { cycle?: boolean } = {}): Promise<ApprovalScenario> {
   const env = motoEnv(endpoint, region);
   Object.assign(process.env, env);
   const ec2 = new EC2Client({ region });
@@ -66,6 +71,18 @@ export async function seedApprovalScenario(endpoint: string, region: string, pre
     }),
   );
   await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.Subnet?.SubnetId as string, Groups: [inUse] }));
+  const cycle: { cycleA?: string; cycleB?: string } = {};
+  if (options.cycle) {
+    // Two unused groups whose rules reference each other: deleting them needs a revocation.
+    cycle.cycleA = await createGroup(ec2, vpcId, `${prefix}-cycle-a`, 'cycle a');
+    cycle.cycleB = await createGroup(ec2, vpcId, `${prefix}-cycle-b`, 'cycle b');
+    for (const [from, to] of [
+      [cycle.cycleA, cycle.cycleB],
+      [cycle.cycleB, cycle.cycleA],
+    ] as const) {
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: from, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: to }] }] }));
+    }
+  }
 
   const kms = new KMSClient({ region });
   const key = await kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }));
@@ -102,9 +119,18 @@ export async function seedApprovalScenario(endpoint: string, region: string, pre
   const link = published.join('\n').match(/https:\/\/approve\.example\.com\/\?t=[A-Za-z0-9._%-]+/)?.[0];
   if (!link) throw new Error(`the audit email has no approval link: ${published.join('\n').slice(0, 2000)}`);
   return {
-    env: { ...env, ARTIFACT_BUCKET: bucket, TOPIC_ARN: topicArn, MAC_KEY_ID: keyId, REGIONS: region, MIN_AGE_DAYS: '0', PROTECT_NAME_PATTERNS: 'prod-*' },
+    env: {
+      ...env,
+      ARTIFACT_BUCKET: bucket,
+      TOPIC_ARN: topicArn,
+      MAC_KEY_ID: keyId,
+      REGIONS: region,
+      MIN_AGE_DAYS: '0',
+      PROTECT_NAME_PATTERNS: 'prod-*',
+      STATE_MACHINE_ARN: `arn:aws:states:${region}:123456789012:stateMachine:sg-auditor-deletion`,
+    },
     link,
-    groups: { referencing, referenced, keep, hostile, inUse },
+    groups: { referencing, referenced, keep, hostile, inUse, ...cycle },
     auditId: result.auditId,
     bucket,
   };
@@ -114,4 +140,29 @@ export async function seedApprovalScenario(endpoint: string, region: string, pre
 export async function existingGroups(region: string): Promise<Set<string>> {
   const out = await new EC2Client({ region }).send(new DescribeSecurityGroupsCommand({}));
   return new Set((out.SecurityGroups ?? []).map((g) => g.GroupId as string));
+}
+
+/**
+ * The approval front and the deletion workflow wired as `sg-audit serve` wires them: the front's
+ * startDeletion runs the synthesized definition locally, tasks bound to the real task code
+ * against moto. Emails are collected; `handlers` replaces task states (to force failures).
+ */
+export function localApproval(scenario: ApprovalScenario, options: { handlers?: Record<string, TaskHandler>; chunkSize?: number; factory: ClientFactory }) {
+  const emails: Array<{ subject: string; body: string }> = [];
+  const logger = silent();
+  const tasks: DeletionTaskDeps = {
+    ...deletionDepsFromEnv(scenario.env, {
+      factory: options.factory,
+      scanners: MOTO_SCANNERS,
+      deleter: { sleep: async () => undefined, backoffMs: () => 0, callsPerSecond: 1e6, chunkSize: options.chunkSize ?? 50 },
+      logger,
+      metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+    }),
+    notify: async (subject, body) => {
+      emails.push({ subject, body });
+    },
+  };
+  const workflow = localDeletionWorkflow(tasks, { retryIntervalMs: 0, ...(options.handlers ? { handlers: options.handlers } : {}) });
+  const front = approveDepsFromEnv(scenario.env, { factory: options.factory, logger, workflow });
+  return { front, tasks, workflow, emails, logger };
 }

@@ -14,6 +14,9 @@ const INLINE_POLICY_LIMIT = 10_240;
 let synth: Synthesized;
 let audit: Statement[];
 let approve: Statement[];
+let batch: Statement[];
+let reaudit: Statement[];
+let finish: Statement[];
 let bucketId: string;
 
 beforeAll(() => {
@@ -21,6 +24,9 @@ beforeAll(() => {
   const { stack } = synth;
   audit = roleStatements(synth.resources, logicalId(stack, stack.audit.role));
   approve = roleStatements(synth.resources, logicalId(stack, stack.approve.role));
+  batch = roleStatements(synth.resources, logicalId(stack, stack.deletion.functions.batch.role));
+  reaudit = roleStatements(synth.resources, logicalId(stack, stack.deletion.functions.reaudit.role));
+  finish = roleStatements(synth.resources, logicalId(stack, stack.deletion.functions.finish.role));
   bucketId = logicalId(stack, stack.bucket);
 });
 
@@ -72,13 +78,13 @@ describe('wildcards', () => {
 
   it('only the read-only describe statements of the Lambda roles apply to every resource', () => {
     // Prepare
-    const iamStatements = [...audit, ...approve];
+    const iamStatements = [...audit, ...approve, ...reaudit, ...batch, ...finish];
 
     // Act
     const onEverything = iamStatements.filter((s) => resourcesOf(s).includes('*'));
 
     // Assess
-    expect(onEverything.map((s) => s.Sid)).toEqual(['ReadOnlyDescribe', 'ReadOnlyDescribe']);
+    expect(onEverything.map((s) => s.Sid)).toEqual(['ReadOnlyDescribe', 'ReadOnlyDescribe', 'CheckInFlightGroups']);
     for (const statement of onEverything) {
       expect(actionsOf(statement).every((a) => /^[a-z0-9-]+:(Describe|List|Get|BatchGet|LookupEvents|GET$)/.test(a))).toBe(true);
     }
@@ -123,12 +129,10 @@ describe('audit role', () => {
   });
 });
 
-describe('approval role', () => {
-  it('is granted the same declared read actions, the deletion actions and its own reads and writes', () => {
+describe('approval front role', () => {
+  it('can only verify links, read and lock with If-None-Match, and start and describe the deletion workflow', () => {
     // Prepare
-    const expected = [
-      ...new Set([...DECLARED_READ_ACTIONS, ...DELETION_ACTIONS, ...LOG_ACTIONS, ...NOTIFY_ACTIONS, 'kms:VerifyMac', 's3:GetObject', 's3:PutObject', 's3:ListBucket']),
-    ].sort();
+    const expected = [...LOG_ACTIONS, 'kms:VerifyMac', 's3:GetObject', 's3:PutObject', 's3:ListBucket', 'states:StartExecution', 'states:DescribeExecution'].sort();
 
     // Act
     const granted = allActions(approve);
@@ -137,14 +141,22 @@ describe('approval role', () => {
     expect(granted).toEqual(expected);
   });
 
-  it('reads reports and locks, and writes locks and the deletion trail, each under its own prefix', () => {
+  it('reads reports, locks and the deletion trail, and writes only locks, each under its own prefix', () => {
     // Prepare / Act
-    const read = bySid(approve, 'ReadReportsAndLocks');
-    const write = bySid(approve, 'WriteLocksAndDeletionTrail');
+    const read = bySid(approve, 'ReadReportsLocksAndProgress');
+    const write = bySid(approve, 'TakeSingleUseLocks');
 
     // Assess
-    expect(read).toMatchObject({ Action: 's3:GetObject', Resource: [objectArn('audits'), objectArn('approvals')] });
-    expect(write).toMatchObject({ Action: 's3:PutObject', Resource: [objectArn('approvals'), objectArn('deletions')] });
+    expect(read).toMatchObject({ Action: 's3:GetObject', Resource: [objectArn('audits'), objectArn('approvals'), objectArn('deletions')] });
+    expect(write).toMatchObject({ Action: 's3:PutObject', Resource: objectArn('approvals'), Condition: { Null: { 's3:if-none-match': 'false' } } });
+  });
+
+  it('starts only the deletion state machine', () => {
+    // Prepare / Act
+    const start = bySid(approve, 'StartDeletion');
+
+    // Assess
+    expect(start).toMatchObject({ Action: 'states:StartExecution', Resource: { Ref: logicalId(synth.stack, synth.stack.deletion.stateMachine) } });
   });
 
   it('can verify approval links but not sign them', () => {
@@ -152,59 +164,63 @@ describe('approval role', () => {
     expect(bySid(approve, 'VerifyApprovalLinks')).toMatchObject({ Action: 'kms:VerifyMac' });
     expect(allActions(approve)).not.toContain('kms:GenerateMac');
   });
+});
 
-  it('may delete and revoke only on security groups not tagged with the configured productionTag', () => {
+describe('deletion workflow roles', () => {
+  it('only the batch task may delete and revoke, on security groups not tagged with the configured productionTag', () => {
     // Prepare / Act
-    const allow = bySid(approve, 'DeleteUnprotectedSecurityGroups');
+    const allow = bySid(batch, 'DeleteUnprotectedSecurityGroups');
+    const others = [...audit, ...approve, ...reaudit, ...finish].filter((s) => actionsOf(s).some((a) => (DELETION_ACTIONS as readonly string[]).includes(a)));
 
     // Assess
     expect(allow.Effect).toBe('Allow');
     expect(actionsOf(allow).sort()).toEqual([...DELETION_ACTIONS].sort());
     expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Stage': 'live' } });
     expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
+    expect(others).toEqual([]);
   });
 
-  it('is explicitly denied deleting and revoking on groups carrying the configured protection tag', () => {
+  it('denies the batch task deleting and revoking on groups carrying the configured protection tag', () => {
     // Prepare / Act
-    const deny = bySid(approve, 'DenyDeletingProtectedSecurityGroups');
+    const deny = bySid(batch, 'DenyDeletingProtectedSecurityGroups');
 
     // Assess
     expect(deny.Effect).toBe('Deny');
     expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
     expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Keep': 'forever' } });
-    expect(deny.Resource).toEqual(bySid(approve, 'DeleteUnprotectedSecurityGroups').Resource);
   });
 
-  it('is explicitly denied deleting and revoking on groups a CloudFormation stack created (tag aws:cloudformation:stack-id present)', () => {
+  it('denies the batch task deleting and revoking on groups a CloudFormation stack created (tag aws:cloudformation:stack-id present)', () => {
     // Prepare / Act
-    const deny = bySid(approve, 'DenyDeletingStackManagedSecurityGroups');
+    const deny = bySid(batch, 'DenyDeletingStackManagedSecurityGroups');
 
     // Assess: Null "false" holds when the key is present, whatever its value.
     expect(deny.Effect).toBe('Deny');
     expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
     expect(deny.Condition).toEqual({ Null: { 'aws:ResourceTag/aws:cloudformation:stack-id': 'false' } });
-    expect(deny.Resource).toEqual(bySid(approve, 'DeleteUnprotectedSecurityGroups').Resource);
   });
 
-  it('grants the deletion actions in no other statement', () => {
+  it('gives the re-audit exactly the audit read actions and its S3 access, and nothing that changes the account', () => {
     // Prepare
-    const conditioned = new Set(['DeleteUnprotectedSecurityGroups', 'DenyDeletingProtectedSecurityGroups', 'DenyDeletingStackManagedSecurityGroups']);
+    const expected = [...new Set([...DECLARED_READ_ACTIONS, ...LOG_ACTIONS, 's3:GetObject', 's3:PutObject', 's3:ListBucket'])].sort();
 
-    // Act
-    const elsewhere = approve.filter((s) => !conditioned.has(s.Sid ?? '') && actionsOf(s).some((a) => (DELETION_ACTIONS as readonly string[]).includes(a)));
+    // Act / Assess
+    expect(allActions(reaudit)).toEqual(expected);
+  });
 
-    // Assess
-    expect(elsewhere).toEqual([]);
+  it('writes the deletion trail only under deletions/', () => {
+    // Prepare / Act / Assess
+    expect(bySid(finish, 'WriteDeletionTrail')).toMatchObject({ Action: 's3:PutObject', Resource: objectArn('deletions') });
   });
 });
 
-describe('both roles', () => {
+describe('audit and re-audit roles', () => {
   it('read region parameters only under the public global-infrastructure path', () => {
     // Prepare
     const ssm = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('ssm:GetParametersByPath'));
 
     // Act
-    const statements = [...ssm(audit), ...ssm(approve)];
+    const statements = [...ssm(audit), ...ssm(reaudit)];
 
     // Assess
     expect(statements).toHaveLength(2);
@@ -219,7 +235,7 @@ describe('both roles', () => {
     const get = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('apigateway:GET'));
 
     // Act
-    const statements = [...get(audit), ...get(approve)];
+    const statements = [...get(audit), ...get(reaudit)];
 
     // Assess
     expect(statements).toHaveLength(2);
@@ -235,7 +251,8 @@ describe('both roles', () => {
 
     // Act / Assess
     expect(bySid(audit, 'Notify')).toMatchObject({ Action: 'sns:Publish', Resource: topic });
-    expect(bySid(approve, 'Notify')).toMatchObject({ Action: 'sns:Publish', Resource: topic });
+    expect(bySid(finish, 'Notify')).toMatchObject({ Action: 'sns:Publish', Resource: topic });
+    expect(allActions(approve)).not.toContain('sns:Publish');
   });
 
   it('use no managed policies', () => {
@@ -243,14 +260,14 @@ describe('both roles', () => {
     const roles = Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::Role');
 
     // Assess
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(9);
     for (const role of roles) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
     expect(Object.values(synth.resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')).toEqual([]);
   });
 
   it("keep each role's inline policy within IAM's size limit", () => {
     // Prepare
-    const sizes = [audit, approve].map((statements) => JSON.stringify({ Version: '2012-10-17', Statement: statements }).replace(/\s/g, '').length);
+    const sizes = [audit, approve, reaudit, batch, finish].map((statements) => JSON.stringify({ Version: '2012-10-17', Statement: statements }).replace(/\s/g, '').length);
 
     // Act / Assess
     for (const size of sizes) expect(size).toBeLessThan(INLINE_POLICY_LIMIT);

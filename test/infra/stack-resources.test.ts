@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { approveEnvSchema, auditEnvSchema } from '../../lambda/core/config';
 import { APPROVAL_CONCURRENCY } from '../../infra/sg-auditor-stack';
@@ -162,9 +163,9 @@ describe('functions', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: ids.audit }, MaximumRetryAttempts: 0 });
   });
 
-  it('gives the approval function 5 minutes and caps its concurrency', () => {
+  it('gives the approval front 30 seconds (it never waits for the deletion) and caps its concurrency', () => {
     // Prepare / Act / Assess
-    expect(properties(ids.approve)).toMatchObject({ Timeout: 300, ReservedConcurrentExecutions: APPROVAL_CONCURRENCY });
+    expect(properties(ids.approve)).toMatchObject({ Timeout: 30, ReservedConcurrentExecutions: APPROVAL_CONCURRENCY });
     expect(APPROVAL_CONCURRENCY).toBe(5);
   });
 
@@ -205,7 +206,7 @@ describe('functions', () => {
     expect(Object.keys(env).sort()).toEqual(expected.sort());
   });
 
-  it('points both functions at the bucket, the topic and the MAC key, with the default settings', () => {
+  it('points the audit and the deletion tasks at the bucket, the topic and the default settings, and the front at the bucket, the MAC key and the workflow', () => {
     // Prepare
     const shared = {
       ARTIFACT_BUCKET: { Ref: ids.bucket },
@@ -219,9 +220,13 @@ describe('functions', () => {
       MIN_AGE_DAYS: '7',
     };
 
+    const { MAC_KEY_ID, ...worker } = shared;
+    const batchId = synth.stack.getLogicalId(synth.stack.deletion.functions.batch.function.node.defaultChild as CfnElement);
+
     // Act / Assess
     expect(environmentOf(ids.audit)).toMatchObject(shared);
-    expect(environmentOf(ids.approve)).toMatchObject(shared);
+    expect(environmentOf(batchId)).toMatchObject(worker);
+    expect(environmentOf(ids.approve)).toMatchObject({ ARTIFACT_BUCKET: shared.ARTIFACT_BUCKET, MAC_KEY_ID, STATE_MACHINE_ARN: { Ref: synth.stack.getLogicalId(synth.stack.deletion.stateMachine.node.defaultChild as CfnElement) } });
   });
 
   it('tells the audit function the approval URL and its link settings', () => {
@@ -310,9 +315,22 @@ describe('error alarm', () => {
     });
   });
 
+  it('also watches the approval front errors and failed, timed-out or stopped deletion executions', () => {
+    // Prepare
+    const alarms = Object.values(synth.resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+
+    // Act
+    const text = JSON.stringify(alarms);
+
+    // Assess
+    expect(alarms).toHaveLength(3);
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.approve } }] });
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(text).toContain(metric);
+  });
+
   it('may publish to the encrypted topic: the topic policy and the key policy let CloudWatch in for this account', () => {
     // Prepare
-    const alarmId = Object.keys(synth.resources).find((id) => synth.resources[id]?.Type === 'AWS::CloudWatch::Alarm') ?? '';
+    const alarmIds = Object.keys(synth.resources).filter((id) => synth.resources[id]?.Type === 'AWS::CloudWatch::Alarm');
     const topicPolicy = Object.values(synth.resources).find((r) => r.Type === 'AWS::SNS::TopicPolicy');
     const keyPolicy = properties(ids.topicKey).KeyPolicy as { Statement: Statement[] };
 
@@ -325,7 +343,7 @@ describe('error alarm', () => {
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
-      Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [alarmId, 'Arn'] } } },
+      Condition: { ArnLike: { 'aws:SourceArn': alarmIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
     });
     expect(decrypt).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
   });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 
 const ROOT = join(__dirname, '..', '..');
-const TIMEOUT_MS = 120_000;
+// The demo now runs the deletion workflow locally (re-audit, backup, batches, trail) on a shared machine.
+const TIMEOUT_MS = 180_000;
 
 interface Run {
   code: number | null;

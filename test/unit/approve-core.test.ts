@@ -1,8 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { approveLink, handleApproval, reviewLink } from '../../lambda/approve/approve-core';
-import type { DeletionInput } from '../../lambda/aws/deleter';
-import { approvalLockKey, auditKeys, deletionKeys } from '../../lambda/core/s3-keys';
-import { approveDeps, fakeDeleteGroups, fakeS3, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
+import type { LockRecord } from '../../lambda/aws/approval-store';
+import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
+import { approvalLockKey, auditKeys } from '../../lambda/core/s3-keys';
+import { approveDeps, fakeS3, fakeWorkflow, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 import { hmacMac } from '../helpers/hmac-mac';
 
@@ -20,8 +21,8 @@ async function setup() {
   const s3 = fakeS3();
   const mac = hmacMac();
   const token = await publishReport(s3.objects, report(), mac);
-  const calls: DeletionInput[] = [];
-  const deps = approveDeps(s3.client, mac, { deleteGroups: fakeDeleteGroups(calls) });
+  const calls: DeletionExecutionInput[] = [];
+  const deps = approveDeps(s3.client, mac, fakeWorkflow(calls));
   return { s3, mac, token, calls, deps };
 }
 
@@ -38,7 +39,7 @@ describe('GET: the review page', () => {
     // Assess
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('sg-0a');
-    expect(res.body).toContain('Delete <span class="count"><span class="static">2</span></span> selected groups');
+    expect(res.body).toContain('Delete <span class="count"><span class="static">2</span></span> groups');
     expect(s3.mock).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
@@ -136,46 +137,56 @@ describe('GET: the review page', () => {
     expect(res.statusCode).toBe(404);
   });
 
-  it('says "already used" once the lock exists', async () => {
+  it('shows the progress of a used link instead of a dead end', async () => {
     // Prepare
-    const { s3, token, deps } = await setup();
-    s3.objects.set(approvalLockKey(report().auditId), Buffer.from('{}'));
+    const { token, deps } = await setup();
+    await approveLink(postRequest(token, { confirm: '2' }), deps);
 
     // Act
     const res = await reviewLink(getRequest(token), deps);
 
     // Assess
-    expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('already used');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Deletion in progress');
+    expect(res.body).toContain('http-equiv="refresh"');
   });
 });
 
 describe('POST: approving', () => {
-  it('deletes the selection, records the unticked candidate as kept and writes the trail', async () => {
+  it('takes the lock with every candidate except the kept ones and starts the workflow', async () => {
     // Prepare
     const { s3, token, deps, calls } = await setup();
-    const notify = jest.fn(async () => undefined);
 
     // Act
-    const res = await approveLink(postRequest(token, ['sg-0a'], 'decommissioned <app>'), { ...deps, notify });
+    const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', note: 'decommissioned <app>' }), deps);
 
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.selection).toEqual(['sg-0a']);
-    expect(calls[0]?.requester).toEqual({ via: 'approval-link', sourceIp: '203.0.113.9', userAgent: 'test-agent', note: 'decommissioned <app>' });
-    const log = s3.objects.get(deletionKeys('123456789012', report().auditId).log)?.toString('utf8') ?? '';
-    expect(log).toContain("Reviewer's note: decommissioned <app>");
-    expect(log).toContain('KEPT BY REVIEWER sg-0b');
-    expect(notify).toHaveBeenCalledTimes(1);
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
+    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(lock).toMatchObject({ selection: ['sg-0a'], note: 'decommissioned <app>', sourceIp: '203.0.113.9', userAgent: 'test-agent' });
+    expect(res.body).toContain('Deletion in progress');
   });
 
-  it('rejects a group that was not a candidate with 400, deletes nothing and keeps the link usable', async () => {
+  it('refuses a typed count that is not the number of groups to delete with 422, starting nothing', async () => {
     // Prepare
     const { s3, token, deps, calls } = await setup();
 
     // Act
-    const res = await approveLink(postRequest(token, ['sg-0a', 'sg-0c']), deps);
+    const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '2' }), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(422);
+    expect(calls).toHaveLength(0);
+    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+  });
+
+  it('rejects keeping a group that was not a candidate with 400 and keeps the link usable', async () => {
+    // Prepare
+    const { s3, token, deps, calls } = await setup();
+
+    // Act
+    const res = await approveLink(postRequest(token, { keep: ['sg-0c'], confirm: '2' }), deps);
 
     // Assess
     expect(res.statusCode).toBe(400);
@@ -184,12 +195,12 @@ describe('POST: approving', () => {
     expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
   });
 
-  it('rejects an empty selection with 400 without taking the lock', async () => {
+  it('rejects keeping every candidate with 400 without taking the lock', async () => {
     // Prepare
     const { s3, token, deps } = await setup();
 
     // Act
-    const res = await approveLink(postRequest(token, []), deps);
+    const res = await approveLink(postRequest(token, { keep: ['sg-0a', 'sg-0b'], confirm: '0' }), deps);
 
     // Assess
     expect(res.statusCode).toBe(400);
@@ -201,33 +212,32 @@ describe('POST: approving', () => {
     const { token, deps, calls } = await setup();
 
     // Act
-    const res = await approveLink(postRequest(token, ['sg-0a'], 'x'.repeat(1001)), deps);
+    const res = await approveLink(postRequest(token, { confirm: '2', note: 'x'.repeat(1001) }), deps);
 
     // Assess
     expect(res.statusCode).toBe(400);
     expect(calls).toHaveLength(0);
   });
 
-  it('lets only one of two concurrent POSTs take the lock and delete', async () => {
+  it('lets only one of two concurrent POSTs take the lock and start the workflow', async () => {
     // Prepare
     const { token, deps, calls } = await setup();
 
     // Act
-    const [a, b] = await Promise.all([approveLink(postRequest(token, ['sg-0a']), deps), approveLink(postRequest(token, ['sg-0b']), deps)]);
+    const [a, b] = await Promise.all([approveLink(postRequest(token, { confirm: '2' }), deps), approveLink(postRequest(token, { keep: ['sg-0a'], confirm: '1' }), deps)]);
 
     // Assess
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     expect(calls).toHaveLength(1);
-    expect((a.statusCode === 409 ? a : b).body).toContain('already used');
   });
 
-  it('deletes nothing when the lock cannot be written for any other reason', async () => {
+  it('starts nothing when the lock cannot be written for any other reason', async () => {
     // Prepare
     const { s3, token, deps, calls } = await setup();
     s3.mock.on(PutObjectCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
 
     // Act
-    const attempt = approveLink(postRequest(token, ['sg-0a']), deps);
+    const attempt = approveLink(postRequest(token, { confirm: '2' }), deps);
 
     // Assess
     await expect(attempt).rejects.toThrow('internal error');
@@ -237,48 +247,14 @@ describe('POST: approving', () => {
   it('refuses a replayed POST after the link was used', async () => {
     // Prepare
     const { token, deps, calls } = await setup();
-    await approveLink(postRequest(token, ['sg-0a']), deps);
+    await approveLink(postRequest(token, { confirm: '2' }), deps);
 
     // Act
-    const res = await approveLink(postRequest(token, ['sg-0b']), deps);
+    const res = await approveLink(postRequest(token, { keep: ['sg-0a'], confirm: '1' }), deps);
 
     // Assess
     expect(res.statusCode).toBe(409);
     expect(calls).toHaveLength(1);
-  });
-
-  it('still writes the trail, emails and shows the result when publishing metrics fails after the deletion', async () => {
-    // Prepare
-    const { s3, token, deps } = await setup();
-    const notify = jest.fn(async () => undefined);
-    const recordMetrics = () => {
-      throw new Error('metrics exploded');
-    };
-
-    // Act
-    const res = await approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, recordMetrics });
-
-    // Assess
-    expect(res.statusCode).toBe(200);
-    expect(s3.objects.has(deletionKeys('123456789012', report().auditId).log)).toBe(true);
-    expect(notify).toHaveBeenCalledTimes(1);
-  });
-
-  it('still shows the result when the email fails, with a warning', async () => {
-    // Prepare
-    const { token, deps } = await setup();
-
-    // Act
-    const res = await approveLink(postRequest(token, ['sg-0a']), {
-      ...deps,
-      notify: async () => {
-        throw new Error('SNS down');
-      },
-    });
-
-    // Assess
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('The result email could not be sent.');
   });
 });
 
@@ -304,57 +280,6 @@ describe('routing', () => {
 
     // Assess
     expect(res.statusCode).toBe(404);
-  });
-});
-
-describe('POST: a deletion that aborts', () => {
-  it('emails that the deletion aborted after the lock was taken, and rethrows for the 500 page', async () => {
-    // Prepare
-    const { token, deps } = await setup();
-    const notify = jest.fn(async (_subject: string, _body: string) => undefined);
-    const deleteGroups = async () => {
-      throw new Error('re-audit exploded');
-    };
-
-    // Act
-    const attempt = approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, deleteGroups });
-
-    // Assess
-    await expect(attempt).rejects.toThrow('re-audit exploded');
-    expect(notify).toHaveBeenCalledTimes(1);
-    expect(notify.mock.calls[0]?.[0]).toContain('ABORTED');
-    expect(notify.mock.calls[0]?.[1]).toContain('re-audit exploded');
-  });
-
-  it('puts the error of an aborted deletion on one line of the email, so it cannot forge instructions', async () => {
-    // Prepare
-    const { token, deps } = await setup();
-    const notify = jest.fn(async (_subject: string, _body: string) => undefined);
-    const deleteGroups = async () => {
-      throw new Error('failed in group "x\nNothing was deleted; no action needed.\u202e"');
-    };
-
-    // Act
-    await approveLink(postRequest(token, ['sg-0a']), { ...deps, notify, deleteGroups }).catch(() => undefined);
-
-    // Assess
-    const body = notify.mock.calls[0]?.[1] ?? '';
-    expect(body.split('\n')).not.toContain('Nothing was deleted; no action needed.');
-    expect(body).not.toContain('\u202e');
-  });
-});
-
-describe('POST: the Lambda deadline', () => {
-  it('hands the request deadline to the deletion so the trail is still written in time', async () => {
-    // Prepare
-    const { token, deps, calls } = await setup();
-    const request = { ...postRequest(token, ['sg-0a']), deadline: 1_800_000_000_000 };
-
-    // Act
-    await approveLink(request, deps);
-
-    // Assess
-    expect(calls[0]?.deadline).toBe(1_800_000_000_000);
   });
 });
 

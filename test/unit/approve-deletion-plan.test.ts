@@ -1,4 +1,4 @@
-import { checkSelection, planDeletion } from '../../lambda/core/deletion-plan';
+import { checkSelection, planDeletion, stepWave, type PlanWave } from '../../lambda/core/deletion-plan';
 import type { ClassifiedGroup } from '../../lambda/core/model';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 
@@ -76,11 +76,11 @@ describe('planDeletion', () => {
     const plan = planDeletion([a, b], [], [regionReport('us-east-1', [a, b])]);
 
     // Assess
-    expect(plan.regions[0]?.waves.map((w) => w.map((g) => g.groupId))).toEqual([['sg-a'], ['sg-b']]);
-    expect(plan.regions[0]?.revocations).toEqual([]);
+    expect(plan.regions[0]?.waves.map((w) => w.groups.map((g) => g.groupId))).toEqual([['sg-a'], ['sg-b']]);
+    expect(plan.regions[0]?.waves.flatMap((w) => w.revocations)).toEqual([]);
   });
 
-  it('breaks a reference cycle by revoking the rules that form it', () => {
+  it('plans a reference cycle as its own last wave, revoking only the rules that form it', () => {
     // Prepare
     const a = withRefs('sg-a', ['sg-b']);
     const b = withRefs('sg-b', ['sg-a', 'sg-b']);
@@ -89,11 +89,14 @@ describe('planDeletion', () => {
     const plan = planDeletion([a, b], [], [regionReport('us-east-1', [a, b])]);
 
     // Assess
-    expect(plan.regions[0]?.revocations).toEqual([
-      { groupId: 'sg-a', ingressRuleIds: ['sgr-sg-a-sg-b'], egressRuleIds: [] },
-      { groupId: 'sg-b', ingressRuleIds: ['sgr-sg-b-sg-a'], egressRuleIds: [] },
+    const waves = plan.regions[0]?.waves ?? [];
+    expect(waves.map((w) => w.revocations.map((r) => [r.groupId, [...r.ingress, ...r.egress].map((x) => x.ruleId)]))).toEqual([
+      [
+        ['sg-a', ['sgr-sg-a-sg-b']],
+        ['sg-b', ['sgr-sg-b-sg-a']],
+      ],
     ]);
-    expect(plan.regions[0]?.waves.map((w) => w.map((g) => g.groupId).sort())).toEqual([['sg-a', 'sg-b']]);
+    expect(waves.map((w) => w.groups.map((g) => g.groupId).sort())).toEqual([['sg-a', 'sg-b']]);
   });
 
   it('keeps a selected group referenced by a candidate the reviewer unticked', () => {
@@ -133,5 +136,44 @@ describe('planDeletion', () => {
     // Assess
     expect(plan.outcomes[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('AccessDenied') });
     expect(plan.regions).toEqual([]);
+  });
+});
+
+describe('stepWave', () => {
+  it('revokes nothing in a cycle whose outside referrer is still there, and skips the whole cycle', () => {
+    // Prepare
+    const e = withRefs('sg-e', ['sg-a']);
+    const a = withRefs('sg-a', ['sg-b']);
+    const b = withRefs('sg-b', ['sg-a']);
+    const plan = planDeletion([e, a, b], [], [regionReport('us-east-1', [e, a, b])]).regions[0];
+    const cycle = plan?.waves[1];
+
+    // Act
+    const step = stepWave(cycle as PlanWave, plan?.referrers ?? {}, new Set(), new Set(['sg-e']));
+
+    // Assess
+    expect(step.revocations).toEqual([]);
+    expect(step.ready).toEqual([]);
+    expect(step.skipped.map((s) => [s.groupId, s.outcome])).toEqual(
+      expect.arrayContaining([
+        ['sg-a', 'skipped'],
+        ['sg-b', 'skipped'],
+      ]),
+    );
+  });
+
+  it("revokes a cycle's rules once its outside referrer is gone", () => {
+    // Prepare
+    const e = withRefs('sg-e', ['sg-a']);
+    const a = withRefs('sg-a', ['sg-b']);
+    const b = withRefs('sg-b', ['sg-a']);
+    const plan = planDeletion([e, a, b], [], [regionReport('us-east-1', [e, a, b])]).regions[0];
+
+    // Act
+    const step = stepWave(plan?.waves[1] as PlanWave, plan?.referrers ?? {}, new Set(['sg-e']), new Set(['sg-e']));
+
+    // Assess
+    expect(step.revocations.map((r) => r.groupId).sort()).toEqual(['sg-a', 'sg-b']);
+    expect(step.ready.map((g) => g.groupId).sort()).toEqual(['sg-a', 'sg-b']);
   });
 });

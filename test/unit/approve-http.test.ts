@@ -1,6 +1,6 @@
 import { handleEvent, MAX_BODY_BYTES } from '../../lambda/approve/http';
-import type { DeletionInput } from '../../lambda/aws/deleter';
-import { approveDeps, fakeDeleteGroups, fakeS3, publishReport, silentLogger, urlEvent } from '../helpers/approve-fixtures';
+import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
+import { approveDeps, fakeS3, fakeWorkflow, publishReport, silentLogger, urlEvent } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 import { hmacMac } from '../helpers/hmac-mac';
 
@@ -9,8 +9,8 @@ async function setup() {
   const mac = hmacMac();
   const report = auditReport([regionReport('us-east-1', [candidate('sg-0a'), candidate('sg-0b')])]);
   const token = await publishReport(s3.objects, report, mac);
-  const calls: DeletionInput[] = [];
-  const deps = approveDeps(s3.client, mac, { deleteGroups: fakeDeleteGroups(calls) });
+  const calls: DeletionExecutionInput[] = [];
+  const deps = approveDeps(s3.client, mac, fakeWorkflow(calls));
   return { token, calls, deps };
 }
 
@@ -34,20 +34,20 @@ describe('function URL adapter', () => {
   it('decodes a base64-encoded form body', async () => {
     // Prepare
     const { token, deps, calls } = await setup();
-    const body = new URLSearchParams([['t', token], ['group', 'sg-0b']]).toString();
+    const body = new URLSearchParams([['t', token], ['keep', 'sg-0a'], ['confirm', '1']]).toString();
 
     // Act
     const res = await handleEvent(urlEvent('POST', { body, base64: true }), 'req', () => deps, silentLogger());
 
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(calls[0]?.selection).toEqual(['sg-0b']);
+    expect(calls).toHaveLength(1);
   });
 
   it('rejects a body over the limit with 413 and deletes nothing', async () => {
     // Prepare
     const { token, deps, calls } = await setup();
-    const body = `t=${token}&group=sg-0a&note=${'x'.repeat(MAX_BODY_BYTES)}`;
+    const body = `t=${token}&confirm=2&note=${'x'.repeat(MAX_BODY_BYTES)}`;
 
     // Act
     const res = await handleEvent(urlEvent('POST', { body, base64: true }), 'req', () => deps, silentLogger());
@@ -60,7 +60,7 @@ describe('function URL adapter', () => {
   it('accepts a base64-encoded body of exactly the limit', async () => {
     // Prepare
     const { token, deps } = await setup();
-    const head = `t=${token}&group=sg-0a&note=`;
+    const head = `t=${token}&confirm=2&note=`;
     const body = `${head}${'x'.repeat(MAX_BODY_BYTES - head.length)}`;
 
     // Act

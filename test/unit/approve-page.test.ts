@@ -61,12 +61,13 @@ describe('review page', () => {
     expect(html).not.toContain('value="sg-0c"');
   });
 
-  it('ticks every candidate by default and posts the form urlencoded to the same origin', () => {
+  it('offers an unticked keep box per candidate and asks for the typed count', () => {
     // Act
     const html = reviewHtml();
 
     // Assess
-    expect(html).toMatch(/<input class="pick" type="checkbox" name="group" value="sg-0a" id="g-sg-0a" checked>/);
+    expect(html).toMatch(/<input class="keep" type="checkbox" name="keep" value="sg-0a" id="k-sg-0a">/);
+    expect(html).toContain('name="confirm"');
     expect(html).toContain('<form method="post" action="/">');
     expect(html).toContain('maxlength="1000"');
   });
@@ -92,7 +93,10 @@ describe('result and error pages', () => {
       { groupId: 'sg-0b', region: 'us-east-1', groupName: 'b', outcome: 'skipped' as const, reason: 'now in-use: used by ENI eni-1' },
     ];
     const result: DeletionResult = {
-      schemaVersion: 1,
+      schemaVersion: 2,
+      status: 'completed',
+      revocations: [],
+      preDeleteBackups: {},
       auditId: 'a',
       accountId: '123456789012',
       startedAt: 'x',
@@ -124,5 +128,38 @@ describe('result and error pages', () => {
   it('escape quotes and ampersands too', () => {
     // Assess
     expect(escapeHtml(`a&b"c'd`)).toBe('a&amp;b&quot;c&#39;d');
+  });
+});
+
+describe('review page at scale', () => {
+  it('renders 10,000 candidates in one region within the 6 MB response, and a kept-ids post stays small', () => {
+    // Prepare
+    const groups = Array.from({ length: 10_000 }, (_, i) => candidate(`sg-${i.toString(16).padStart(17, '0')}`, 'us-east-1', { groupName: `app-${i}-old-service-name` }));
+    const report = auditReport([regionReport('us-east-1', groups)]);
+
+    // Act
+    const html = renderReviewPage({ report, token: 'x'.repeat(400), expiresAt: new Date('2026-12-09T00:00:00Z') });
+
+    // Assess
+    expect(Buffer.byteLength(html)).toBeLessThan(6 * 1024 * 1024);
+  });
+
+  it('lets long names wrap after separators', () => {
+    // Act
+    const html = renderReviewPage({ report: auditReport([regionReport('us-east-1', [candidate('sg-0a', 'us-east-1', { groupName: 'eks-cluster_node.group' })])]), token: 't', expiresAt: new Date() });
+
+    // Assess
+    expect(html).toContain('eks-<wbr>cluster_<wbr>node.<wbr>group');
+  });
+
+  it('says prominently which excluded sources left the candidates unverified', () => {
+    // Prepare
+    const report = { ...auditReport([regionReport('us-east-1', [candidate('sg-0a')])]), skippedSources: ['mwaa' as const] };
+
+    // Act
+    const html = renderReviewPage({ report, token: 't', expiresAt: new Date() });
+
+    // Assess
+    expect(html).toContain('<strong>Unverified by: mwaa.</strong>');
   });
 });

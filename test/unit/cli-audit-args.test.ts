@@ -85,7 +85,7 @@ describe('sg-audit dispatch', () => {
   it('prints one line and exits 2 on an unknown command', async () => {
     const terminal = io();
     expect(await main(['explode'], terminal)).toBe(2);
-    expect(terminal.stderr).toBe('sg-audit: unknown command "explode" (commands: audit, delete, restore)\n');
+    expect(terminal.stderr).toBe('sg-audit: unknown command "explode" (commands: audit, delete, restore, serve)\n');
   });
 
   it('prints one line and exits 2 on a bad flag, with no stack trace', async () => {

@@ -1,4 +1,4 @@
-import { approveEnvSchema, auditEnvSchema, ConfigError, parseEnv, parseSkipSources, settingsFromEnv, UNSKIPPABLE_SOURCES } from '../../lambda/core/config';
+import { workerEnvSchema, auditEnvSchema, ConfigError, parseEnv, parseSkipSources, settingsFromEnv, UNSKIPPABLE_SOURCES } from '../../lambda/core/config';
 
 const REQUIRED = {
   ARTIFACT_BUCKET: 'bucket',
@@ -22,7 +22,7 @@ describe('parseSkipSources', () => {
 describe('the Lambda environment', () => {
   it('refuses SKIP_SOURCES naming a ground-truth source, naming the variable and the source', () => {
     // Act
-    const run = () => parseEnv(approveEnvSchema, { ...REQUIRED, SKIP_SOURCES: 'ecs-services,launch-templates' });
+    const run = () => parseEnv(workerEnvSchema, { ...REQUIRED, SKIP_SOURCES: 'ecs-services,launch-templates' });
 
     // Assess
     expect(run).toThrow(ConfigError);
@@ -31,7 +31,7 @@ describe('the Lambda environment', () => {
 
   it('reads PRODUCTION_TAG, defaulting to Environment=Production, into the settings', () => {
     // Act
-    const byDefault = settingsFromEnv(parseEnv(approveEnvSchema, REQUIRED));
+    const byDefault = settingsFromEnv(parseEnv(workerEnvSchema, REQUIRED));
     const configured = settingsFromEnv(parseEnv(auditEnvSchema, { ...REQUIRED, APPROVAL_URL: 'https://x.lambda-url.us-east-1.on.aws/', PRODUCTION_TAG: 'Stage=prod' }));
 
     // Assess
@@ -41,6 +41,6 @@ describe('the Lambda environment', () => {
 
   it('refuses a PRODUCTION_TAG that is not Key=Value, naming the variable', () => {
     // Act / Assess
-    expect(() => parseEnv(approveEnvSchema, { ...REQUIRED, PRODUCTION_TAG: 'Production' })).toThrow(/PRODUCTION_TAG: expected Key=Value/);
+    expect(() => parseEnv(workerEnvSchema, { ...REQUIRED, PRODUCTION_TAG: 'Production' })).toThrow(/PRODUCTION_TAG: expected Key=Value/);
   });
 });

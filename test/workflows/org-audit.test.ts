@@ -92,10 +92,11 @@ beforeAll(async () => {
 
   // Act: the synthesized audit state machine, run locally with its tasks bound to the real handlers.
   const { definition } = synthOrgAudit({}, BUCKET);
-  output = (await runLocally(definition, {}, {
-    handlers: orgAuditLocalHandlers(rt),
-    readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as never,
-  })) as typeof output;
+  const run = await runLocally(definition, orgAuditLocalHandlers(rt), {}, {
+    readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as unknown[],
+  });
+  if (run.status !== 'SUCCEEDED') throw new Error(`the org audit execution failed: ${run.error?.Error}: ${run.error?.Cause}`);
+  output = run.output as typeof output;
   summary = await readJson<OrgSummary>(output.summaryKey);
   await receiver.waitFor(4);
   emails = [...receiver.received];

@@ -1,0 +1,73 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { s3ApprovalStore } from '../../aws/approval-store';
+import { ClientFactory } from '../../aws/client-factory';
+import { s3DeletionStore } from '../../aws/deletion-store';
+import { publishEmail } from '../../aws/notifier';
+import { homeRegion } from '../../aws/regions';
+import type { Scanner } from '../../aws/scanners/types';
+import { parseEnv, settingsFromEnv, workerEnvSchema } from '../../core/config';
+import type { DeletionResult } from '../../core/deletion-plan';
+import type { DeleterOptions } from '../../aws/deleter';
+import type { LogSink } from '../../approve/approve-core';
+import type { DeletionTaskDeps } from './tasks';
+
+/** The part of Powertools Metrics the deletion uses (tests pass a recorder). */
+export interface DeletionMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
+
+/** Counts of one deletion as CloudWatch metrics; kept-by-reviewer is the false-positive signal. */
+export function publishDeletionMetrics(result: DeletionResult, sink: DeletionMetrics): void {
+  sink.addMetric('GroupsDeleted', MetricUnit.Count, result.totals.deleted);
+  sink.addMetric('GroupsSkipped', MetricUnit.Count, result.totals.skipped);
+  sink.addMetric('GroupsFailed', MetricUnit.Count, result.totals.failed);
+  sink.addMetric('GroupsKeptByReviewer', MetricUnit.Count, result.totals.keptByReviewer);
+  sink.publishStoredMetrics();
+}
+
+export interface DeletionDepsOptions {
+  factory?: ClientFactory;
+  scanners?: readonly Scanner[];
+  deleter?: DeleterOptions;
+  batchBudgetMs?: number;
+  logger?: LogSink;
+  metrics?: DeletionMetrics;
+  now?: () => Date;
+}
+
+/** A batch hands over to the next after this long, well within the 15-minute Lambda timeout. */
+export const BATCH_BUDGET_MS = 10 * 60 * 1000;
+
+/** Builds the tasks' dependencies from the environment (validated before any AWS call). */
+export function deletionDepsFromEnv(env: Record<string, string | undefined>, options: DeletionDepsOptions = {}): DeletionTaskDeps {
+  const config = parseEnv(workerEnvSchema, env);
+  const factory = options.factory ?? new ClientFactory();
+  const home = factory.forRegion(homeRegion());
+  const s3 = home.get(S3Client);
+  const logger = options.logger ?? new Logger({ serviceName: 'sg-auditor-deletion' });
+  const metrics = options.metrics ?? new Metrics({ namespace: 'SgAuditor', serviceName: 'sg-auditor-deletion' });
+  return {
+    store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
+    approvals: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
+    factory,
+    settings: settingsFromEnv(config),
+    notify: async (subject, body) => {
+      await publishEmail(home.get(SNSClient), config.TOPIC_ARN, subject, body);
+    },
+    now: options.now ?? (() => new Date()),
+    logger,
+    batchBudgetMs: options.batchBudgetMs ?? BATCH_BUDGET_MS,
+    recordMetrics: (result) => publishDeletionMetrics(result, metrics),
+    ...(options.scanners ? { scanners: options.scanners } : {}),
+    ...(options.deleter ? { deleter: options.deleter } : {}),
+  };
+}
+
+let cached: DeletionTaskDeps | undefined;
+
+/** The Lambda's dependencies, built once per container. */
+export const lambdaDeps = (): DeletionTaskDeps => (cached ??= deletionDepsFromEnv(process.env));

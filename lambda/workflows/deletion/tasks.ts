@@ -1,0 +1,323 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createHash, randomBytes } from 'node:crypto';
+import type { LogSink } from '../../approve/approve-core';
+import type { ApprovalStore, LockRecord } from '../../aws/approval-store';
+import { auditRegion } from '../../aws/audit';
+import type { ClientFactory } from '../../aws/client-factory';
+import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
+import type { DeletionStore } from '../../aws/deletion-store';
+import type { Scanner } from '../../aws/scanners/types';
+import { BACKUP_SCHEMA_VERSION, type Backup } from '../../core/backup';
+import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
+import {
+  checkSelection,
+  countOutcomes,
+  DELETION_RESULT_SCHEMA_VERSION,
+  planDeletion,
+  type DeletionResult,
+  type GroupOutcome,
+  type RegionPlan,
+  type Requester,
+  type RevocationRecord,
+} from '../../core/deletion-plan';
+import { mergeCheckpoints, summarize } from '../../core/deletion-progress';
+import type { AuditReport, AuditSettings, GroupRecord, RegionReport } from '../../core/model';
+import { deletionKeys } from '../../core/s3-keys';
+import { strictestSettings } from '../../core/strictest';
+import {
+  ApprovalMismatch,
+  BackupWriteFailed,
+  type AbortInput,
+  type BackupOutput,
+  type BatchOutput,
+  type DeletionExecutionInput,
+  type FinishInput,
+  type FinishOutput,
+  type RegionInput,
+  type StartedOutput,
+  type StartedRecord,
+} from './contract';
+
+/**
+ * The deletion workflow's tasks, one function each: read what they need from S3, call the
+ * deletion core, write what they produce to S3, return a small result. The state machine holds
+ * the order, the retries and the catches.
+ */
+
+export interface DeletionTaskDeps {
+  store: DeletionStore;
+  approvals: Pick<ApprovalStore, 'readReport' | 'readLock'>;
+  factory: ClientFactory;
+  /** The deployed settings; the re-audit uses the strictest of these and the signed report's. */
+  settings: AuditSettings;
+  notify(subject: string, body: string): Promise<void>;
+  now(): Date;
+  logger: LogSink;
+  scanners?: readonly Scanner[];
+  deleter?: DeleterOptions;
+  /** Time a batch may spend before handing over to the next one (ms). */
+  batchBudgetMs?: number;
+  recordMetrics?(result: DeletionResult): void;
+}
+
+interface Approval {
+  lock: LockRecord;
+  report: AuditReport;
+  selected: ReturnType<typeof checkSelection> & { ok: true };
+}
+
+/** The lock and the signed report, checked against each other: only what the front approved. */
+async function loadApproval(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<Approval> {
+  const lock = await deps.approvals.readLock(input.auditId);
+  if (!lock || lock.accountId !== input.accountId) throw new ApprovalMismatch(`no approval lock for audit ${input.auditId} in account ${input.accountId}`);
+  const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
+  if (!bytes) throw new ApprovalMismatch(`the report of audit ${input.auditId} is missing`);
+  if (createHash('sha256').update(bytes).digest('hex') !== lock.reportSha256) throw new ApprovalMismatch('the report changed after it was approved');
+  const report = JSON.parse(bytes.toString('utf8')) as AuditReport;
+  const selected = checkSelection(report, lock.selection);
+  if (!selected.ok) throw new ApprovalMismatch(`the approved selection is not valid (${selected.problem})`);
+  return { lock, report, selected };
+}
+
+function requesterOf(lock: LockRecord): Requester {
+  return {
+    via: 'approval-link',
+    ...(lock.sourceIp ? { sourceIp: lock.sourceIp } : {}),
+    ...(lock.userAgent ? { userAgent: lock.userAgent } : {}),
+    ...(lock.note ? { note: lock.note } : {}),
+  };
+}
+
+/** First state: the started trail, written before anything is deleted. */
+export async function writeStartedTrail(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<StartedOutput> {
+  const { lock, report, selected } = await loadApproval(input, deps);
+  const regions = [...new Set(selected.selected.map((g) => g.region))];
+  const record: StartedRecord = {
+    auditId: report.auditId,
+    accountId: report.accountId,
+    startedAt: deps.now().toISOString(),
+    requester: requesterOf(lock),
+    selected: selected.selected.length,
+    kept: selected.kept.length,
+    regions,
+  };
+  await deps.store.putOnce(deletionKeys(input.accountId, input.auditId).started, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  deps.logger.info('deletion started', { auditId: input.auditId, selected: record.selected, regions: regions.join(',') });
+  return { regions, selected: record.selected };
+}
+
+/** Re-audits one region with the strictest settings; the region report goes to S3. */
+export async function reauditRegion(input: RegionInput, deps: DeletionTaskDeps): Promise<{ region: string; groups: number; status: string }> {
+  const { report } = await loadApproval(input, deps);
+  const settings = { ...strictestSettings(report.settings, deps.settings), regions: [input.region] };
+  const fresh = await auditRegion(input.region, settings, input.accountId, {
+    factory: deps.factory,
+    now: deps.now,
+    ...(deps.scanners ? { scanners: deps.scanners } : {}),
+  });
+  await deps.store.putJson(deletionKeys(input.accountId, input.auditId).reaudit(input.region), fresh);
+  return { region: input.region, groups: fresh.groups.length, status: fresh.status };
+}
+
+async function readReaudit(input: RegionInput, deps: DeletionTaskDeps): Promise<RegionReport> {
+  const fresh = await deps.store.getJson<RegionReport>(deletionKeys(input.accountId, input.auditId).reaudit(input.region));
+  if (!fresh) throw new Error(`the re-audit of ${input.region} is missing`);
+  return fresh;
+}
+
+/** The groups and rules of a region as the re-audit just read them: what a restore needs now. */
+export async function writePreDeleteBackup(input: RegionInput, deps: DeletionTaskDeps): Promise<BackupOutput> {
+  const fresh = await readReaudit(input, deps);
+  const groups: GroupRecord[] = fresh.groups.map(({ region, groupId, groupName, description, vpcId, ownerId, arn, tags, ingress, egress }) => ({
+    region,
+    groupId,
+    groupName,
+    description,
+    ...(vpcId !== undefined ? { vpcId } : {}),
+    ownerId,
+    ...(arn !== undefined ? { arn } : {}),
+    tags,
+    ingress,
+    egress,
+  }));
+  const backup: Backup = { schemaVersion: BACKUP_SCHEMA_VERSION, auditId: input.auditId, accountId: input.accountId, createdAt: deps.now().toISOString(), groups };
+  const key = deletionKeys(input.accountId, input.auditId).preDeleteBackup(input.region);
+  try {
+    await deps.store.putJson(key, backup);
+  } catch (error) {
+    throw new BackupWriteFailed(`could not write the pre-delete backup of ${input.region} (${(error as Error).name}: ${(error as Error).message})`, { cause: error });
+  }
+  return { region: input.region, backupKey: key, groups: groups.length };
+}
+
+function regionPlan(approval: Approval, fresh: RegionReport): { plan: RegionPlan | undefined; decided: GroupOutcome[] } {
+  const mine = approval.selected.selected.filter((g) => g.region === fresh.region);
+  const planned = planDeletion(mine, [], [fresh]);
+  return { plan: planned.regions[0], decided: planned.outcomes };
+}
+
+/** One batch of a region's deletions; resumes from the region's checkpoints. */
+export async function deleteBatch(input: RegionInput, deps: DeletionTaskDeps): Promise<BatchOutput> {
+  const approval = await loadApproval(input, deps);
+  const keys = deletionKeys(input.accountId, input.auditId);
+  const { plan } = regionPlan(approval, await readReaudit(input, deps));
+  if (!plan) return { region: input.region, done: true, deleted: 0, remaining: 0 };
+  const checkpoints = await deps.store.checkpoints(input.accountId, input.auditId, input.region);
+  const batchId = `${deps.now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  const ec2 = deps.factory.forRegion(input.region).get(EC2Client);
+  const result = await runRegionBatch(
+    plan,
+    mergeCheckpoints(checkpoints),
+    ec2,
+    {
+      save: (checkpoint) => deps.store.putJson(keys.checkpoint(input.region, batchId), checkpoint),
+      // An aborted deletion has its trail written: start nothing more.
+      stopped: () => deps.store.exists(keys.result),
+    },
+    { ...deps.deleter, batchId, now: deps.now, ...(deps.batchBudgetMs !== undefined ? { budgetMs: deps.batchBudgetMs } : {}) },
+  );
+  const summary = summarize(plan, result.progress, result.done, checkpoints.length + 1, deps.now());
+  await deps.store.putJson(keys.summary(input.region), summary);
+  const remaining = summary.planned - summary.deleted - summary.skipped - summary.failed;
+  deps.logger.info('deletion batch', { auditId: input.auditId, region: input.region, done: result.done, deleted: summary.deleted, remaining });
+  return { region: input.region, done: result.done || result.stopped, deleted: summary.deleted, remaining };
+}
+
+interface Assembly {
+  status: DeletionResult['status'];
+  abortReason?: string;
+  /** Regions whose pre-delete backup could not be written: nothing was deleted there. */
+  abortedRegions: Map<string, string>;
+}
+
+/** The trail from everything recorded in S3: outcomes in selection order, nothing left out. */
+async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: string, how: Assembly): Promise<DeletionResult> {
+  const { report, lock, selected } = approval;
+  const keys = deletionKeys(report.accountId, report.auditId);
+  const byGroup = new Map<string, GroupOutcome>();
+  const revocations: RevocationRecord[] = [];
+  const preDeleteBackups: Record<string, string> = {};
+  const regions = [...new Set(selected.selected.map((g) => g.region))];
+  for (const region of regions) {
+    const regionAbort = how.abortedRegions.get(region);
+    const fresh = regionAbort ? undefined : await deps.store.getJson<RegionReport>(keys.reaudit(region));
+    if (await deps.store.exists(keys.preDeleteBackup(region))) preDeleteBackups[region] = `s3://${deps.store.bucket}/${keys.preDeleteBackup(region)}`;
+    if (fresh) for (const o of regionPlan(approval, fresh).decided) byGroup.set(o.groupId, o);
+    const progress = mergeCheckpoints(await deps.store.checkpoints(report.accountId, report.auditId, region));
+    for (const o of progress.outcomes.values()) byGroup.set(o.groupId, o);
+    revocations.push(...progress.revocations.values());
+    for (const g of selected.selected.filter((x) => x.region === region && !byGroup.has(x.groupId))) {
+      const base = { groupId: g.groupId, region, groupName: g.groupName };
+      if (regionAbort) byGroup.set(g.groupId, { ...base, outcome: 'skipped', reason: `nothing was deleted in ${region}: ${regionAbort}` });
+      else if (progress.uncertain.has(g.groupId)) {
+        byGroup.set(g.groupId, { ...base, outcome: 'failed', reason: 'its deletion was in flight when the workflow stopped: it may be gone; run an audit to see' });
+      } else {
+        byGroup.set(g.groupId, { ...base, outcome: 'skipped', reason: how.status === 'aborted' ? 'not attempted: the deletion was aborted first; it is still a candidate' : 'not attempted' });
+      }
+    }
+  }
+  const outcomes: GroupOutcome[] = [
+    ...selected.kept.map((g) => ({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'kept-by-reviewer' as const, reason: 'kept by reviewer (not selected)' })),
+    ...selected.selected.map((g) => byGroup.get(g.groupId) as GroupOutcome),
+  ];
+  return {
+    schemaVersion: DELETION_RESULT_SCHEMA_VERSION,
+    status: how.status,
+    ...(how.abortReason ? { abortReason: how.abortReason } : {}),
+    auditId: report.auditId,
+    accountId: report.accountId,
+    startedAt,
+    finishedAt: deps.now().toISOString(),
+    requester: requesterOf(lock),
+    selection: [...lock.selection],
+    outcomes,
+    revocations,
+    preDeleteBackups,
+    totals: countOutcomes(outcomes),
+  };
+}
+
+/** Writes result.json and deletion_log.txt unless a trail exists, then emails it once. */
+async function publishTrail(result: DeletionResult, deps: DeletionTaskDeps): Promise<DeletionResult> {
+  const keys = deletionKeys(result.accountId, result.auditId);
+  const wrote = await deps.store.putOnce(keys.result, `${JSON.stringify(result, null, 2)}\n`, 'application/json');
+  const trail = wrote ? result : ((await deps.store.getJson<DeletionResult>(keys.result)) ?? result);
+  if (wrote) {
+    await deps.store.putText(keys.log, renderDeletionLog(trail));
+    try {
+      deps.recordMetrics?.(trail);
+    } catch (error) {
+      deps.logger.error('could not publish the deletion metrics', { auditId: trail.auditId, error: error as Error });
+    }
+  }
+  if (!(await deps.store.exists(keys.emailed))) {
+    const email = renderDeletionEmail(trail, `s3://${deps.store.bucket}/${keys.prefix}`);
+    await deps.notify(email.subject, email.body);
+    await deps.store.putOnce(keys.emailed, `${JSON.stringify({ at: deps.now().toISOString() })}\n`, 'application/json');
+  }
+  return trail;
+}
+
+async function startedAt(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<string> {
+  const started = await deps.store.getJson<StartedRecord>(deletionKeys(input.accountId, input.auditId).started);
+  return started?.startedAt ?? deps.now().toISOString();
+}
+
+/** Last state: the trail and the result email. */
+export async function finishDeletion(input: FinishInput, deps: DeletionTaskDeps): Promise<FinishOutput> {
+  const approval = await loadApproval(input, deps);
+  const abortedRegions = new Map(
+    input.regionResults.filter((r) => r.status === 'aborted').map((r) => [r.region, r.error?.Cause ?? r.error?.Error ?? 'its pre-delete backup could not be written']),
+  );
+  const result = await assemble(approval, deps, await startedAt(input, deps), { status: 'completed', abortedRegions });
+  const trail = await publishTrail(result, deps);
+  deps.logger.info('deletion finished', { auditId: input.auditId, ...trail.totals });
+  return { resultKey: deletionKeys(input.accountId, input.auditId).result, status: trail.status, deleted: trail.totals.deleted, failed: trail.totals.failed };
+}
+
+/** The execution input and why it stopped, from a Catch or from the EventBridge rule. */
+export function parseAbortInput(input: AbortInput): { ids: DeletionExecutionInput; reason: string } {
+  if ('detail' in input) {
+    const ids = JSON.parse(input.detail.input ?? '{}') as DeletionExecutionInput;
+    const why = [input.detail.error, input.detail.cause].filter(Boolean).join(': ');
+    return { ids, reason: `the execution ended ${input.detail.status}${why ? ` (${why})` : ''}` };
+  }
+  const error = input.error;
+  const cause = error?.Cause ? cleanCause(error.Cause) : '';
+  return { ids: { accountId: input.accountId, auditId: input.auditId }, reason: `${error?.Error ?? 'error'}${cause ? `: ${cause}` : ''}` };
+}
+
+/** A Lambda error's Cause is its JSON error object: keep the message. */
+function cleanCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+/**
+ * Every failure path ends here (a Catch, or the rule on FAILED/TIMED_OUT/ABORTED): an ABORTED
+ * trail from whatever was recorded, and its email. Idempotent: a trail already written (by
+ * finish, or by an earlier abort) is kept, and the email goes out once.
+ */
+export async function abortDeletion(input: AbortInput, deps: DeletionTaskDeps): Promise<FinishOutput> {
+  const { ids, reason } = parseAbortInput(input);
+  const keys = deletionKeys(ids.accountId, ids.auditId);
+  deps.logger.error('deletion aborted', { auditId: ids.auditId, reason });
+  let approval: Approval;
+  try {
+    approval = await loadApproval(ids, deps);
+  } catch (error) {
+    // Without a valid approval nothing was deleted: say so, once.
+    const subject = `[sg-auditor] ${ids.accountId}: deletion for audit ${ids.auditId} ABORTED before deleting anything`;
+    if (await deps.store.putOnce(keys.emailed, `${JSON.stringify({ at: deps.now().toISOString() })}\n`, 'application/json')) {
+      await deps.notify(subject, `The deletion for audit ${ids.auditId} stopped before deleting anything: ${reason}; ${(error as Error).message}.`);
+    }
+    return { resultKey: keys.result, status: 'aborted', deleted: 0, failed: 0 };
+  }
+  const result = await assemble(approval, deps, await startedAt(ids, deps), { status: 'aborted', abortReason: reason, abortedRegions: new Map() });
+  const trail = await publishTrail(result, deps);
+  return { resultKey: keys.result, status: trail.status, deleted: trail.totals.deleted, failed: trail.totals.failed };
+}

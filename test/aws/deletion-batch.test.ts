@@ -1,0 +1,94 @@
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runRegionBatch } from '../../lambda/aws/deleter';
+import { planDeletion } from '../../lambda/core/deletion-plan';
+import { mergeCheckpoints, type BatchCheckpoint } from '../../lambda/core/deletion-progress';
+import { candidate, regionReport } from '../helpers/audit-report';
+import { awsError } from '../helpers/scanner-harness';
+
+const ec2 = mockClient(EC2Client);
+beforeEach(() => ec2.reset());
+
+const refRule = (to: string) => ({ ruleId: `sgr-to-${to}`, isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, referencedGroup: { groupId: to } });
+
+function planOf(groups: ReturnType<typeof candidate>[]) {
+  return planDeletion(groups, [], [regionReport('us-east-1', groups)]).regions[0] as NonNullable<ReturnType<typeof planDeletion>['regions'][0]>;
+}
+
+/** A clock that moves 1 s per call slept or made, so a budget runs out after a few calls. */
+function fakeTime() {
+  let now = 0;
+  return { clock: () => now, sleep: async (ms: number) => void (now += ms), tick: () => (now += 1000) };
+}
+
+describe('runRegionBatch', () => {
+  it('stops at its budget and a second batch resumes, deleting every group exactly once', async () => {
+    // Prepare
+    const time = fakeTime();
+    ec2.on(DeleteSecurityGroupCommand).callsFake(() => {
+      time.tick();
+      return {};
+    });
+    const plan = planOf(['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5'].map((id) => candidate(id)));
+    const saved: BatchCheckpoint[] = [];
+    const io = { save: async (cp: BatchCheckpoint) => void saved.push(structuredClone(cp)) };
+    const options = { chunkSize: 2, concurrency: 1, callsPerSecond: 1e6, budgetMs: 1500, clock: time.clock, sleep: time.sleep };
+
+    // Act
+    const first = await runRegionBatch(plan, mergeCheckpoints([]), new EC2Client({}), io, { ...options, batchId: 'b1' });
+    const second = await runRegionBatch(plan, mergeCheckpoints([first.checkpoint]), new EC2Client({}), io, { ...options, budgetMs: 1e9, batchId: 'b2' });
+
+    // Assess
+    expect(first.done).toBe(false);
+    expect(second.done).toBe(true);
+    const deleted = ec2.commandCalls(DeleteSecurityGroupCommand).map((c) => c.args[0].input.GroupId);
+    expect(deleted.sort()).toEqual(['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5']);
+    expect(saved.some((cp) => cp.inFlight.length > 0)).toBe(true);
+  });
+
+  it('checks a group left in flight by a stopped batch and records it deleted without deleting it again', async () => {
+    // Prepare
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-2' }] });
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+    const plan = planOf([candidate('sg-1'), candidate('sg-2')]);
+    const stopped: BatchCheckpoint = { region: 'us-east-1', batchId: 'b1', startedAt: '1', updatedAt: '1', outcomes: [], revocations: [], inFlight: ['sg-1', 'sg-2'] };
+
+    // Act
+    const result = await runRegionBatch(plan, mergeCheckpoints([stopped]), new EC2Client({}), { save: async () => undefined }, { batchId: 'b2', callsPerSecond: 1e6 });
+
+    // Assess
+    expect(ec2.commandCalls(DeleteSecurityGroupCommand).map((c) => c.args[0].input.GroupId)).toEqual(['sg-2']);
+    expect(result.progress.outcomes.get('sg-1')).toMatchObject({ outcome: 'deleted', reason: expect.stringContaining('confirmed gone') });
+  });
+
+  it("records a cycle's revoked rules on the outcome of a group whose deletion then failed", async () => {
+    // Prepare
+    const a = candidate('sg-a', 'us-east-1', { ingress: [refRule('sg-b')] });
+    const b = candidate('sg-b', 'us-east-1', { ingress: [refRule('sg-a')] });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({});
+    ec2.on(DeleteSecurityGroupCommand, { GroupId: 'sg-a' }).rejects(awsError('UnauthorizedOperation'));
+    ec2.on(DeleteSecurityGroupCommand, { GroupId: 'sg-b' }).resolves({});
+
+    // Act
+    const result = await runRegionBatch(planOf([a, b]), mergeCheckpoints([]), new EC2Client({}), { save: async () => undefined }, { batchId: 'b1', callsPerSecond: 1e6 });
+
+    // Assess
+    expect(result.progress.outcomes.get('sg-a')).toMatchObject({ outcome: 'failed', revokedRules: [refRule('sg-b')] });
+    expect([...result.progress.revocations.values()].map((r) => [r.groupId, r.status]).sort()).toEqual([
+      ['sg-a', 'revoked'],
+      ['sg-b', 'revoked'],
+    ]);
+  });
+
+  it('starts nothing once the deletion was stopped elsewhere', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+
+    // Act
+    const result = await runRegionBatch(planOf([candidate('sg-1')]), mergeCheckpoints([]), new EC2Client({}), { save: async () => undefined, stopped: async () => true }, { batchId: 'b1' });
+
+    // Assess
+    expect(result).toMatchObject({ done: false, stopped: true });
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+  });
+});

@@ -1,0 +1,46 @@
+import { synthesizeDeletionDefinition } from '../../infra/deletion-asl';
+import { DELETION_STATES } from '../../lambda/workflows/deletion/contract';
+import { DELETION_DEFINITION } from '../../lambda/workflows/deletion/local';
+import { taskStateNames } from '../../lambda/workflows/local-runner';
+
+// One synth for the file: CDK synth is the slow part.
+const synthesized = synthesizeDeletionDefinition() as { States: Record<string, unknown> };
+
+type State = { Type: string; Retry?: Array<{ ErrorEquals: string[] }>; Catch?: Array<{ ErrorEquals: string[]; Next: string }>; ItemProcessor?: { States: Record<string, State> }; MaxConcurrency?: number };
+const states = synthesized.States as Record<string, State>;
+const inner = (states[DELETION_STATES.regions]?.ItemProcessor?.States ?? {}) as Record<string, State>;
+
+describe('deletion state machine definition', () => {
+  it('is the committed file serve and the tests run (regenerate it with npm run asl)', () => {
+    expect(DELETION_DEFINITION).toEqual(synthesized);
+  });
+
+  it('binds every task state to a task of the workflow', () => {
+    expect(taskStateNames(synthesized).sort()).toEqual(Object.values(DELETION_STATES).filter((s) => s !== DELETION_STATES.regions).sort());
+  });
+
+  it('retries throttled Lambda invocations on every task', () => {
+    for (const name of taskStateNames(synthesized)) {
+      const state = states[name] ?? inner[name];
+      expect(state?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
+    }
+  });
+
+  it('sends every failure of the top-level steps to the abort task', () => {
+    for (const name of [DELETION_STATES.started, DELETION_STATES.regions, DELETION_STATES.finish]) {
+      expect(states[name]?.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: DELETION_STATES.abort })]);
+    }
+  });
+
+  it('retries a batch that timed out, so it resumes from its checkpoints', () => {
+    expect(inner[DELETION_STATES.batch]?.Retry?.flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));
+  });
+
+  it('aborts only the region when its pre-delete backup cannot be written', () => {
+    expect(inner[DELETION_STATES.backup]?.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['BackupWriteFailed'], Next: 'RegionAborted' })]);
+  });
+
+  it('deletes a bounded number of regions at once', () => {
+    expect(states[DELETION_STATES.regions]?.MaxConcurrency).toBe(4);
+  });
+});
