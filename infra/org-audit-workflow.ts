@@ -107,7 +107,9 @@ export class OrgAuditWorkflow extends Construct {
 
     const plan = invoke(ORG_STATES.plan, this.functions.plan, {}).addCatch(failure, { errors: ['States.ALL'], resultPath: '$.error' });
 
-    // Items: one child execution per batch of (account, region) items, read from S3.
+    // Items: one child execution per batch of (account, region) items, read from S3. The plan
+    // names the bucket ($.bucket), so the definition holds no deployment's name and runs locally
+    // as committed; the state machine's role may read only audits/_org/* (granted below).
     const auditItems = invoke(ORG_STATES.auditItems, this.functions.regionItems, {
       'auditId.$': '$.BatchInput.auditId',
       'items.$': '$.Items',
@@ -117,7 +119,7 @@ export class OrgAuditWorkflow extends Construct {
     auditItems.addCatch(new sfn.Pass(this, ORG_STATES.itemsFailed, { stateName: ORG_STATES.itemsFailed }), { errors: ['States.ALL'], resultPath: '$.error' });
     const auditRegions = new sfn.DistributedMap(this, ORG_STATES.auditRegions, {
       stateName: ORG_STATES.auditRegions,
-      itemReader: new sfn.S3JsonItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.itemsKey') }),
+      itemReader: new sfn.S3JsonItemReader({ bucketNamePath: sfn.JsonPath.stringAt('$.bucket'), key: sfn.JsonPath.stringAt('$.itemsKey') }),
       itemSelector: { 'item.$': '$$.Map.Item.Value' },
       itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: ORG_TUNING.itemsPerBatch, batchInput: { 'auditId.$': '$.auditId' } }),
       maxConcurrency: props.maxConcurrency,
@@ -138,7 +140,7 @@ export class OrgAuditWorkflow extends Construct {
     assembleAccount.addCatch(new sfn.Pass(this, ORG_STATES.accountNotAssembled, { stateName: ORG_STATES.accountNotAssembled }), { errors: ['States.ALL'], resultPath: '$.error' });
     const assembleAccounts = new sfn.DistributedMap(this, ORG_STATES.assembleAccounts, {
       stateName: ORG_STATES.assembleAccounts,
-      itemReader: new sfn.S3JsonItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.accountsKey') }),
+      itemReader: new sfn.S3JsonItemReader({ bucketNamePath: sfn.JsonPath.stringAt('$.bucket'), key: sfn.JsonPath.stringAt('$.accountsKey') }),
       itemSelector: { 'auditId.$': '$.auditId', 'startedAt.$': '$.startedAt', 'account.$': '$$.Map.Item.Value' },
       maxConcurrency: ORG_TUNING.assembleConcurrency,
       toleratedFailurePercentage: 100,
@@ -165,6 +167,7 @@ export class OrgAuditWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
 
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadOrgItems', actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects('audits/_org/*')] }));
     this.acknowledge(props);
 
     // A Catch never runs on a timeout, a States.Runtime error or a stop: this rule emails those too.
@@ -219,8 +222,8 @@ export class OrgAuditWorkflow extends Construct {
         reason: 'X-Ray trace segments and CloudWatch Logs delivery (state machine logging) take no resource ARN; CDK grants only those on `*`.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${stack.getLogicalId(props.bucket.node.defaultChild as s3.CfnBucket)}>/*]`,
-        reason: "The Distributed Maps' ItemReader reads items.json and accounts.json, whose keys carry the audit id; only GetObject is granted.",
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/audits/_org/*]`,
+        reason: "The Distributed Maps' ItemReader reads items.json and accounts.json, whose keys carry the audit id; only GetObject under audits/_org/.",
       },
     );
     for (const fn of Object.values(this.functions)) {

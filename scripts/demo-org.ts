@@ -3,15 +3,13 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { synthOrgAudit } from '../infra/local-asl';
 import { s3ArtifactStore } from '../lambda/aws/artifact-store';
 import { ClientFactory } from '../lambda/aws/client-factory';
 import { MemberCredentials } from '../lambda/aws/member-role';
 import { kmsMac } from '../lambda/aws/signer';
 import type { AuditReport, SourceId } from '../lambda/core/model';
 import { orgKeys, type OrgSummary } from '../lambda/core/org';
-import { runLocally } from '../lambda/workflows/local-runner';
-import { orgAuditLocalHandlers } from '../lambda/workflows/org-audit/local-handlers';
+import { runOrgAuditLocally } from '../lambda/workflows/org-audit/local';
 import type { OrgRuntime } from '../lambda/workflows/org-audit/runtime';
 import { openMailbox } from './demo-mailbox';
 import { motoEnv, startMoto, type MotoServer } from './moto-server';
@@ -86,11 +84,9 @@ export async function runOrgDemo(options: { ci: boolean }): Promise<number> {
     };
 
     heading('Running the synthesized audit state machine locally');
-    say('(cdk synth with organization=true; the Distributed Maps run their ItemProcessor as machines of their own)');
-    const { definition } = synthOrgAudit({}, BUCKET);
+    say('(lambda/workflows/org-audit/definition.asl.json, synthesized from the CDK construct; the Distributed Maps run their ItemProcessor as machines of their own)');
     const started = Date.now();
-    const run = await runLocally(definition, orgAuditLocalHandlers(rt), {}, {
-      readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as unknown[],
+    const run = await runOrgAuditLocally(rt, {
       onState: (name) => say(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${name}`),
     });
     if (run.status !== 'SUCCEEDED') throw new Error(`the org audit execution failed: ${run.error?.Error}: ${run.error?.Cause}`);

@@ -4,11 +4,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { App } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/build-app';
 import { WORKER_ROLE_PATH, type SgAuditorMemberStack } from '../../infra/member-stack';
-import { definitionOf } from '../../infra/local-asl';
+import { definitionsOf } from '../../infra/local-asl';
 import { auditReadActions } from '../../infra/permissions';
 import type { SgAuditorStack } from '../../infra/sg-auditor-stack';
 import { ORG_TUNING } from '../../lambda/core/org';
-import { actionsOf, EMAIL, logicalId, policyDocuments, type Json, type Statement } from './infra-fixture';
+import { actionsOf, EMAIL, logicalId, policyDocuments, roleStatements, type Json, type Statement } from './infra-fixture';
 
 // One synth for the whole file: organization mode with a StackSet target and a digest.
 const OUS = ['ou-ab12-cdef3456', 'ou-ab12-ghij7890'];
@@ -38,8 +38,7 @@ beforeAll(() => {
   const template = Template.fromStack(stack).toJSON() as Json;
   resources = template.Resources as typeof resources;
   memberResources = (Template.fromStack(member).toJSON() as Json).Resources as typeof memberResources;
-  const smId = logicalId(stack, stack.orgAudit?.stateMachine ?? { node: {} });
-  states = definitionOf(template, smId).States as Record<string, Json>;
+  states = definitionsOf(stack, template).orgAudit?.States as Record<string, Json>;
 }, 120_000);
 
 const ofType = (all: typeof resources, type: string) => Object.entries(all).filter(([, r]) => r.Type === type);
@@ -53,7 +52,7 @@ describe('the audit state machine (organization=true)', () => {
     expect(map).toMatchObject({
       Type: 'Map',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'AuditItems' },
-      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Key.$': '$.itemsKey' } },
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.itemsKey' } },
       ItemSelector: { 'item.$': '$$.Map.Item.Value' },
       ItemBatcher: { MaxItemsPerBatch: ORG_TUNING.itemsPerBatch, BatchInput: { 'auditId.$': '$.auditId' } },
       MaxConcurrency: 60,
@@ -69,7 +68,7 @@ describe('the audit state machine (organization=true)', () => {
     // Assess
     expect(map).toMatchObject({
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'AssembleAccount' },
-      ItemReader: { Parameters: { 'Key.$': '$.accountsKey' } },
+      ItemReader: { Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.accountsKey' } },
       ItemSelector: { 'auditId.$': '$.auditId', 'startedAt.$': '$.startedAt', 'account.$': '$$.Map.Item.Value' },
       MaxConcurrency: ORG_TUNING.assembleConcurrency,
       ToleratedFailurePercentage: 100,
@@ -85,6 +84,17 @@ describe('the audit state machine (organization=true)', () => {
     for (const task of [...tasks, items]) expect(task?.Retry[0]?.ErrorEquals).toContain('Lambda.TooManyRequestsException');
     for (const task of tasks) expect(task.Catch[0]?.Next).toBe('ReportFailure');
     expect((states.AuditRegions as { Catch: Array<{ Next: string }> }).Catch[0]?.Next).toBe('ReportFailure');
+  });
+
+  it('lets its ItemReaders read only the org work files of the artifact bucket', () => {
+    // Act
+    const statements = roleStatements(resources as never, logicalId(stack, stack.orgAudit?.stateMachine.role ?? { node: {} }));
+    const reads = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+
+    // Assess
+    expect(reads).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, stack.bucket), 'Arn'] }, '/audits/_org/*']] } }),
+    ]);
   });
 
   it('is started by the schedule', () => {

@@ -2,7 +2,6 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { synthOrgAudit } from '../../infra/local-asl';
 import { s3ArtifactStore, type ArtifactStore } from '../../lambda/aws/artifact-store';
 import { runAudit } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
@@ -13,8 +12,7 @@ import { kmsMac } from '../../lambda/aws/signer';
 import type { AuditReport, AuditSettings } from '../../lambda/core/model';
 import { orgKeys, type OrgSummary } from '../../lambda/core/org';
 import { verifyToken, type MacProvider } from '../../lambda/core/token';
-import { runLocally } from '../../lambda/workflows/local-runner';
-import { orgAuditLocalHandlers } from '../../lambda/workflows/org-audit/local-handlers';
+import { runOrgAuditLocally } from '../../lambda/workflows/org-audit/local';
 import { summaryTask, type OrgAuditConfig } from '../../lambda/workflows/org-audit/org-tasks';
 import type { OrgRuntime } from '../../lambda/workflows/org-audit/runtime';
 import { runOrgAuditCli } from '../../lambda/cli/org-audit';
@@ -90,11 +88,8 @@ beforeAll(async () => {
     scanners: SCANNERS,
   };
 
-  // Act: the synthesized audit state machine, run locally with its tasks bound to the real handlers.
-  const { definition } = synthOrgAudit({}, BUCKET);
-  const run = await runLocally(definition, orgAuditLocalHandlers(rt), {}, {
-    readItems: async (bucket, key) => JSON.parse((await s3ArtifactStore(s3, bucket).get(key)).toString('utf8')) as unknown[],
-  });
+  // Act: the synthesized audit state machine (the committed ASL, checked against CDK by definition.test.ts), run locally with its tasks bound to the real handlers.
+  const run = await runOrgAuditLocally(rt);
   if (run.status !== 'SUCCEEDED') throw new Error(`the org audit execution failed: ${run.error?.Error}: ${run.error?.Cause}`);
   output = run.output as typeof output;
   summary = await readJson<OrgSummary>(output.summaryKey);

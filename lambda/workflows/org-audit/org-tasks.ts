@@ -60,6 +60,8 @@ export interface PlanInput {
 /** The plan step's output: keys for the Distributed Maps' ItemReaders and counts. */
 export interface PlanOutput {
   auditId: string;
+  /** The artifact bucket: the Distributed Maps' ItemReaders read the items from it. */
+  bucket: string;
   startedAt: string;
   itemsKey: string;
   accountsKey: string;
@@ -94,6 +96,7 @@ export async function planTask(config: OrgAuditConfig, deps: OrgTaskDeps, input:
   deps.logger.info('org audit planned', { auditId, accounts: accounts.length, items: items.length, unreachable });
   return {
     auditId,
+    bucket: deps.store.bucket,
     startedAt: plan.startedAt,
     itemsKey: keys.items,
     accountsKey: keys.accounts,

@@ -5,8 +5,8 @@ import { planTask, type PlanInput, type PlanOutput } from './org-tasks';
 export const planHandler =
   (rt: OrgRuntime) =>
   async (input: PlanInput = {}): Promise<PlanOutput> => {
-    const { auditId, startedAt, itemsKey, accountsKey, accounts, items } = await planTask(rt.config, rt, input);
-    return { auditId, startedAt, itemsKey, accountsKey, accounts, items };
+    const { auditId, bucket, startedAt, itemsKey, accountsKey, accounts, items } = await planTask(rt.config, rt, input);
+    return { auditId, bucket, startedAt, itemsKey, accountsKey, accounts, items };
   };
 
 /** Plan task: accounts x enabled regions -> items.json and accounts.json in S3; returns their keys. */
