@@ -124,10 +124,18 @@ export class SgAuditorStack extends Stack {
       ...sharedEnvironment(config),
     };
 
-    const workerEnv: WorkerEnvInput = { ARTIFACT_BUCKET: common.ARTIFACT_BUCKET, TOPIC_ARN: common.TOPIC_ARN, ...sharedEnvironment(config) };
+    const workerEnv: WorkerEnvInput = {
+      ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
+      TOPIC_ARN: common.TOPIC_ARN,
+      ...sharedEnvironment(config),
+      ORGANIZATION: String(config.organization),
+      MEMBER_ROLE_NAME: config.memberRoleName,
+    };
     this.deletion = new DeletionWorkflow(this, 'Deletion', {
       environment: { ...workerEnv, ...POWERTOOLS_ENV },
       bucket: this.bucket,
+      // Organization mode: the re-audit and the batches act in a member account through its member role.
+      ...(config.organization ? { memberRoleName: config.memberRoleName } : {}),
       ...(props.code ? { code: props.code } : {}),
     });
 
@@ -135,6 +143,7 @@ export class SgAuditorStack extends Stack {
       ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
       MAC_KEY_ID: common.MAC_KEY_ID,
       STATE_MACHINE_ARN: this.deletion.stateMachine.stateMachineArn,
+      ORGANIZATION: String(config.organization),
     };
     this.approve = new AuditorFunction(this, 'Approve', {
       entry: APPROVE_ENTRY,

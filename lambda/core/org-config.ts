@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { auditEnvSchema, ConfigError, parseBoolean, splitList } from './config';
+import { auditEnvSchema, ConfigError, DEFAULT_MEMBER_ROLE, parseBoolean, parseRoleName, splitList } from './config';
+
+export { DEFAULT_MEMBER_ROLE, parseRoleName };
 
 /**
  * Organization mode's settings, parsed by the same functions for the CDK context, the task
  * handlers' environment and the CLI flags.
  */
 
-export const DEFAULT_MEMBER_ROLE = 'sg-auditor-member';
 const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** `all` (every ACTIVE account of the Organization) or a comma list of 12-digit account ids. */
 export function parseAccounts(value: string): string[] | 'all' {
@@ -19,13 +19,6 @@ export function parseAccounts(value: string): string[] | 'all' {
   const bad = ids.filter((id) => !ACCOUNT_ID.test(id));
   if (bad.length > 0) throw new ConfigError(`${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not an account id' : 'are not account ids'} (12 digits), nor "all"`);
   return [...new Set(ids)];
-}
-
-/** An IAM role name (no path): what the member stack creates in every account. */
-export function parseRoleName(value: string): string {
-  const trimmed = value.trim();
-  if (!ROLE_NAME.test(trimmed)) throw new ConfigError(`"${value}" is not an IAM role name (1-64 letters, digits and + = , . @ _ -)`);
-  return trimmed;
 }
 
 function parsed<T>(parse: (value: string) => T) {

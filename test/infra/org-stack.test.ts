@@ -129,6 +129,43 @@ describe('the audit state machine (organization=true)', () => {
   });
 });
 
+describe('the deletion workflow (organization=true)', () => {
+  const assumers = (fns: Record<string, { role: { node: { defaultChild?: unknown } } }>) =>
+    Object.fromEntries(
+      Object.entries(fns).map(([name, fn]) => {
+        const roleId = logicalId(stack, fn.role);
+        const assume = roleStatements(resources as never, roleId).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
+        return [name, { path: resources[roleId]?.Properties?.Path, assume }];
+      }),
+    );
+
+  it('lets only the re-audit and the batch assume the member role, from roles on the path the member role trusts', () => {
+    // Act
+    const tasks = assumers(stack.deletion.functions);
+
+    // Assess
+    const memberRoles = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/sg-auditor-member']] };
+    const assumeMember = [{ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles }];
+    expect(tasks).toEqual({
+      started: { path: undefined, assume: [] },
+      reaudit: { path: WORKER_ROLE_PATH, assume: assumeMember },
+      backup: { path: undefined, assume: [] },
+      batch: { path: WORKER_ROLE_PATH, assume: assumeMember },
+      finish: { path: undefined, assume: [] },
+      abort: { path: undefined, assume: [] },
+    });
+  });
+
+  it('tells the tasks and the approval front that links and deletions may be for member accounts', () => {
+    // Act
+    const env = (fn: { node: { defaultChild?: unknown } }) => (resources[logicalId(stack, fn)]?.Properties?.Environment as { Variables: Json }).Variables;
+
+    // Assess
+    expect(env(stack.deletion.functions.batch.function)).toMatchObject({ ORGANIZATION: 'true', MEMBER_ROLE_NAME: 'sg-auditor-member' });
+    expect(env(stack.approve.function)).toMatchObject({ ORGANIZATION: 'true' });
+  });
+});
+
 describe('the member role', () => {
   const role = () => Object.values(memberResources).find((r) => r.Type === 'AWS::IAM::Role');
   const policies = () => Object.values(memberResources).filter((r) => r.Type === 'AWS::IAM::Policy');

@@ -1,7 +1,10 @@
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { approveDepsFromEnv } from '../../lambda/approve/handler';
+import { handleEvent } from '../../lambda/approve/http';
 import { s3ArtifactStore, type ArtifactStore } from '../../lambda/aws/artifact-store';
 import { runAudit } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
@@ -9,15 +12,20 @@ import { MemberCredentials } from '../../lambda/aws/member-role';
 import { networkInterfacesScanner } from '../../lambda/aws/scanners/network-interfaces';
 import { sgRuleReferencesScanner } from '../../lambda/aws/scanners/sg-rule-references';
 import { kmsMac } from '../../lambda/aws/signer';
+import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import type { AuditReport, AuditSettings } from '../../lambda/core/model';
 import { orgKeys, type OrgSummary } from '../../lambda/core/org';
+import { deletionKeys } from '../../lambda/core/s3-keys';
 import { verifyToken, type MacProvider } from '../../lambda/core/token';
+import { deletionDepsFromEnv } from '../../lambda/workflows/deletion/deps';
+import { localDeletionWorkflow } from '../../lambda/workflows/deletion/local';
 import { runOrgAuditLocally } from '../../lambda/workflows/org-audit/local';
 import { summaryTask, type OrgAuditConfig } from '../../lambda/workflows/org-audit/org-tasks';
 import type { OrgRuntime } from '../../lambda/workflows/org-audit/runtime';
 import { runOrgAuditCli } from '../../lambda/cli/org-audit';
 import { motoEnv } from '../../scripts/moto-server';
 import { seedOrganization, type SeededOrganization } from '../../scripts/seed-org';
+import { urlEvent } from '../helpers/approve-fixtures';
 import { startSnsReceiver, type SnsNotification } from '../helpers/sns-receiver';
 import { startStsDenyProxy } from '../../scripts/sts-deny-proxy';
 
@@ -253,6 +261,70 @@ describe('organization audit state machine on moto', () => {
       expect(err).toContain(`[${accountId}] ${HOME}: 2 candidates`);
       expect(err).toContain(`[${accountId}] audited: 4 candidates, 0 unknown`);
       expect(out).toMatch(new RegExp(`^${accountId} +- +audited +2 +12 +2 +4 +6 +0 `, 'm'));
+    }
+  });
+});
+
+describe('deletion across accounts (organization mode, the deletion state machine run locally on moto)', () => {
+  /** The group ids of an account in a region, read through that account's member role (or the home credentials). */
+  async function groupsOf(accountId: string, region: string): Promise<Set<string>> {
+    const factory = accountId === org.management ? new ClientFactory({ maxAttempts: 2 }) : new MemberCredentials({ sts: new STSClient({ region: HOME }), roleName: ROLE }).factoryFor(accountId, { maxAttempts: 2 });
+    try {
+      const out = await factory.forRegion(region).get(EC2Client).send(new DescribeSecurityGroupsCommand({}));
+      return new Set((out.SecurityGroups ?? []).map((g) => g.GroupId ?? ''));
+    } finally {
+      factory.destroy();
+    }
+  }
+
+  it("deletes the approved groups of a member account through its member role, and nothing in the home account", async () => {
+    // Prepare: the front and the workers as the stack configures them in organization mode; the member's emailed link.
+    const member = org.members[1] as (typeof org.members)[number];
+    const email = emails.find((e) => e.Subject?.startsWith(`[sg-auditor] ${member.accountId}:`));
+    const token = new URL(/^https:\/\/approve\.example\.test\/\?t=\S+$/m.exec(email?.Message ?? '')?.[0] ?? 'https://x/').searchParams.get('t') ?? '';
+    const env = {
+      ...motoEnv(process.env.MOTO_ENDPOINT as string, HOME),
+      ARTIFACT_BUCKET: BUCKET,
+      TOPIC_ARN: rt.config.audit.topicArn,
+      MAC_KEY_ID: rt.config.audit.macKeyId,
+      REGIONS: REGIONS.join(','),
+      MIN_AGE_DAYS: '0',
+      PROTECT_NAME_PATTERNS: 'prod-*',
+      STATE_MACHINE_ARN: `arn:aws:states:${HOME}:${org.management}:stateMachine:sg-auditor-deletion`,
+      ORGANIZATION: 'true',
+      MEMBER_ROLE_NAME: ROLE,
+    };
+    const home = new ClientFactory({ maxAttempts: 2 });
+    const results: string[] = [];
+    const tasks = {
+      ...deletionDepsFromEnv(env, { factory: home, scanners: SCANNERS, logger: silent, metrics: noMetrics, deleter: { sleep: async () => undefined, backoffMs: () => 0, callsPerSecond: 1e6 } }),
+      notify: async (subject: string) => void results.push(subject),
+    };
+    const workflow = localDeletionWorkflow(tasks, { retryIntervalMs: 0 });
+    const front = approveDepsFromEnv(env, { factory: home, logger: silent, workflow });
+    const homeBefore = await Promise.all(REGIONS.map((r) => groupsOf(org.management, r)));
+    const form = new URLSearchParams([['t', token], ['confirm', '4']]);
+
+    try {
+      // Act
+      const posted = await handleEvent(urlEvent('POST', { body: form.toString(), base64: true }), 'org-delete', () => front, silent);
+      await workflow.executions.settled();
+
+      // Assess
+      const auditId = resultOf(member.accountId)?.auditId ?? '';
+      expect(posted.statusCode).toBe(200);
+      expect(workflow.executions.status(auditId)).toBe('SUCCEEDED');
+      const result = await readJson<DeletionResult>(deletionKeys(member.accountId, auditId).result);
+      expect(result).toMatchObject({ status: 'completed', accountId: member.accountId, totals: { deleted: 4, failed: 0 } });
+      for (const [i, region] of REGIONS.entries()) {
+        const left = await groupsOf(member.accountId, region);
+        const seeded = member.groups[region] ?? {};
+        expect([seeded.web, seeded['stale-batch'], seeded['peer-of-stale'], seeded['prod-db']].map((id) => left.has(id ?? ''))).toEqual([true, false, false, true]);
+        expect(await groupsOf(org.management, region)).toEqual(homeBefore[i]);
+      }
+      expect(results).toEqual([expect.stringContaining(member.accountId)]);
+    } finally {
+      home.destroy();
     }
   });
 });
