@@ -112,6 +112,13 @@ export function formatReport(runs: SizeRun[]): { text: string; ok: boolean } {
     ok: failures.length === 0,
     text: failures.length === 0 ? 'every scan succeeded (the numbers are real work)' : `scans FAILED, numbers are not meaningful: ${failures.join(', ')}`,
   });
+  const repeated = [...new Set(runs.flatMap((r) => r.m.repeated))];
+  checks.push({
+    ok: repeated.length === 0,
+    text: repeated.length === 0 ? 'no listing fetched twice in the region (every request sent once)' : `requests sent more than once in the region: ${repeated.join('; ')}`,
+  });
+  const ssm = Math.max(0, ...runs.map((r) => r.m.ssmCalls));
+  checks.push({ ok: ssm <= 1, text: `${ssm} SSM service-list requests in the region (at most 1)` });
   const target = runs.find((r) => r.groups === TARGET_GROUPS);
   checks.push({
     ok: target ? target.m.wallMs < TARGET_WALL_MS : undefined,

@@ -23,7 +23,7 @@ export interface Measurement {
   bySource: Record<string, number>;
   /** Per label: the listing pages the populated listings needed at most, and any misuse seen. */
   pages: Record<string, LabelPages>;
-  /** Scanners that made at least one call: a call-per-group design makes groups x this many. */
+  /** Scanners that made at least one call or read a shared listing: a call-per-group design makes groups x this many. */
   callingScanners: number;
   wallMs: number;
   /** CPU time of the process during the audit (user + system): steadier than wall time on a busy machine. */
@@ -41,6 +41,10 @@ export interface Measurement {
   totals: Totals;
   /** "lambda: AccessDenied": scans that failed, which would make the numbers meaningless. */
   failures: string[];
+  /** Identical requests sent more than once in the region (a listing fetched twice). */
+  repeated: string[];
+  /** SSM requests (the service list is read only after an endpoint failure). */
+  ssmCalls: number;
 }
 
 /** Samples heap and RSS on a timer; the mocks let the event loop turn on every call. */
@@ -90,13 +94,11 @@ function isolateFromAws(): () => void {
  */
 export async function measureAudit(groups: number, options: { sampleEveryMs?: number; scanners?: readonly Scanner[] } = {}): Promise<Measurement> {
   const restoreEnv = isolateFromAws();
-  const ledger = new PageLedger();
-  const account = mockSyntheticAccount(groups, ledger);
-  // The ledger attributes mocked calls the way the CallCounter does, by running each scan in a labelled scope.
-  const scanners = (options.scanners ?? SCANNERS).map(
-    (s): Scanner => ({ ...s, scan: (clients, region, ctx) => ledger.run(s.source, () => s.scan(clients, region, ctx)) }),
-  );
   const factory = new ClientFactory();
+  // The ledger reads the audit's own call labels, so both attribute every call alike.
+  const ledger = new PageLedger(() => factory.counter.currentLabel());
+  const account = mockSyntheticAccount(groups, ledger);
+  const scanners = options.scanners ?? SCANNERS;
   const gc = (globalThis as { gc?: () => void }).gc;
   try {
     gc?.();
@@ -122,7 +124,7 @@ export async function measureAudit(groups: number, options: { sampleEveryMs?: nu
       apiCalls: report.apiCalls.total,
       bySource: report.apiCalls.bySource,
       pages: ledger.snapshot(),
-      callingScanners: scans.filter((s) => s.apiCalls > 0).length,
+      callingScanners: scans.filter((s) => s.apiCalls > 0 || (s.sharedListings?.length ?? 0) > 0).length,
       wallMs,
       cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
       mockMs: ledger.mockMs,
@@ -134,6 +136,8 @@ export async function measureAudit(groups: number, options: { sampleEveryMs?: nu
       gcExposed: gc !== undefined,
       totals: report.totals,
       failures,
+      repeated: ledger.repeated(),
+      ssmCalls: Object.values(ledger.snapshot()).reduce((n, p) => n + (p.commands.GetParameter ?? 0) + (p.commands.GetParametersByPath ?? 0), 0),
     };
   } finally {
     account.restore();

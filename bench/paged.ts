@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { INVENTORY_LABEL } from '../lambda/aws/client-factory';
 
 /** What one source label did against the synthetic account. */
@@ -18,21 +17,20 @@ export interface LabelPages {
 /**
  * Keeps, per source label, the calls the populated listings answered and the pages they needed
  * at most. A well-behaved source makes `fullPages` listing calls plus a fixed number of others.
+ * Labels are the audit's own (the ClientFactory's call counter: a source id, "inventory" or
+ * "shared:<key>"), so the ledger and the report attribute every call alike.
  */
 export class PageLedger {
-  readonly labels = new AsyncLocalStorage<string>();
   private readonly byLabel = new Map<string, LabelPages>();
+  private readonly requests = new Map<string, number>();
   /** Time spent making fixture pages (not the audit's work). */
   mockMs = 0;
 
-  /** Runs `fn` with every mocked call it makes attributed to `label`. */
-  run<T>(label: string, fn: () => Promise<T>): Promise<T> {
-    return this.labels.run(label, fn);
-  }
+  constructor(private readonly currentLabel: () => string = () => INVENTORY_LABEL) {}
 
   /** The current label's entry, created on first use. */
   entry(): LabelPages {
-    const label = this.labels.getStore() ?? INVENTORY_LABEL;
+    const label = this.currentLabel();
     let pages = this.byLabel.get(label);
     if (!pages) {
       pages = { listingCalls: 0, fullPages: 0, smallPages: [], perResource: [], commands: {} };
@@ -41,11 +39,18 @@ export class PageLedger {
     return pages;
   }
 
-  /** Counts one call of `command` for the current label. */
-  called(command: string): LabelPages {
+  /** Counts one call of `command` (of the service `client` names) with `input` for the current label. */
+  called(command: string, input: unknown = {}, client = ''): LabelPages {
     const pages = this.entry();
     pages.commands[command] = (pages.commands[command] ?? 0) + 1;
+    const request = `${client}${client ? ' ' : ''}${command} ${JSON.stringify(input)}`;
+    this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
     return pages;
+  }
+
+  /** "EC2Client DescribeSpotFleetRequests {...} x2": identical requests sent more than once (one region: a listing fetched twice). */
+  repeated(): string[] {
+    return [...this.requests].filter(([, n]) => n > 1).map(([request, n]) => `${request} x${n}`);
   }
 
   /** label -> pages, for every label that made a mocked call. */
@@ -98,7 +103,7 @@ export function nextTurn(): Promise<void> {
 export function paged<T>(ledger: PageLedger, listing: Listing<T>, allowedKeys: readonly string[] = []) {
   return async (input: Input): Promise<Record<string, unknown>> => {
     await nextTurn();
-    const pages = ledger.called(listing.name.slice(listing.name.indexOf(':') + 1).replace(/ \(.*\)$/, ''));
+    const pages = ledger.called(listing.name.slice(listing.name.indexOf(':') + 1).replace(/ \(.*\)$/, ''), input, listing.name);
     pages.listingCalls += 1;
     const named = perResourceKeys(input).filter((k) => !allowedKeys.includes(k));
     if (named.length > 0) {

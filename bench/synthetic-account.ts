@@ -23,6 +23,7 @@ import {
   ElasticLoadBalancingV2Client,
   type LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -241,7 +242,7 @@ function ec2Listing<T>(name: string, listKey: string, total: number, item: (i: n
 type Fake = (input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 interface LooseStub {
   on(command: unknown): { callsFake(fn: Fake): unknown };
-  send: { callsFake(fn: (command: { constructor: { name: string } }) => unknown): unknown };
+  send: { callsFake(fn: (command: { constructor: { name: string }; input?: unknown }) => unknown): unknown };
   resetHistory(): unknown;
   restore(): void;
 }
@@ -285,7 +286,7 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
       stub = mockClient(ctor as unknown as typeof EC2Client) as unknown as LooseStub;
       // Every command not populated below: an empty page, which ends any paginator.
       stub.send.callsFake(async (command) => {
-        ledger.called(command.constructor.name.replace(/Command$/, ''));
+        ledger.called(command.constructor.name.replace(/Command$/, ''), command.input, ctor.name);
         await nextTurn();
         return {};
       });
@@ -293,7 +294,7 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
     }
     return stub;
   };
-  for (const ctor of [EC2Client, SSMClient, ElasticLoadBalancingV2Client, ElasticLoadBalancingClient, RDSClient, LambdaClient, ...loadedClientClasses()]) {
+  for (const ctor of [EC2Client, SSMClient, ElasticLoadBalancingV2Client, ElasticLoadBalancingClient, RDSClient, LambdaClient, EFSClient, ...loadedClientClasses()]) {
     stubFor(ctor);
   }
 
@@ -333,7 +334,7 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
       const id = input.LaunchTemplateId ?? input.LaunchTemplateName;
       if (typeof id !== 'string') return allVersions(input);
       // One template's versions: a per-resource call, needed only for pinned version numbers.
-      const pages = ledger.called('DescribeLaunchTemplateVersions');
+      const pages = ledger.called('DescribeLaunchTemplateVersions', input, 'EC2Client');
       pages.listingCalls += 1;
       const note = 'ec2:DescribeLaunchTemplateVersions {LaunchTemplateId}';
       if (!pages.perResource.includes(note)) pages.perResource.push(note);
@@ -361,6 +362,27 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
     .callsFake(
       fake(paged(ledger, { name: 'lambda:ListFunctions', listKey: 'Functions', total: shape.functions, item: r.lambdaFunction, tokenIn: 'Marker', tokenOut: 'NextMarker', sizeKey: 'MaxItems', maxPage: 50, defaultPage: 50 })),
     );
+
+  // One EFS file system with two mount targets on interfaces of the ENI listing, so that efs
+  // reads the interface listing it shares with network-interfaces.
+  const efs = stubFor(EFSClient);
+  efs.on(DescribeFileSystemsCommand).callsFake(
+    fake(async (input) => {
+      await nextTurn();
+      ledger.called('DescribeFileSystems', input, 'EFSClient');
+      return { FileSystems: [{ FileSystemId: 'fs-bench', Name: 'bench-home', NumberOfMountTargets: 2, LifeCycleState: 'available' }] };
+    }),
+  );
+  efs.on(DescribeMountTargetsCommand).callsFake(
+    fake(async (input) => {
+      await nextTurn();
+      ledger.called('DescribeMountTargets', input, 'EFSClient');
+      const eni = (k: number): string => `eni-${(shape.instances + k).toString(16).padStart(17, '0')}`;
+      return {
+        MountTargets: [0, 1].map((k) => ({ MountTargetId: `fsmt-bench-${k}`, FileSystemId: 'fs-bench', LifeCycleState: 'available', NetworkInterfaceId: eni(k) })),
+      };
+    }),
+  );
 
   return {
     shape,

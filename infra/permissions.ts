@@ -19,8 +19,8 @@ export function auditReadActions(): string[] {
 /** Read actions that support narrower resources than `*`, with those resources. */
 function scopedResources(): Record<string, string[]> {
   return {
-    // Region discovery reads only AWS's public global-infrastructure parameters.
-    'ssm:GetParametersByPath': [`arn:${Aws.PARTITION}:ssm:*::parameter/aws/service/global-infrastructure/*`],
+    // The "not offered" check reads only AWS's public global-infrastructure parameters.
+    'ssm:GetParameter': [`arn:${Aws.PARTITION}:ssm:*::parameter/aws/service/global-infrastructure/*`],
     // API Gateway authorizes by HTTP verb on a path: on `*`, GET would also read API keys.
     'apigateway:GET': [`arn:${Aws.PARTITION}:apigateway:*::/vpclinks`],
   };

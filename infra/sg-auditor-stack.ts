@@ -409,7 +409,7 @@ export class SgAuditorStack extends Stack {
 
 /** cdk-nag IAM5: describe/list calls take no resource ARN, so IAM grants them only on `*`. */
 function acknowledgeReadOnlyWildcards(fn: AuditorFunction, which: string): void {
-  const describe = auditReadActions().filter((a) => a !== 'ssm:GetParametersByPath' && a !== 'apigateway:GET');
+  const describe = auditReadActions().filter((a) => a !== 'ssm:GetParameter' && a !== 'apigateway:GET');
   Validations.of(fn.role).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -417,7 +417,8 @@ function acknowledgeReadOnlyWildcards(fn: AuditorFunction, which: string): void 
     },
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*::parameter/aws/service/global-infrastructure/*]',
-      reason: "Region discovery reads AWS's public global-infrastructure parameters in every region; the grant is limited to that path.",
+      reason:
+        "A source whose endpoint does not exist in a region is checked against AWS's public global-infrastructure parameter of its service, in any region; the grant is limited to that path.",
     },
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::/vpclinks]',

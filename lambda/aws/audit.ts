@@ -17,7 +17,8 @@ import { currentAccountId } from './account';
 import { INVENTORY_LABEL, type ClientFactory } from './client-factory';
 import { toScanError } from './errors';
 import { loadInventory } from './inventory';
-import { listEnabledRegions, offeredServices } from './regions';
+import { RegionScope } from './region-scope';
+import { listEnabledRegions } from './regions';
 import { SCANNERS } from './scanners/registry';
 import type { ScanContext, Scanner } from './scanners/types';
 
@@ -102,20 +103,13 @@ export async function auditRegion(
   }
   deps.onProgress?.({ kind: 'inventory', region, groups: groups.length });
 
-  let offered: ReadonlySet<string> | undefined;
-  let offeredNote: string | undefined;
-  try {
-    const codes = await factory.counter.run(INVENTORY_LABEL, () => offeredServices(clients));
-    offered = codes.size > 0 ? codes : undefined;
-  } catch (error) {
-    const { code } = toScanError(error);
-    offeredNote = `service list unavailable (${code}): every source was called`;
-  }
+  // Shared listings and service-list answers of this region, for this run only.
+  const scope = new RegionScope(clients, factory.counter);
 
   const classifyOptions = classifyOptionsFor(settings, accountId, now);
   const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, now };
   const run = (scanner: Scanner, candidates: ReadonlySet<string>): Promise<ScanResult> =>
-    runScanner(scanner, { ...baseContext, candidates }, { deps, region, offered, offeredNote, settings });
+    runScanner(scanner, { ...baseContext, candidates }, { deps, region, scope, settings });
 
   const first = scanners.filter((s) => !s.afterClassify);
   const later = scanners.filter((s) => s.afterClassify);
@@ -139,6 +133,8 @@ export async function auditRegion(
       ...(s.error ? { error: s.error } : {}),
       ...(s.note ? { note: s.note } : {}),
       apiCalls: s.apiCalls,
+      ...(s.sharedListings ? { sharedListings: s.sharedListings } : {}),
+      ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
       usageCount: s.usages.length,
     })),
     groups: classified,
@@ -147,32 +143,44 @@ export async function auditRegion(
   };
 }
 
-interface RunEnv {
+export interface RunEnv {
   deps: AuditDeps;
   region: string;
-  offered: ReadonlySet<string> | undefined;
-  offeredNote: string | undefined;
+  /** The region's shared listings and service list for this run (a fresh one when absent). */
+  scope?: RegionScope;
   settings: AuditSettings;
 }
 
-type BaseContext = Omit<ScanContext, 'found' | 'created'>;
+type BaseContext = Omit<ScanContext, 'found' | 'created' | 'shared' | 'isSkipped'>;
 
-/** Runs one scanner and turns whatever happens into a ScanResult (never throws). */
+/**
+ * Runs one scanner and turns whatever happens into a ScanResult (never throws). Every source is
+ * called; a failure is `failed` unless the service's endpoint does not exist and the region's
+ * service list does not name it ("not offered", see RegionScope.judge).
+ */
 export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEnv): Promise<ScanResult> {
   const { deps, region } = env;
   const counter = deps.factory.counter;
+  const scope = env.scope ?? new RegionScope(deps.factory.forRegion(region), counter);
+  const started = performance.now();
   const usages: Usage[] = [];
   const createdAt: Record<string, string> = {};
   const seen = new Set<string>();
+  const sharedRead = new Set<string>();
+  const notes: string[] = [];
   const result = (status: ScanResult['status'], extra: Partial<ScanResult> = {}): ScanResult => {
+    const note = [...new Set([...notes, extra.note].filter(Boolean))].join('; ');
     const scan: ScanResult = {
       source: scanner.source,
       region,
       status,
       usages,
       apiCalls: counter.count(region, scanner.source),
+      durationMs: Math.round(performance.now() - started),
       ...extra,
+      ...(note ? { note } : {}),
     };
+    if (sharedRead.size > 0) scan.sharedListings = [...sharedRead].sort();
     if (Object.keys(createdAt).length > 0) scan.createdAt = createdAt;
     deps.onProgress?.({
       kind: 'scan',
@@ -188,10 +196,8 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
   if (env.settings.skipSources.includes(scanner.source)) {
     return result('skipped', { note: 'excluded by skipSources' });
   }
-  if (scanner.service && env.offered && !env.offered.has(scanner.service)) {
-    return result('ok', { note: `not offered in ${region}` });
-  }
 
+  const notOffered = `not offered in ${region}`;
   const ctx: ScanContext = {
     ...base,
     found(groupIds, evidence) {
@@ -206,12 +212,25 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
     created(groupId, isoTime) {
       createdAt[groupId] = isoTime;
     },
+    async *shared(listing) {
+      sharedRead.add(listing.key);
+      const pages = scope.shared(listing);
+      yield* pages.read();
+      if (pages.notOffered) {
+        const note = listing.service === scanner.service ? notOffered : `${listing.service} ${notOffered}`;
+        if (!notes.includes(note)) notes.push(note);
+      }
+    },
+    isSkipped(source) {
+      return env.settings.skipSources.includes(source);
+    },
   };
   try {
     const outcome = await counter.run(scanner.source, () => scanner.scan(deps.factory.forRegion(region), region, ctx));
-    const note = [outcome?.note, env.offeredNote].filter(Boolean).join('; ');
-    return result('ok', note ? { note } : {});
+    return result('ok', outcome?.note ? { note: outcome.note } : {});
   } catch (error) {
-    return result('failed', { error: toScanError(error) });
+    const verdict = await counter.run(scanner.source, () => scope.judge(error, scanner.service, scanner.source));
+    if (verdict.kind === 'not-offered') return result('ok', { note: notOffered });
+    return result('failed', { error: toScanError(error), ...(verdict.note ? { note: verdict.note } : {}) });
   }
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 
 /** Any SDK v3 client: constructed from a config object, sends commands. */
 export interface SdkClient {
@@ -15,6 +16,18 @@ export interface RegionClients {
   get<C extends SdkClient>(ctor: ClientCtor<C>): C;
 }
 
+/** Whether a failed call got as far as an answer from the service (an AWS error has an HTTP status). */
+function reachedService(error: unknown): boolean {
+  return typeof (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode === 'number';
+}
+
+/** One signal is shared by every concurrent call, each adding a listener: no leak warning for that. */
+function abortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /** Label for calls made outside any scanner (inventory, region discovery, deletion). */
 export const INVENTORY_LABEL = 'inventory';
 
@@ -26,15 +39,35 @@ export const INVENTORY_LABEL = 'inventory';
 export class CallCounter {
   private readonly scope = new AsyncLocalStorage<string>();
   private readonly counts = new Map<string, number>();
+  private readonly answers = new Map<string, number>();
 
   /** Runs `fn` with every call it makes attributed to `label`. */
   run<T>(label: string, fn: () => Promise<T>): Promise<T> {
     return this.scope.run(label, fn);
   }
 
-  record(region: string): void {
-    const key = `${region}\u0000${this.scope.getStore() ?? INVENTORY_LABEL}`;
+  /** The label calls made here are attributed to. */
+  currentLabel(): string {
+    return this.scope.getStore() ?? INVENTORY_LABEL;
+  }
+
+  /** Counts one call in `region` under the current label, and returns that label. */
+  record(region: string): string {
+    const label = this.currentLabel();
+    const key = `${region}\u0000${label}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    return label;
+  }
+
+  /** Counts one call that reached its service (an answer, an AWS error included). */
+  recordAnswer(region: string, label: string): void {
+    const key = `${region}\u0000${label}`;
+    this.answers.set(key, (this.answers.get(key) ?? 0) + 1);
+  }
+
+  /** Calls made in `region` under `label` that got an answer from the service. */
+  answered(region: string, label: string): number {
+    return this.answers.get(`${region}\u0000${label}`) ?? 0;
   }
 
   /** Calls made in `region` under `label`. */
@@ -66,6 +99,23 @@ export class CallCounter {
   }
 }
 
+/** How long one attempt of one call may take; the SDK retries a timed-out attempt like any transient error. */
+export interface HttpTimeouts {
+  /** Until the TCP connection is open. */
+  connectionMs: number;
+  /** From sending the request to the last byte of the answer. */
+  requestMs: number;
+}
+
+/**
+ * Connecting to an AWS endpoint takes milliseconds; 5 s still allows two lost SYNs. The slowest
+ * answers the audit waits for (CloudTrail LookupEvents, 1,000-item EC2 Describe pages of a large
+ * account) take a few seconds; 30 s is several times that. A service that accepts connections and
+ * never answers then fails its source after 5 attempts in about 2.5 minutes, well inside the
+ * audit Lambda's 15 minutes, instead of hanging it.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = { connectionMs: 5_000, requestMs: 30_000 };
+
 export interface ClientFactoryOptions {
   /** Shared call counter; a new one by default. */
   counter?: CallCounter;
@@ -76,6 +126,8 @@ export interface ClientFactoryOptions {
    * the SDK's default chain when absent. A factory is one account: one client per service and region.
    */
   credentials?: CredentialsProvider;
+  /** Overrides DEFAULT_HTTP_TIMEOUTS (tests use short ones). */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 /** What the SDK accepts as `credentials`: a provider it calls again when the last ones expire. */
@@ -90,12 +142,16 @@ export class ClientFactory {
   private readonly regions = new Map<string, Map<unknown, SdkClient>>();
   private readonly maxAttempts: number;
   private readonly credentials: CredentialsProvider | undefined;
+  readonly timeouts: Readonly<HttpTimeouts>;
+  // Aborts every call still in flight when the factory is destroyed (no retries follow an abort).
+  private inFlight = abortController();
 
   constructor(options: ClientFactoryOptions = {}) {
     this.counter = options.counter ?? new CallCounter();
     this.credentials = options.credentials;
     const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
     this.maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 5);
+    this.timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   }
 
   forRegion(region: string): RegionClients {
@@ -118,8 +174,10 @@ export class ClientFactory {
     };
   }
 
-  /** Closes every client's sockets (the CLI calls this before exiting). */
+  /** Aborts the calls still in flight and closes every client's sockets (the CLI calls this before exiting). */
   destroy(): void {
+    this.inFlight.abort();
+    this.inFlight = abortController();
     for (const clients of this.regions.values()) for (const client of clients.values()) client.destroy();
     this.regions.clear();
   }
@@ -129,6 +187,14 @@ export class ClientFactory {
       region,
       retryMode: process.env.AWS_RETRY_MODE ?? 'adaptive',
       maxAttempts: this.maxAttempts,
+      // The SDK sets no timeout of its own: without these a call that is never answered hangs.
+      // throwOnRequestTimeout makes requestTimeout an error (it only logs a warning otherwise);
+      // older clients read requestTimeout as a socket idle timeout, which also ends such a call.
+      requestHandler: {
+        connectionTimeout: this.timeouts.connectionMs,
+        requestTimeout: this.timeouts.requestMs,
+        throwOnRequestTimeout: true,
+      },
       // Services with a host prefix (MWAA's "api.") cannot reach a custom endpoint with it.
       ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
       ...(this.credentials ? { credentials: this.credentials } : {}),
@@ -136,10 +202,24 @@ export class ClientFactory {
     // Count at `send` (looked up on the prototype at call time) rather than in middleware, so
     // the count is the same with real clients and with aws-sdk-client-mock's stubs (bench).
     const counter = this.counter;
+    const inFlight = (): AbortSignal => this.inFlight.signal;
     const proto = Object.getPrototypeOf(client) as SdkClient;
-    client.send = function countedSend(this: SdkClient, command: unknown, ...rest: unknown[]) {
-      counter.record(region);
-      return proto.send.call(client, command, ...rest);
+    client.send = function countedSend(this: SdkClient, command: unknown, options?: unknown, ...rest: unknown[]) {
+      const label = counter.record(region);
+      const withAbort = typeof options === 'function' ? options : { abortSignal: inFlight(), ...(options as object | undefined) };
+      const sent = proto.send.call(client, command, withAbort, ...rest) as unknown;
+      // A callback-style send (or a test stub) may not return a promise: nothing to watch then.
+      if (typeof (sent as Promise<unknown> | undefined)?.then !== 'function') return sent as Promise<unknown>;
+      return (sent as Promise<unknown>).then(
+        (output) => {
+          counter.recordAnswer(region, label);
+          return output;
+        },
+        (error: unknown) => {
+          if (reachedService(error)) counter.recordAnswer(region, label);
+          throw error;
+        },
+      );
     };
     return client;
   }

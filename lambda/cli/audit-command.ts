@@ -6,7 +6,7 @@ import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { buildBackup, toJsonBytes } from '../core/backup';
 import { ConfigError, parseNonNegativeInt, parseRegions } from '../core/config';
-import type { AuditSettings } from '../core/model';
+import type { AuditReport, AuditSettings } from '../core/model';
 import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
 import { renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
@@ -28,6 +28,7 @@ ${SETTINGS_FLAGS_USAGE}
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
+  --verbose                    also print the slowest sources (time and API calls) on stderr
   -h, --help                   this help
 `;
 
@@ -38,8 +39,9 @@ export interface AuditCommandOptions {
   quiet: boolean;
   /** Organization mode (--accounts): which accounts, through which role, how many items at once. */
   org?: { accounts: string[] | 'all'; memberRole: string; concurrency: number };
+  /** Print the slowest sources after the audit. */
+  verbose?: boolean;
 }
-
 
 /** Parses `sg-audit audit` flags; throws UsageError naming the flag and the fix. */
 export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
@@ -52,6 +54,7 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     accounts: { type: 'string' },
     'member-role': { type: 'string' },
     concurrency: { type: 'string' },
+    verbose: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -78,7 +81,47 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     quiet: values.quiet === true,
     ...(values.out ? { outDir: values.out } : {}),
     ...(org ? { org } : {}),
+    ...(values.verbose ? { verbose: true } : {}),
   };
+}
+
+/** How many sources `--verbose` lists. */
+const SLOWEST_SHOWN = 10;
+
+/** `--verbose`: the slowest scans of the report, one line each ("eu-west-1 lambda: 1.24 s, 3 API calls"). */
+export function slowestSources(report: AuditReport, count = SLOWEST_SHOWN): string {
+  const scans = report.regions
+    .flatMap((r) => r.scans.map((s) => ({ region: r.region, ...s })))
+    .filter((s) => s.durationMs !== undefined && s.status !== 'skipped')
+    .sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))
+    .slice(0, count);
+  if (scans.length === 0) return '';
+  const lines = scans.map((s) => {
+    const shared = s.sharedListings?.length ? ` (+ shared ${s.sharedListings.join(', ')})` : '';
+    return `  ${s.region} ${s.source}: ${((s.durationMs ?? 0) / 1000).toFixed(2)} s, ${s.apiCalls} API call${s.apiCalls === 1 ? '' : 's'}${shared}${s.status === 'failed' ? `, FAILED ${s.error?.code ?? ''}` : ''}`;
+  });
+  return `Slowest sources:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The first calls (STS, then the region list) must answer within this long: they are tiny, so
+ * an endpoint that accepts connections and never answers ends the CLI with a clear message
+ * instead of the SDK's retries of the per-call timeouts (minutes).
+ */
+export const STARTUP_DEADLINE_MS = 10_000;
+
+/** The startup calls did not answer in time. */
+export class StartupTimeoutError extends Error {
+  override readonly name = 'StartupTimeoutError';
+}
+
+function withDeadline<T>(work: () => Promise<T>, ms: number, what: string, env: CliIo['env']): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const endpoint = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL} (AWS_ENDPOINT_URL)` : '';
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StartupTimeoutError(`no answer from ${what}${endpoint} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work(), deadline]).finally(() => clearTimeout(timer));
 }
 
 function progressLine(event: ProgressEvent): string | undefined {
@@ -101,14 +144,27 @@ export function describeStartupError(error: unknown): string {
   if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
     return 'no AWS credentials found: configure them with `aws configure`, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   }
+  if (name === 'StartupTimeoutError') {
+    return `cannot reach AWS: ${message}; check the network, any proxy, and AWS_ENDPOINT_URL`;
+  }
   if (/region/i.test(message) && /missing/i.test(message)) {
     return 'no AWS region configured: set AWS_REGION (e.g. AWS_REGION=us-east-1)';
   }
   return `cannot reach AWS: ${name ? `${name}: ` : ''}${message.split('\n')[0]}`;
 }
 
-/** `sg-audit audit`. */
-export const auditCommand: CliCommand = async (argv: string[], io: CliIo) => {
+/** What tests replace: the client factory and the startup deadline. */
+export interface AuditCommandDeps {
+  factory?: () => ClientFactory;
+  startupDeadlineMs?: number;
+}
+
+/** `sg-audit audit`, with its dependencies. */
+export function createAuditCommand(deps: AuditCommandDeps = {}): CliCommand {
+  return (argv, io) => runAuditCommand(argv, io, deps);
+}
+
+async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise<number> {
   const parsed = parseAuditArgs(argv);
   if (parsed === 'help') {
     io.out(AUDIT_USAGE);
@@ -119,13 +175,14 @@ export const auditCommand: CliCommand = async (argv: string[], io: CliIo) => {
     const { runOrgAuditCli } = await import('./org-audit');
     return runOrgAuditCli({ ...parsed.org, settings: parsed.settings, json: parsed.json, quiet: parsed.quiet, ...(parsed.outDir ? { outDir: parsed.outDir } : {}) }, io);
   }
-  const factory = new ClientFactory();
+  const factory = (deps.factory ?? (() => new ClientFactory()))();
+  const startupMs = deps.startupDeadlineMs ?? STARTUP_DEADLINE_MS;
   try {
     let accountId: string;
     let enabled: string[];
     try {
-      accountId = await factory.counter.run(INVENTORY_LABEL, () => currentAccountId(factory));
-      enabled = await factory.counter.run(INVENTORY_LABEL, () => listEnabledRegions(factory));
+      accountId = await withDeadline(() => factory.counter.run(INVENTORY_LABEL, () => currentAccountId(factory)), startupMs, 'STS GetCallerIdentity', io.env);
+      enabled = await withDeadline(() => factory.counter.run(INVENTORY_LABEL, () => listEnabledRegions(factory)), startupMs, 'EC2 DescribeRegions', io.env);
     } catch (error) {
       io.err(`sg-audit: ${describeStartupError(error)}\n`);
       return 1;
@@ -160,9 +217,13 @@ export const auditCommand: CliCommand = async (argv: string[], io: CliIo) => {
       io.err(`wrote report.json, ${report.accountId}_sg_log.txt and backup.json to ${parsed.outDir}\n`);
     }
     io.out(parsed.json ? toJsonBytes(report).toString('utf8') : renderSummaryTable(report));
+    if (parsed.verbose) io.err(slowestSources(report));
     const allFailed = report.regions.length > 0 && report.regions.every((r) => r.status === 'failed');
     return allFailed ? 1 : 0;
   } finally {
     factory.destroy();
   }
-};
+}
+
+/** `sg-audit audit`. */
+export const auditCommand: CliCommand = createAuditCommand();

@@ -141,7 +141,12 @@ export interface ScanResult {
   /** e.g. "not offered in ap-east-2", "excluded by skipSources". */
   note?: string;
   usages: Usage[];
+  /** Requests this source made itself (shared listings are counted under their own label). */
   apiCalls: number;
+  /** Keys of the shared listings it read ("ec2:network-interfaces"), counted as `shared:<key>`. */
+  sharedListings?: string[];
+  /** Wall time of the scan, waiting on shared listings included (runScanner always sets it). */
+  durationMs?: number;
   /** cloudtrail-age only: group id -> ISO time of its CreateSecurityGroup event. */
   createdAt?: Record<string, string>;
 }
@@ -182,7 +187,12 @@ export interface ScanSummary {
   status: 'ok' | 'failed' | 'skipped';
   error?: ScanError;
   note?: string;
+  /** Requests this source made itself; a shared listing's are counted once, under `shared:<key>` in AuditReport.apiCalls. */
   apiCalls: number;
+  /** Keys of the shared listings the source read ("ec2:network-interfaces"). */
+  sharedListings?: string[];
+  /** Wall time of the scan, waiting on shared listings included (absent in reports made before it was recorded). */
+  durationMs?: number;
   usageCount: number;
 }
 
@@ -202,7 +212,7 @@ export interface RegionReport {
   scans: ScanSummary[];
   groups: ClassifiedGroup[];
   totals: Totals;
-  /** Inventory and service-discovery calls plus every scanner's calls. */
+  /** Inventory calls, every scanner's calls and the shared listings' calls. */
   apiCalls: number;
 }
 
@@ -234,6 +244,7 @@ export interface AuditReport {
   skippedSources: SourceId[];
   regions: RegionReport[];
   totals: Totals;
+  /** bySource: per source id, plus "inventory" and one "shared:<key>" per shared listing; each request counted once. */
   apiCalls: { total: number; bySource: Record<string, number> };
 }
 

@@ -93,6 +93,8 @@ function reportSchema<V extends number, S extends z.ZodType>(version: V, setting
             error: scanError.optional(),
             note: z.string().optional(),
             apiCalls: z.number(),
+            sharedListings: z.array(z.string()).optional(),
+            durationMs: z.number().optional(),
             usageCount: z.number(),
           }),
         ),

@@ -5,7 +5,7 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runAudit } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
@@ -32,7 +32,6 @@ const deps = () => ({ factory: new ClientFactory({ maxAttempts: 1 }), accountId:
 beforeEach(() => {
   ec2.reset();
   ssm.reset();
-  ssm.on(GetParametersByPathCommand).resolves({ Parameters: [{ Name: 'x/ec2', Value: 'ec2' }] });
   ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
   ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
 });
@@ -80,33 +79,14 @@ describe('runAudit across regions', () => {
     expect(ec2).not.toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
   });
 
-  it('does not call a service the region does not offer and notes why', async () => {
-    ssm.on(GetParametersByPathCommand).resolves({ Parameters: [{ Name: 'x/rds', Value: 'rds' }] });
+  it('counts API calls once each: per source, the inventory and each shared listing under its own label', async () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
 
     const report = await runAudit(DEFAULT_SETTINGS, deps());
 
-    expect(report.regions[0]?.scans.find((s) => s.source === 'network-interfaces')).toMatchObject({ status: 'ok', note: 'not offered in us-east-1' });
-    expect(ec2).not.toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
-  });
-
-  it('calls every source when the service list cannot be read, and says so', async () => {
-    ssm.on(GetParametersByPathCommand).rejects(awsError('AccessDeniedException'));
-    ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
-
-    const report = await runAudit(DEFAULT_SETTINGS, deps());
-
-    expect(ec2).toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
-    expect(report.regions[0]?.scans.find((s) => s.source === 'network-interfaces')?.note).toContain('service list unavailable');
-  });
-
-  it('counts API calls per source, the inventory included', async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
-
-    const report = await runAudit(DEFAULT_SETTINGS, deps());
-
-    expect(report.apiCalls.bySource).toEqual({ inventory: 3, 'network-interfaces': 1 });
-    expect(report.apiCalls.total).toBe(4);
+    expect(report.apiCalls.bySource).toEqual({ inventory: 2, 'shared:ec2:network-interfaces': 1 });
+    expect(report.apiCalls.total).toBe(3);
+    expect(ssm.calls()).toEqual([]);
   });
 
   it('joins the rules to their groups from one bulk rules listing', async () => {
@@ -124,5 +104,16 @@ describe('runAudit across regions', () => {
     expect(a?.ingress).toEqual([expect.objectContaining({ ruleId: 'sgr-1', referencedGroup: { groupId: 'sg-b', userId: ACCOUNT } })]);
     expect(a?.egress).toEqual([expect.objectContaining({ ruleId: 'sgr-2', cidrIpv4: '0.0.0.0/0' })]);
     expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupRulesCommand, { MaxResults: 1000 });
+  });
+
+  it('records how long each scan took and which shared listings it read', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
+
+    const report = await runAudit(DEFAULT_SETTINGS, deps());
+
+    const scan = report.regions[0]?.scans.find((s) => s.source === 'network-interfaces');
+    expect(scan?.durationMs).toEqual(expect.any(Number));
+    expect(scan?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(scan).toMatchObject({ apiCalls: 0, sharedListings: ['ec2:network-interfaces'] });
   });
 });

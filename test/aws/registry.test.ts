@@ -17,7 +17,7 @@ describe('scanner registry', () => {
     expect(scannerActions().filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  it('names the service of every scanner that calls AWS, so unoffered services are skipped per region', () => {
+  it('names the service of every scanner that calls AWS, for the service-list check after a missing endpoint', () => {
     const withoutService = SCANNERS.filter((s) => !s.service).map((s) => s.source);
     expect(withoutService).toEqual(['sg-rule-references']);
   });

@@ -42,6 +42,20 @@ describe('bench smoke: the audit over a synthetic account', () => {
     expect(growing).toEqual([]);
   });
 
+  it('sends no request twice in the region: each listing several sources read is fetched once', () => {
+    // Prepare / Act: done in beforeAll.
+    // Assess
+    expect(large.repeated).toEqual([]);
+    expect(large.pages['shared:ec2:network-interfaces']?.commands).toEqual({ DescribeNetworkInterfaces: 1 });
+    expect(large.pages.efs?.commands).not.toHaveProperty('DescribeNetworkInterfaces');
+  });
+
+  it('spends no SSM request on a region whose every service answers', () => {
+    // Prepare / Act: done in beforeAll.
+    // Assess
+    expect(large.ssmCalls).toBe(0);
+  });
+
   it('asks every populated listing for its largest page and never for single resources', () => {
     // Prepare / Act: done in beforeAll.
     // Assess

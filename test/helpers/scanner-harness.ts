@@ -37,8 +37,10 @@ export interface ScanOutcomeForTest {
   groups: ClassifiedGroup[];
   /** The classified group with this id (throws if absent). */
   verdictOf(groupId: string): ClassifiedGroup;
-  /** API calls the scanner made. */
+  /** API calls the scanner made itself. */
   apiCalls: number;
+  /** Every API call of the run: the scanner's and those of the shared listings it read. */
+  totalCalls: number;
 }
 
 /**
@@ -57,13 +59,14 @@ export async function scanAndClassify(
   const scan = await runScanner(
     scanner,
     { accountId: ACCOUNT, groups, candidates: new Set(options.candidates ?? []), minAgeDays: settings.minAgeDays, now },
-    { deps: { factory }, region: REGION, offered: undefined, offeredNote: undefined, settings },
+    { deps: { factory }, region: REGION, settings },
   );
   const classified = classifyRegion(groups, [scan], classifyOptionsFor(settings, ACCOUNT, now));
   return {
     scan,
     groups: classified,
     apiCalls: scan.apiCalls,
+    totalCalls: factory.counter.regionTotal(REGION),
     verdictOf(groupId) {
       const found = classified.find((g) => g.groupId === groupId);
       if (!found) throw new Error(`no group ${groupId} in the result`);

@@ -7,8 +7,8 @@ import { motoEnv } from '../../scripts/moto-server';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 import { runCliOnMoto } from '../helpers/cli';
 
-// This file owns eu-south-1 on the shared moto server (test/integration/README.md).
-const REGION = 'eu-south-1';
+// This file owns us-east-2 on the shared moto server (test/integration/README.md).
+const REGION = 'us-east-2';
 const ACCOUNT = '123456789012'; // moto's account
 
 /** An ASL definition whose only state starts a Fargate task in `groupId`. */

@@ -8,8 +8,8 @@ import { motoEnv } from '../../scripts/moto-server';
 import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
 import { runCliOnMoto, type CliRun } from '../helpers/cli';
 
-// This file owns ap-northeast-2 on the shared moto server (test/integration/README.md).
-const REGION = 'ap-northeast-2';
+// This file owns ap-southeast-1 on the shared moto server (test/integration/README.md).
+const REGION = 'ap-southeast-1';
 const cli = (args: string[]) => runCliOnMoto(REGION, args);
 
 /**

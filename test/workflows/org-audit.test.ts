@@ -29,10 +29,10 @@ import { urlEvent } from '../helpers/approve-fixtures';
 import { startSnsReceiver, type SnsNotification } from '../helpers/sns-receiver';
 import { startStsDenyProxy } from '../../scripts/sts-deny-proxy';
 
-// This file owns ap-northeast-3 and sa-east-1 on the shared moto server, and its Organization
+// This file owns ap-northeast-3 and us-west-1 on the shared moto server, and its Organization
 // (test/integration/README.md).
 const HOME = 'ap-northeast-3';
-const REGIONS = [HOME, 'sa-east-1'];
+const REGIONS = [HOME, 'us-west-1'];
 const BUCKET = 'sg-auditor-it-org-audit';
 const ROLE = 'sg-auditor-member';
 const SCANNERS = [networkInterfacesScanner, sgRuleReferencesScanner];

@@ -1,4 +1,5 @@
-import { BatchClient, paginateDescribeComputeEnvironments, type ComputeEnvironmentDetail } from '@aws-sdk/client-batch';
+import type { ComputeEnvironmentDetail } from '@aws-sdk/client-batch';
+import { BATCH_COMPUTE_ENVIRONMENTS } from './shared-listings';
 import type { Evidence, Scanner } from './types';
 
 function describeEnvironment(env: ComputeEnvironmentDetail): Evidence {
@@ -22,17 +23,15 @@ function describeEnvironment(env: ComputeEnvironmentDetail): Evidence {
 /**
  * Managed Batch compute environments, DISABLED ones included: they keep their groups and launch
  * instances with them as soon as they are enabled. Unmanaged environments have no computeResources.
+ * The listing is shared with launch-templates, which reads the environments' launch templates.
  */
 export const batchScanner: Scanner = {
   source: 'batch',
   service: 'batch',
   actions: ['batch:DescribeComputeEnvironments'],
-  async scan(clients, _region, ctx) {
-    const batch = clients.get(BatchClient);
-    for await (const page of paginateDescribeComputeEnvironments({ client: batch, pageSize: 100 }, {})) {
-      for (const env of page.computeEnvironments ?? []) {
-        ctx.found(env.computeResources?.securityGroupIds, describeEnvironment(env));
-      }
+  async scan(_clients, _region, ctx) {
+    for await (const page of ctx.shared(BATCH_COMPUTE_ENVIRONMENTS)) {
+      for (const env of page) ctx.found(env.computeResources?.securityGroupIds, describeEnvironment(env));
     }
   },
 };

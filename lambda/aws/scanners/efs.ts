@@ -1,11 +1,7 @@
-import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import { EFSClient, paginateDescribeFileSystems, paginateDescribeMountTargets, type FileSystemDescription, type MountTargetDescription } from '@aws-sdk/client-efs';
 import type { ScanContext, Scanner } from './types';
-import { chunks } from '../../core/concurrency';
 import { isNamed } from '../errors';
-
-// EC2 filter values per request: kept well under the documented limits.
-const ENI_BATCH = 100;
+import { NETWORK_INTERFACES } from './shared-listings';
 
 /** A live mount target whose network interface could not be read: its groups are unknown. */
 export class EfsMountTargetInterfaceError extends Error {
@@ -41,13 +37,13 @@ async function listMountTargets(efs: EFSClient): Promise<MountTarget[]> {
   return found;
 }
 
-async function interfaceGroups(ec2: EC2Client, eniIds: string[]): Promise<Map<string, string[]>> {
+/** The groups of the given interfaces, from the region's interface listing (shared with network-interfaces). */
+async function interfaceGroups(ctx: ScanContext, eniIds: ReadonlySet<string>): Promise<Map<string, string[]>> {
   const groups = new Map<string, string[]>();
-  for (const batch of chunks(eniIds, ENI_BATCH)) {
-    const Filters = [{ Name: 'network-interface-id', Values: batch }];
-    for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters })) {
-      for (const eni of page.NetworkInterfaces ?? []) {
-        if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
+  for await (const page of ctx.shared(NETWORK_INTERFACES)) {
+    for (const eni of page) {
+      if (eni.NetworkInterfaceId && eniIds.has(eni.NetworkInterfaceId)) {
+        groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
       }
     }
   }
@@ -75,9 +71,10 @@ function report(entry: MountTarget, groupIds: string[], ctx: ScanContext): void 
  * EFS mount targets. A mount target's groups are exactly those of its network interface
  * (ModifyMountTargetSecurityGroups changes that interface), so instead of one
  * DescribeMountTargetSecurityGroups call per mount target (plus elasticfilesystem and
- * ec2:DescribeNetworkInterfaceAttribute grants) the interfaces are read in bulk, a hundred per
- * call, with ec2:DescribeNetworkInterfaces, which the audit already grants. A live mount target
- * whose interface cannot be read fails the scan rather than being passed over.
+ * ec2:DescribeNetworkInterfaceAttribute grants) they are read from the region's network
+ * interface listing, which network-interfaces reads anyway (one shared fetch). A live mount
+ * target whose interface is not in that listing (created after it was read) fails the scan
+ * rather than being passed over.
  */
 export const efsScanner: Scanner = {
   source: 'efs',
@@ -85,8 +82,8 @@ export const efsScanner: Scanner = {
   actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeNetworkInterfaces'],
   async scan(clients, _region, ctx) {
     const mountTargets = await listMountTargets(clients.get(EFSClient));
-    const eniIds = [...new Set(mountTargets.map((m) => m.mountTarget.NetworkInterfaceId).filter((id): id is string => !!id))];
-    const groupsByEni = eniIds.length > 0 ? await interfaceGroups(clients.get(EC2Client), eniIds) : new Map<string, string[]>();
+    const eniIds = new Set(mountTargets.map((m) => m.mountTarget.NetworkInterfaceId).filter((id): id is string => !!id));
+    const groupsByEni = eniIds.size > 0 ? await interfaceGroups(ctx, eniIds) : new Map<string, string[]>();
 
     const unreadable: string[] = [];
     for (const entry of mountTargets) {

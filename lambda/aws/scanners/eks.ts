@@ -1,17 +1,6 @@
-import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, paginateListClusters, paginateListNodegroups } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, EKSClient, type Nodegroup } from '@aws-sdk/client-eks';
+import { EKS_NODEGROUPS, unlessDeleted } from './shared-listings';
 import type { ScanContext, Scanner } from './types';
-import { isNamed } from '../errors';
-
-
-/** Runs `read`, treating ResourceNotFoundException (deleted mid-scan) as nothing to report. */
-async function unlessDeleted(read: () => Promise<void>): Promise<void> {
-  try {
-    await read();
-  } catch (error) {
-    if (isNamed(error, 'ResourceNotFoundException')) return;
-    throw error;
-  }
-}
 
 async function scanCluster(eks: EKSClient, name: string, ctx: ScanContext): Promise<void> {
   await unlessDeleted(async () => {
@@ -26,30 +15,23 @@ async function scanCluster(eks: EKSClient, name: string, ctx: ScanContext): Prom
     ctx.found(vpc?.securityGroupIds, { ...evidence, detail: ['additional security group', ...state].filter(Boolean).join(', ') });
     ctx.found([vpc?.clusterSecurityGroupId], { ...evidence, detail: ['cluster security group (created by EKS)', ...state].filter(Boolean).join(', ') });
   });
+}
 
-  await unlessDeleted(async () => {
-    for await (const page of paginateListNodegroups({ client: eks, pageSize: 100 }, { clusterName: name })) {
-      // No bulk describe for node groups.
-      for (const nodegroupName of page.nodegroups ?? []) {
-        await unlessDeleted(async () => {
-          const { nodegroup } = await eks.send(new DescribeNodegroupCommand({ clusterName: name, nodegroupName }));
-          const evidence = {
-            resourceType: 'EKS node group',
-            resourceId: nodegroup?.nodegroupArn ?? `${name}/${nodegroupName}`,
-            resourceName: `${name}/${nodegroupName}`,
-          };
-          const status = nodegroup?.status ? `status ${nodegroup.status}` : undefined;
-          ctx.found(nodegroup?.remoteAccess?.sourceSecurityGroups, {
-            ...evidence,
-            detail: ['remote access source group', status].filter(Boolean).join(', '),
-          });
-          ctx.found([nodegroup?.resources?.remoteAccessSecurityGroup], {
-            ...evidence,
-            detail: ['remote access security group (created by EKS)', status].filter(Boolean).join(', '),
-          });
-        });
-      }
-    }
+function reportNodegroup(nodegroup: Nodegroup, ctx: ScanContext): void {
+  const name = `${nodegroup.clusterName}/${nodegroup.nodegroupName}`;
+  const evidence = {
+    resourceType: 'EKS node group',
+    resourceId: nodegroup.nodegroupArn ?? name,
+    resourceName: name,
+  };
+  const status = nodegroup.status ? `status ${nodegroup.status}` : undefined;
+  ctx.found(nodegroup.remoteAccess?.sourceSecurityGroups, {
+    ...evidence,
+    detail: ['remote access source group', status].filter(Boolean).join(', '),
+  });
+  ctx.found([nodegroup.resources?.remoteAccessSecurityGroup], {
+    ...evidence,
+    detail: ['remote access security group (created by EKS)', status].filter(Boolean).join(', '),
   });
 }
 
@@ -57,7 +39,8 @@ async function scanCluster(eks: EKSClient, name: string, ctx: ScanContext): Prom
  * EKS clusters (additional and cluster security groups) and managed node groups (remote access
  * groups). Groups chosen inside Kubernetes (node classes, load balancer annotations) are not in
  * the EKS API: running nodes and load balancers show through their ENIs and instances.
- * No bulk describe exists, hence the loop per cluster and per node group.
+ * No bulk describe exists, hence one DescribeCluster per cluster; the clusters and node groups
+ * come from a listing shared with launch-templates (which reads the node groups' launch templates).
  */
 export const eksScanner: Scanner = {
   source: 'eks',
@@ -65,8 +48,11 @@ export const eksScanner: Scanner = {
   actions: ['eks:ListClusters', 'eks:DescribeCluster', 'eks:ListNodegroups', 'eks:DescribeNodegroup'],
   async scan(clients, _region, ctx) {
     const eks = clients.get(EKSClient);
-    for await (const page of paginateListClusters({ client: eks, pageSize: 100 }, {})) {
-      for (const name of page.clusters ?? []) await scanCluster(eks, name, ctx);
+    for await (const page of ctx.shared(EKS_NODEGROUPS)) {
+      for (const entry of page) {
+        if ('cluster' in entry) await scanCluster(eks, entry.cluster, ctx);
+        else reportNodegroup(entry.nodegroup, ctx);
+      }
     }
   },
 };

@@ -1,16 +1,17 @@
 import { AutoScalingClient, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import type { ComputeEnvironmentDetail } from '@aws-sdk/client-batch';
 import {
   EC2Client,
   paginateDescribeFleets,
   paginateDescribeLaunchTemplateVersions,
-  paginateDescribeSpotFleetRequests,
   type BatchState,
   type DescribeLaunchTemplateVersionsRequest,
   type GroupIdentifier,
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import type { GroupRecord } from '../../core/model';
-import type { ScanContext, Scanner } from './types';
+import { BATCH_COMPUTE_ENVIRONMENTS, EKS_NODEGROUPS, SPOT_FLEET_REQUESTS, type EksEntry } from './shared-listings';
+import type { ScanContext, ScanOutcome, Scanner } from './types';
 
 /** A launch template reference as ASGs, Spot Fleets and EC2 Fleets hold it. */
 interface TemplateRef {
@@ -19,8 +20,15 @@ interface TemplateRef {
   Version?: string;
 }
 
-/** Numbered versions pinned per template key (id, or `name:` + name when only the name is known). */
-type Pins = Map<string, { ref: TemplateRef; versions: Map<number, Set<string>> }>;
+/** What pins one template: numbered versions, and pinners that may use any of its versions. */
+interface PinEntry {
+  ref: TemplateRef;
+  versions: Map<number, Set<string>>;
+  anyVersion: Set<string>;
+}
+
+/** Pins per template key (id, or `name:` + name when only the name is known). */
+type Pins = Map<string, PinEntry>;
 
 // A cancelled or failed Spot Fleet request has no instances and launches none. The
 // cancelled_running and cancelled_terminating states still have instances, so they still count.
@@ -93,19 +101,57 @@ function report(ctx: ScanContext, version: LaunchTemplateVersion, detail: string
   });
 }
 
-function addPin(pins: Pins, ref: TemplateRef | undefined, pinnedBy: string): void {
-  // $Latest, $Default and an absent version are covered by the account-wide listing.
-  const version = Number(ref?.Version);
-  if (!ref || !Number.isInteger(version) || version < 1) return;
-  const key = ref.LaunchTemplateId ?? (ref.LaunchTemplateName ? `name:${ref.LaunchTemplateName}` : undefined);
-  if (!key) return;
-  const entry = pins.get(key) ?? { ref, versions: new Map<number, Set<string>>() };
+/**
+ * Records who pins which version of a template. Auto Scaling and EC2/Spot Fleets resolve
+ * $Latest, $Default or an absent version at each launch, so those are the account-wide listing's.
+ * Batch compute environments and EKS node groups resolve them only when they are created or
+ * updated (the Batch API reference: an infrastructure update "re-evaluates the launch template
+ * version"), so such a pinner may still launch any older version: `resolvedOnUpdate` marks every
+ * version of the template as possibly in use.
+ */
+function addPin(pins: Pins, ref: TemplateRef | undefined, pinnedBy: string, resolvedOnUpdate = false): void {
+  const key = ref?.LaunchTemplateId ?? (ref?.LaunchTemplateName ? `name:${ref.LaunchTemplateName}` : undefined);
+  if (!ref || !key) return;
+  const version = Number(ref.Version);
+  const numbered = ref.Version !== undefined && Number.isInteger(version) && version >= 1;
+  if (!numbered && !resolvedOnUpdate) return;
+  const entry = pins.get(key) ?? { ref, versions: new Map<number, Set<string>>(), anyVersion: new Set<string>() };
   pins.set(key, entry);
+  if (!numbered) {
+    entry.anyVersion.add(pinnedBy);
+    return;
+  }
   const by = entry.versions.get(version) ?? new Set<string>();
   entry.versions.set(version, by.add(pinnedBy));
 }
 
-async function collectPins(ec2: EC2Client, autoscaling: AutoScalingClient): Promise<Pins> {
+/** The launch templates of Batch compute environments (and their per-instance-type overrides). */
+function addBatchPins(pins: Pins, environments: readonly ComputeEnvironmentDetail[]): void {
+  for (const env of environments) {
+    if (env.status === 'DELETED') continue;
+    const template = env.computeResources?.launchTemplate;
+    const by = `Batch compute environment ${env.computeEnvironmentName ?? env.computeEnvironmentArn}`;
+    for (const spec of [template, ...(template?.overrides ?? [])]) {
+      if (!spec) continue;
+      // An absent version is $Default (Batch API reference).
+      addPin(pins, { LaunchTemplateId: spec.launchTemplateId, LaunchTemplateName: spec.launchTemplateName, Version: spec.version ?? '$Default' }, by, true);
+    }
+  }
+}
+
+/** The launch templates of EKS managed node groups. */
+function addEksPins(pins: Pins, entries: readonly EksEntry[]): void {
+  for (const entry of entries) {
+    if (!('nodegroup' in entry)) continue;
+    const { nodegroup } = entry;
+    const template = nodegroup.launchTemplate;
+    if (!template) continue;
+    const by = `EKS node group ${nodegroup.clusterName}/${nodegroup.nodegroupName}`;
+    addPin(pins, { LaunchTemplateId: template.id, LaunchTemplateName: template.name, Version: template.version }, by, true);
+  }
+}
+
+async function collectPins(ec2: EC2Client, autoscaling: AutoScalingClient, ctx: ScanContext): Promise<Pins> {
   const pins: Pins = new Map();
   for await (const page of paginateDescribeAutoScalingGroups({ client: autoscaling, pageSize: 100 }, {})) {
     for (const asg of page.AutoScalingGroups ?? []) {
@@ -116,8 +162,8 @@ async function collectPins(ec2: EC2Client, autoscaling: AutoScalingClient): Prom
       for (const override of mixed?.Overrides ?? []) addPin(pins, override.LaunchTemplateSpecification, by);
     }
   }
-  for await (const page of paginateDescribeSpotFleetRequests({ client: ec2, pageSize: 1000 }, {})) {
-    for (const fleet of page.SpotFleetRequestConfigs ?? []) {
+  for await (const page of ctx.shared(SPOT_FLEET_REQUESTS)) {
+    for (const fleet of page) {
       if (!isLiveSpotFleet(fleet.SpotFleetRequestState)) continue;
       for (const config of fleet.SpotFleetRequestConfig?.LaunchTemplateConfigs ?? []) {
         addPin(pins, config.LaunchTemplateSpecification, `Spot Fleet ${fleet.SpotFleetRequestId}`);
@@ -132,7 +178,17 @@ async function collectPins(ec2: EC2Client, autoscaling: AutoScalingClient): Prom
       }
     }
   }
+  // Excluding batch or eks (a service an SCP denies) leaves their pins out too: their usages are
+  // unverified either way, and reading them would fail this ground-truth source.
+  if (!ctx.isSkipped('batch')) for await (const page of ctx.shared(BATCH_COMPUTE_ENVIRONMENTS)) addBatchPins(pins, page);
+  if (!ctx.isSkipped('eks')) for await (const page of ctx.shared(EKS_NODEGROUPS)) addEksPins(pins, page);
   return pins;
+}
+
+/** The note for pinners left out because their source is excluded. */
+function skippedPinnersNote(ctx: ScanContext): ScanOutcome {
+  const skipped = (['batch', 'eks'] as const).filter((source) => ctx.isSkipped(source));
+  return skipped.length > 0 ? { note: `launch templates of ${skipped.join(' and ')} not read (excluded by skipSources)` } : {};
 }
 
 function errorName(error: unknown): string | undefined {
@@ -161,16 +217,23 @@ async function describePinned(ec2: EC2Client, input: DescribeLaunchTemplateVersi
 
 /**
  * Launch templates: every template's $Latest and $Default version (one account-wide listing),
- * plus the numbered versions that Auto Scaling groups, Spot Fleets and EC2 Fleets pin.
+ * plus the numbered versions that Auto Scaling groups, Spot Fleets, EC2 Fleets, Batch compute
+ * environments and EKS node groups pin (every version where a Batch or EKS pinner names an
+ * alias). Spot Fleets, Batch environments and EKS node groups come from listings shared with
+ * spot-fleets, batch and eks.
  */
 export const launchTemplatesScanner: Scanner = {
   source: 'launch-templates',
   service: 'ec2',
   actions: [
     'autoscaling:DescribeAutoScalingGroups',
+    'batch:DescribeComputeEnvironments',
     'ec2:DescribeFleets',
     'ec2:DescribeLaunchTemplateVersions',
     'ec2:DescribeSpotFleetRequests',
+    'eks:DescribeNodegroup',
+    'eks:ListClusters',
+    'eks:ListNodegroups',
   ],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);
@@ -192,30 +255,38 @@ export const launchTemplatesScanner: Scanner = {
       }
     }
 
-    const pins = await collectPins(ec2, clients.get(AutoScalingClient));
-    const byTemplate = new Map<string, { ref: TemplateRef; versions: Map<number, Set<string>> }>();
-    for (const { ref, versions } of pins.values()) {
+    const pins = await collectPins(ec2, clients.get(AutoScalingClient), ctx);
+    const byTemplate: Pins = new Map();
+    for (const { ref, versions, anyVersion } of pins.values()) {
       const id = ref.LaunchTemplateId ?? (ref.LaunchTemplateName ? idsByName.get(ref.LaunchTemplateName) : undefined);
       const key = id ?? `name:${ref.LaunchTemplateName}`;
-      const entry = byTemplate.get(key) ?? { ref: id ? { LaunchTemplateId: id } : ref, versions: new Map() };
+      const entry = byTemplate.get(key) ?? { ref: id ? { LaunchTemplateId: id } : ref, versions: new Map(), anyVersion: new Set() };
       byTemplate.set(key, entry);
       for (const [n, by] of versions) entry.versions.set(n, new Set([...(entry.versions.get(n) ?? []), ...by]));
+      for (const by of anyVersion) entry.anyVersion.add(by);
     }
-    for (const [key, { ref, versions }] of byTemplate) {
+    for (const [key, { ref, versions, anyVersion }] of byTemplate) {
       const wanted = [...versions.keys()].filter((n) => !seen.has(`${key}\u0000${n}`)).sort((a, b) => a - b);
-      if (wanted.length === 0) continue;
+      if (wanted.length === 0 && anyVersion.size === 0) continue;
       const input: DescribeLaunchTemplateVersionsRequest = {
         ...(ref.LaunchTemplateId ? { LaunchTemplateId: ref.LaunchTemplateId } : { LaunchTemplateName: ref.LaunchTemplateName }),
-        Versions: wanted.map(String),
+        // Without Versions the call returns every version of the template.
+        ...(anyVersion.size > 0 ? {} : { Versions: wanted.map(String) }),
         IncludeManagedResources: true,
       };
+      const mayUse = [...anyVersion].sort().join(', ');
       for (const version of await describePinned(ec2, input)) {
         const dedupe = `${version.LaunchTemplateId}\u0000${version.VersionNumber}`;
         if (seen.has(dedupe)) continue;
         seen.add(dedupe);
         const by = [...(versions.get(version.VersionNumber ?? 0) ?? [])].sort().join(', ');
-        report(ctx, version, `v${version.VersionNumber} pinned by ${by}`);
+        const detail = [
+          by ? `pinned by ${by}` : undefined,
+          mayUse ? `any version may be launched by ${mayUse} (it resolves $Latest/$Default only when updated)` : undefined,
+        ];
+        report(ctx, version, `v${version.VersionNumber} ${detail.filter(Boolean).join('; ')}`);
       }
     }
+    return skippedPinnersNote(ctx);
   },
 };

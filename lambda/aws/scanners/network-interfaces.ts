@@ -1,4 +1,5 @@
-import { EC2Client, paginateDescribeNetworkInterfaces, type NetworkInterface } from '@aws-sdk/client-ec2';
+import type { NetworkInterface } from '@aws-sdk/client-ec2';
+import { NETWORK_INTERFACES } from './shared-listings';
 import type { Evidence, Scanner } from './types';
 
 /** Names the owner of an ENI from its type, requester, attachment and description. */
@@ -21,16 +22,14 @@ export function describeEni(eni: NetworkInterface): Evidence {
   };
 }
 
-/** The ground truth for attachment: every ENI of the region, AWS-managed ones included. */
+/** The ground truth for attachment: every ENI of the region, AWS-managed ones included (a listing shared with efs). */
 export const networkInterfacesScanner: Scanner = {
   source: 'network-interfaces',
   service: 'ec2',
   actions: ['ec2:DescribeNetworkInterfaces'],
-  async scan(clients, _region, ctx) {
-    const ec2 = clients.get(EC2Client);
-    const pages = paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { IncludeManagedResources: true });
-    for await (const page of pages) {
-      for (const eni of page.NetworkInterfaces ?? []) {
+  async scan(_clients, _region, ctx) {
+    for await (const page of ctx.shared(NETWORK_INTERFACES)) {
+      for (const eni of page) {
         ctx.found(
           (eni.Groups ?? []).map((g) => g.GroupId),
           describeEni(eni),

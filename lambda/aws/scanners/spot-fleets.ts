@@ -1,16 +1,15 @@
-import { EC2Client, paginateDescribeSpotFleetRequests } from '@aws-sdk/client-ec2';
 import { groupIdentifierIds, isLiveSpotFleet } from './launch-templates';
+import { SPOT_FLEET_REQUESTS } from './shared-listings';
 import type { Scanner } from './types';
 
-/** Spot Fleet requests: the groups of their launch specifications (launch templates are read by launch-templates). */
+/** Spot Fleet requests: the groups of their launch specifications (launch templates are read by launch-templates, from the same shared listing). */
 export const spotFleetsScanner: Scanner = {
   source: 'spot-fleets',
   service: 'ec2',
   actions: ['ec2:DescribeSpotFleetRequests'],
-  async scan(clients, _region, ctx) {
-    const ec2 = clients.get(EC2Client);
-    for await (const page of paginateDescribeSpotFleetRequests({ client: ec2, pageSize: 1000 }, {})) {
-      for (const fleet of page.SpotFleetRequestConfigs ?? []) {
+  async scan(_clients, _region, ctx) {
+    for await (const page of ctx.shared(SPOT_FLEET_REQUESTS)) {
+      for (const fleet of page) {
         if (!isLiveSpotFleet(fleet.SpotFleetRequestState)) continue;
         const specs = fleet.SpotFleetRequestConfig?.LaunchSpecifications ?? [];
         const ids = specs.flatMap((spec) => [

@@ -28,6 +28,25 @@ export interface ScanContext {
   found(groupIds: Iterable<string | undefined | null> | undefined | null, evidence: Evidence): void;
   /** cloudtrail-age: records when a group was created. */
   created(groupId: string, isoTime: string): void;
+  /**
+   * A listing that several sources read, fetched once per region and audit run: every source
+   * that asks iterates the same pages as they arrive, then gets the same error if the fetch
+   * fails (which fails each of them, after they have used the pages read so far). Where the
+   * listing's service is not offered in the region, no pages.
+   */
+  shared<T>(listing: SharedListing<T>): AsyncIterable<readonly T[]>;
+  /** Whether a source is excluded by skipSources in this audit (a scanner reading another source's service then leaves that part out). */
+  isSkipped(source: SourceId): boolean;
+}
+
+/** A listing more than one scanner needs (DescribeNetworkInterfaces for network-interfaces and efs, ...). */
+export interface SharedListing<T> {
+  /** "ec2:network-interfaces": its calls are counted as `shared:<key>`, and each scan names the listings it read. */
+  key: string;
+  /** Its service code, for the "not offered" check (see Scanner.service). */
+  service: string;
+  /** Reads the whole listing, handing over each page's items as they arrive. */
+  fetch(clients: RegionClients, emit: (items: readonly T[]) => void): Promise<void>;
 }
 
 /** What a scan may add besides its usages. */
@@ -44,8 +63,10 @@ export interface Scanner {
   source: SourceId;
   /**
    * The service code in SSM's global-infrastructure parameters
-   * (/aws/service/global-infrastructure/regions/<region>/services/<code>), used to skip services
-   * not offered in a region. Undefined for scanners that make no calls of their own.
+   * (/aws/service/global-infrastructure/regions/<region>/services/<code>). Every source is
+   * called; only when its first call fails because the endpoint does not exist is this code
+   * looked up, and a service the region does not list is then "not offered". Undefined for
+   * scanners that make no calls of their own.
    */
   service?: string;
   /** Every IAM action `scan` calls: the CDK stack grants exactly the union of these. */

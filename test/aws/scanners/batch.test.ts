@@ -60,7 +60,7 @@ describe('batch scanner', () => {
     const result = await scanAndClassify(batchScanner, [group('sg-late')]);
 
     expect(result.verdictOf('sg-late').verdict).toBe('in-use');
-    expect(result.apiCalls).toBe(2);
+    expect(result.totalCalls).toBe(2);
     expect(batch).toHaveReceivedNthCommandWith(2, DescribeComputeEnvironmentsCommand, { nextToken: 'page-2' });
   });
 

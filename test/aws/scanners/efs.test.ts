@@ -44,7 +44,7 @@ describe('efs scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
-  it('reads the mount targets\u2019 groups from their interfaces in one bulk call, not one call per mount target', async () => {
+  it('reads the mount targets\u2019 groups from the region\u2019s interface listing, not one call per mount target', async () => {
     // Prepare
     efs.on(DescribeFileSystemsCommand).resolves({ FileSystems: [fileSystem('fs-1'), fileSystem('fs-2')] });
     efs.on(DescribeMountTargetsCommand, { FileSystemId: 'fs-2' }).resolves({
@@ -63,7 +63,8 @@ describe('efs scanner', () => {
     // Assess
     expect(result.verdictOf('sg-two').verdict).toBe('in-use');
     expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 1);
-    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'network-interface-id', Values: ['eni-mt1', 'eni-mt2'] }] });
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { MaxResults: 1000, IncludeManagedResources: true });
+    expect(result.scan.sharedListings).toEqual(['ec2:network-interfaces']);
   });
 
   it('skips the mount-target listing for file systems that have none', async () => {

@@ -1,4 +1,6 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { BatchClient, DescribeComputeEnvironmentsCommand, type ComputeEnvironmentDetail } from '@aws-sdk/client-batch';
+import { DescribeNodegroupCommand, EKSClient, ListClustersCommand, ListNodegroupsCommand } from '@aws-sdk/client-eks';
 import {
   DescribeFleetsCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -12,6 +14,8 @@ import { awsError, group, scanAndClassify } from '../../helpers/scanner-harness'
 
 const ec2 = mockClient(EC2Client);
 const autoscaling = mockClient(AutoScalingClient);
+const batch = mockClient(BatchClient);
+const eks = mockClient(EKSClient);
 
 const ALIASES = { Versions: ['$Latest', '$Default'] };
 
@@ -36,11 +40,26 @@ function asg(name: string, extra: Partial<AutoScalingGroup>): AutoScalingGroup {
 beforeEach(() => {
   ec2.reset();
   autoscaling.reset();
+  batch.reset();
+  eks.reset();
   ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [] });
   ec2.on(DescribeSpotFleetRequestsCommand).resolves({ SpotFleetRequestConfigs: [] });
   ec2.on(DescribeFleetsCommand).resolves({ Fleets: [] });
   autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+  batch.on(DescribeComputeEnvironmentsCommand).resolves({ computeEnvironments: [] });
+  eks.on(ListClustersCommand).resolves({ clusters: [] });
 });
+
+function computeEnvironment(name: string, launchTemplate: NonNullable<ComputeEnvironmentDetail['computeResources']>['launchTemplate']): ComputeEnvironmentDetail {
+  return {
+    computeEnvironmentName: name,
+    computeEnvironmentArn: `arn:aws:batch:us-east-1:123456789012:compute-environment/${name}`,
+    type: 'MANAGED',
+    state: 'ENABLED',
+    status: 'VALID',
+    computeResources: { type: 'EC2', maxvCpus: 16, subnets: ['subnet-1'], instanceRole: 'ecsInstanceRole', launchTemplate },
+  };
+}
 
 describe('launch-templates scanner', () => {
   it('marks a group of a default version as in use, naming the template and the version', async () => {
@@ -283,6 +302,106 @@ describe('launch-templates scanner', () => {
 
     expect(result.scan.status).toBe('ok');
     expect(result.verdictOf('sg-kept').usages[0]?.detail).toBe('v2 pinned by ASG new');
+  });
+
+  it('reads the versions a Batch compute environment and its overrides pin, naming the environment', async () => {
+    // Prepare
+    ec2.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-b', Versions: ['3', '5'] }).resolves({
+      LaunchTemplateVersions: [version('lt-b', 'batch', 3, { SecurityGroupIds: ['sg-base'] }), version('lt-b', 'batch', 5, { SecurityGroupIds: ['sg-gpu'] })],
+    });
+    batch.on(DescribeComputeEnvironmentsCommand).resolves({
+      computeEnvironments: [
+        computeEnvironment('render', {
+          launchTemplateId: 'lt-b',
+          version: '3',
+          overrides: [{ launchTemplateId: 'lt-b', version: '5', targetInstanceTypes: ['g5'] }],
+        }),
+      ],
+    });
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, [group('sg-base'), group('sg-gpu'), group('sg-free')]);
+
+    // Assess
+    expect(result.verdictOf('sg-base').usages[0]?.detail).toBe('v3 pinned by Batch compute environment render');
+    expect(result.verdictOf('sg-gpu').usages[0]?.detail).toBe('v5 pinned by Batch compute environment render');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
+  it('reads every version of a template a Batch compute environment names by $Latest, $Default or no version', async () => {
+    // Prepare
+    ec2.on(DescribeLaunchTemplateVersionsCommand, ALIASES).resolves({
+      LaunchTemplateVersions: [version('lt-a', 'jobs', 9, { SecurityGroupIds: ['sg-now'] }, true)],
+    });
+    ec2.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-a' }).resolves({
+      LaunchTemplateVersions: [version('lt-a', 'jobs', 2, { SecurityGroupIds: ['sg-old'] }), version('lt-a', 'jobs', 9, { SecurityGroupIds: ['sg-now'] }, true)],
+    });
+    batch.on(DescribeComputeEnvironmentsCommand).resolves({
+      computeEnvironments: [computeEnvironment('etl', { launchTemplateName: 'jobs', version: '$Latest' }), computeEnvironment('nightly', { launchTemplateId: 'lt-a' })],
+    });
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, [group('sg-old'), group('sg-now')]);
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandWith(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-a', MaxResults: 200, IncludeManagedResources: true });
+    expect(ec2).toHaveReceivedCommandTimes(DescribeLaunchTemplateVersionsCommand, 2);
+    expect(result.verdictOf('sg-old').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-old').usages[0]?.detail).toBe(
+      'v2 any version may be launched by Batch compute environment etl, Batch compute environment nightly (it resolves $Latest/$Default only when updated)',
+    );
+  });
+
+  it('reads the version an EKS node group pins, naming the node group', async () => {
+    // Prepare
+    ec2.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-e', Versions: ['4'] }).resolves({
+      LaunchTemplateVersions: [version('lt-e', 'nodes', 4, { SecurityGroupIds: ['sg-nodes'] })],
+    });
+    eks.on(ListClustersCommand).resolves({ clusters: ['platform'] });
+    eks.on(ListNodegroupsCommand).resolves({ nodegroups: ['workers'] });
+    eks.on(DescribeNodegroupCommand).resolves({
+      nodegroup: { clusterName: 'platform', nodegroupName: 'workers', status: 'ACTIVE', launchTemplate: { id: 'lt-e', name: 'nodes', version: '4' } },
+    });
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, [group('sg-nodes'), group('sg-free')]);
+
+    // Assess
+    expect(result.verdictOf('sg-nodes').usages[0]?.detail).toBe('v4 pinned by EKS node group platform/workers');
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+    expect(result.scan.sharedListings).toEqual(['batch:compute-environments', 'ec2:spot-fleet-requests', 'eks:node-groups']);
+  });
+
+  it('leaves out the Batch and EKS pins when batch and eks are excluded, and says so', async () => {
+    // Prepare
+    batch.on(DescribeComputeEnvironmentsCommand).rejects(awsError('AccessDeniedException'));
+    eks.on(ListClustersCommand).rejects(awsError('AccessDeniedException'));
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, [group('sg-a')], { settings: { skipSources: ['batch', 'eks'] } });
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(result.scan.note).toBe('launch templates of batch and eks not read (excluded by skipSources)');
+    expect(batch).not.toHaveReceivedCommand(DescribeComputeEnvironmentsCommand);
+    expect(eks).not.toHaveReceivedCommand(ListClustersCommand);
+  });
+
+  it('makes otherwise-unproven groups unknown when the Batch listing it needs is denied', async () => {
+    // Prepare
+    ec2.on(DescribeLaunchTemplateVersionsCommand, ALIASES).resolves({
+      LaunchTemplateVersions: [version('lt-1', 'web', 1, { SecurityGroupIds: ['sg-seen'] }, true)],
+    });
+    batch.on(DescribeComputeEnvironmentsCommand).rejects(awsError('AccessDeniedException'));
+
+    // Act
+    const result = await scanAndClassify(launchTemplatesScanner, [group('sg-seen'), group('sg-other')]);
+
+    // Assess
+    expect(result.scan.status).toBe('failed');
+    expect(result.scan.error?.code).toBe('AccessDeniedException');
+    expect(result.verdictOf('sg-seen').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-other').verdict).toBe('unknown');
   });
 
   it('makes otherwise-unproven groups unknown when Auto Scaling denies access, keeping what the listing proved', async () => {

@@ -49,7 +49,7 @@ describe('network-interfaces scanner', () => {
     const result = await scanAndClassify(networkInterfacesScanner, [group('sg-late')]);
 
     expect(result.verdictOf('sg-late').verdict).toBe('in-use');
-    expect(result.apiCalls).toBe(2);
+    expect(result.totalCalls).toBe(2);
     expect(ec2).toHaveReceivedNthCommandWith(2, DescribeNetworkInterfacesCommand, { NextToken: 'page-2' });
   });
 
