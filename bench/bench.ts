@@ -12,7 +12,8 @@
  * Options: `--sizes 1000,10000` (default 1000,10000,50000); `--cli-only` skips the audits;
  * `--approval-only` runs only the approval section; `--size N` runs one size and prints its
  * measurement as JSON (used internally); `--model` predicts real audits instead (latency and
- * throttle model on a virtual clock, bench/predict-report.ts).
+ * throttle model on a virtual clock, bench/predict-report.ts); `--org` predicts an organization
+ * audit (bench/org-model.ts: 1,000 accounts x 17 regions, its model printed with the result).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -54,6 +55,26 @@ function runChild(groups: number): SizeRun {
   return { groups, loadMs: parsed.loadMs, m: parsed.measurement };
 }
 
+/** `--org`: measure one region item's calls with the real audit, then predict the org run. */
+async function runOrg(): Promise<void> {
+  const { measureAudit } = await import('./measure');
+  const { DEFAULT_ORG_MODEL, formatOrgPrediction, predictOrgRun } = await import('./org-model');
+  // A typical member region: a few dozen groups (most regions of an organization hold little).
+  const measured = await measureAudit(50);
+  if (measured.failures.length > 0) throw new Error(`the measured audit had failures: ${measured.failures.join(', ')}`);
+  const main = predictOrgRun(measured.bySource, DEFAULT_ORG_MODEL);
+  const alternatives = [
+    { itemsPerBatch: 1, mapConcurrency: 1000 },
+    { itemsPerBatch: 1, mapConcurrency: 100 },
+    { itemsPerBatch: 17, mapConcurrency: 20 },
+    { itemsPerBatch: 17, mapConcurrency: 100 },
+    { itemsPerBatch: 34, mapConcurrency: 100 },
+  ].map((alt) => predictOrgRun(measured.bySource, { ...DEFAULT_ORG_MODEL, ...alt }));
+  const { text, ok } = formatOrgPrediction(main, alternatives);
+  process.stdout.write(text);
+  if (!ok) process.exitCode = 1;
+}
+
 const MB = 1024 * 1024;
 const fmtBytes = (n: number) => `${(n / MB).toFixed(2)} MB`;
 
@@ -93,6 +114,10 @@ async function main(): Promise<void> {
     const { text, ok } = runModelSection();
     process.stdout.write(text);
     if (!ok) process.exitCode = 1;
+    return;
+  }
+  if (process.argv.includes('--org')) {
+    await runOrg();
     return;
   }
   const one = argValue('--size');

@@ -29,6 +29,8 @@ export interface AuditorFunctionProps {
   /** Async retries of a failed invocation (EventBridge invokes asynchronously). */
   retryAttempts?: number;
   code?: FunctionCodeFactory;
+  /** IAM path of the role (organization mode: member roles trust the worker path only). */
+  rolePath?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export class AuditorFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (least privilege, derived from the code)`,
+      ...(props.rolePath ? { path: props.rolePath } : {}),
     });
     this.logGroup.grantWrite(this.role);
 

@@ -1,6 +1,7 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { FunctionCodeFactory } from './auditor-function';
+import { MEMBER_STACK_NAME, SgAuditorMemberStack } from './member-stack';
 import { SgAuditorStack } from './sg-auditor-stack';
 import { readStackConfig, type ContextKey } from './stack-config';
 
@@ -21,7 +22,7 @@ export interface BuildAppOptions extends AppProps {
  * The whole CDK app: validated configuration from context, the stack, and cdk-nag's
  * AwsSolutions checks (an unacknowledged finding fails synth). Throws ConfigError on bad context.
  */
-export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAuditorStack } {
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAuditorStack; member?: SgAuditorMemberStack } {
   const { code, ...appProps } = options;
   const app = new App({ ...appProps, context: { ...FEATURE_FLAGS, ...appProps.context } });
   const config = readStackConfig((key: ContextKey) => app.node.tryGetContext(key));
@@ -30,6 +31,18 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAu
     config,
     ...(code ? { code } : {}),
   });
+  // Organization mode: the member role as a stack of its own (`cdk deploy SgAuditorMember` in an
+  // account the StackSet does not reach, such as the management account).
+  const member = config.organization
+    ? new SgAuditorMemberStack(app, MEMBER_STACK_NAME, {
+        description: 'sg-auditor member role: lets the auditor account audit this account',
+        roleName: config.memberRoleName,
+        protectTag: config.protectTag,
+        productionTag: config.productionTag,
+        ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+        ...(config.auditorAccountId ? { auditorAccountId: config.auditorAccountId } : {}),
+      })
+    : undefined;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  return { app, stack, ...(member ? { member } : {}) };
 }

@@ -6,8 +6,10 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ASSUME_ROLE_ACTIONS } from '../lambda/aws/member-role';
 import { DELETION_STATES, type DeletionTask } from '../lambda/workflows/deletion/contract';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
+import { WORKER_ROLE_PATH } from './member-stack';
 
 /** Regions deleted at once: each keeps EC2's mutating calls near 5/s on its own. */
 export const REGION_CONCURRENCY = 4;
@@ -39,7 +41,16 @@ export interface DeletionWorkflowProps {
   code?: FunctionCodeFactory;
   bucket: s3.IBucket;
   regionConcurrency?: number;
+  /**
+   * Organization mode: the member role's name. The tasks that act in the account (re-audit and
+   * batch) may assume it in any account, and their roles sit on the worker path the member
+   * role trusts.
+   */
+  memberRoleName?: string;
 }
+
+/** The tasks that call the approved account's APIs (every other task reads and writes S3 only). */
+export const ACCOUNT_TASKS: readonly DeletionTask[] = ['reaudit', 'batch'];
 
 /**
  * The deletion state machine (Step Functions Standard, JSONPath), written once here: tests and
@@ -64,6 +75,7 @@ export class DeletionWorkflow extends Construct {
         memorySize: spec.memorySize,
         environment: props.environment,
         logRetention: logs.RetentionDays.ONE_YEAR,
+        ...(props.memberRoleName && ACCOUNT_TASKS.includes(task) ? { rolePath: WORKER_ROLE_PATH } : {}),
         // Step Functions retries the task; Lambda's own async retries would not apply anyway.
         ...(props.code ? { code: props.code } : {}),
       });
@@ -136,6 +148,7 @@ export class DeletionWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     const stack = Stack.of(this);
+    if (props.memberRoleName) this.grantAssumeMemberRole(props.memberRoleName);
     Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) supports no resource-level permissions.' },
       ...Object.values(fns).map((fn) => ({
@@ -143,6 +156,19 @@ export class DeletionWorkflow extends Construct {
         reason: 'LambdaInvoke grants the function and its versions; the state machine invokes only its own task functions.',
       })),
     );
+  }
+
+  /** The re-audit and the batches reach a member account only through its member role. */
+  private grantAssumeMemberRole(roleName: string): void {
+    const memberRoles = `arn:${Stack.of(this).partition}:iam::*:role/${roleName}`;
+    for (const task of ACCOUNT_TASKS) {
+      const role = this.functions[task].role;
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'AssumeMemberRole', actions: [...ASSUME_ROLE_ACTIONS], resources: [memberRoles] }));
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${roleName}]`,
+        reason: 'The member role has one name in every account of the Organization; the approved account is known only at run time. Each member trusts only this account.',
+      });
+    }
   }
 
   /** Grants one task's role S3 access to the artifact bucket by prefix. */

@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +17,8 @@ import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/c
 import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { AuditorDashboard } from './dashboard';
+import { memberTemplateBody } from './member-stack';
+import { OrgAuditWorkflow } from './org-audit-workflow';
 import { DeletionWorkflow } from './deletion-workflow';
 import {
   adminOnlyKeyPolicy,
@@ -56,6 +59,8 @@ export class SgAuditorStack extends Stack {
   readonly audit: AuditorFunction;
   readonly approve: AuditorFunction;
   readonly approvalUrl: lambda.FunctionUrl;
+  /** Organization mode only: the audit state machine and its tasks. */
+  readonly orgAudit?: OrgAuditWorkflow;
   readonly deletion: DeletionWorkflow;
 
   constructor(scope: Construct, id: string, props: SgAuditorStackProps) {
@@ -133,10 +138,18 @@ export class SgAuditorStack extends Stack {
       ...sharedEnvironment(config),
     };
 
-    const workerEnv: WorkerEnvInput = { ARTIFACT_BUCKET: common.ARTIFACT_BUCKET, TOPIC_ARN: common.TOPIC_ARN, ...sharedEnvironment(config) };
+    const workerEnv: WorkerEnvInput = {
+      ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
+      TOPIC_ARN: common.TOPIC_ARN,
+      ...sharedEnvironment(config),
+      ORGANIZATION: String(config.organization),
+      MEMBER_ROLE_NAME: config.memberRoleName,
+    };
     this.deletion = new DeletionWorkflow(this, 'Deletion', {
       environment: { ...workerEnv, ...POWERTOOLS_ENV },
       bucket: this.bucket,
+      // Organization mode: the re-audit and the batches act in a member account through its member role.
+      ...(config.organization ? { memberRoleName: config.memberRoleName } : {}),
       ...(props.code ? { code: props.code } : {}),
     });
 
@@ -144,6 +157,7 @@ export class SgAuditorStack extends Stack {
       ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
       MAC_KEY_ID: common.MAC_KEY_ID,
       STATE_MACHINE_ARN: this.deletion.stateMachine.stateMachineArn,
+      ORGANIZATION: String(config.organization),
     };
     this.approve = new AuditorFunction(this, 'Approve', {
       entry: APPROVE_ENTRY,
@@ -197,10 +211,35 @@ export class SgAuditorStack extends Stack {
       targets: [new targets.LambdaFunction(this.deletion.functions.abort.function, { retryAttempts: 4 })],
     });
 
+    if (config.organization) {
+      this.orgAudit = new OrgAuditWorkflow(this, 'OrgAudit', {
+        environment: {
+          ...auditEnv,
+          ACCOUNTS: config.accounts === 'all' ? 'all' : config.accounts.join(','),
+          MEMBER_ROLE_NAME: config.memberRoleName,
+          EMAIL_PER_ACCOUNT: String(config.emailPerAccount),
+          ...POWERTOOLS_ENV,
+        },
+        bucket: this.bucket,
+        topic: this.topic,
+        topicKey: this.topicKey,
+        macKey: this.macKey,
+        memberRoleName: config.memberRoleName,
+        maxConcurrency: config.maxConcurrency,
+        ...(props.code ? { code: props.code } : {}),
+      });
+      if (config.memberStackSetTargets.length > 0) this.memberStackSet(config);
+    }
+
     new events.Rule(this, 'Schedule', {
       description: 'Runs the security group audit',
       schedule: events.Schedule.expression(config.schedule),
-      targets: [new targets.LambdaFunction(this.audit.function, { retryAttempts: 2 })],
+      // Organization mode: the audit state machine; the audit Lambda stays for on-demand runs here.
+      targets: [
+        this.orgAudit
+          ? new targets.SfnStateMachine(this.orgAudit.stateMachine, { input: events.RuleTargetInput.fromObject({}), retryAttempts: 2 })
+          : new targets.LambdaFunction(this.audit.function, { retryAttempts: 2 }),
+      ],
     });
 
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
@@ -251,6 +290,28 @@ export class SgAuditorStack extends Stack {
     new CfnOutput(this, 'AuditFunctionName', {
       value: this.audit.function.functionName,
       description: 'Run an audit now: aws lambda invoke --function-name <this> /dev/stdout',
+    });
+  }
+
+  /** The member role in every account of the target OUs, now and as accounts join (service-managed, auto-deployed). */
+  private memberStackSet(config: StackConfig): void {
+    new cloudformation.CfnStackSet(this, 'MemberStackSet', {
+      stackSetName: 'sg-auditor-member',
+      description: 'sg-auditor member role: lets the auditor account audit (and delete what a person approved) in this account',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      // The stack runs in a delegated administrator account, not the management account.
+      callAs: 'DELEGATED_ADMIN',
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: { maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL' },
+      // IAM is global: one region per account is enough.
+      stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: config.memberStackSetTargets }, regions: [this.region] }],
+      parameters: [
+        { parameterKey: 'AuditorAccountId', parameterValue: this.account },
+        { parameterKey: 'OrganizationId', parameterValue: config.organizationId ?? '' },
+      ],
+      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag, productionTag: config.productionTag }),
     });
   }
 

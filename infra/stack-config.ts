@@ -17,6 +17,7 @@ import {
   splitList,
 } from '../lambda/core/config';
 import type { SourceId, TagSpec } from '../lambda/core/model';
+import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../lambda/core/org-config';
 
 /**
  * The stack's configuration, read from CDK context (`-c key=value` or cdk.json) with the
@@ -40,7 +41,22 @@ export interface StackConfig {
   artifactRetentionDays: number;
   dryRun: boolean;
   emailWhenClean: boolean;
+  /** Organization mode: the audit state machine over every account instead of one account. */
+  organization: boolean;
+  accounts: string[] | 'all';
+  memberRoleName: string;
+  /** OU (or root) ids the member-role StackSet deploys to; none = no StackSet. */
+  memberStackSetTargets: string[];
+  /** Child executions of the audit's Distributed Map at once (each audits a batch of items). */
+  maxConcurrency: number;
+  emailPerAccount: boolean;
+  /** The Organization's id (o-...): the member role trusts principals of this organization only. */
+  organizationId?: string;
+  /** The auditor's account, the default of the member stack's AuditorAccountId parameter (standalone deploys). */
+  auditorAccountId?: string;
 }
+
+export const DEFAULT_MAX_CONCURRENCY = 100;
 
 /** Context keys, each with the example shown in the `-c key=value` fix of its error. */
 export const CONTEXT_EXAMPLES = {
@@ -56,6 +72,14 @@ export const CONTEXT_EXAMPLES = {
   artifactRetentionDays: String(DEFAULT_ARTIFACT_RETENTION_DAYS),
   dryRun: 'false',
   emailWhenClean: 'true',
+  organization: 'true',
+  organizationId: 'o-a1b2c3d4e5',
+  auditorAccountId: '111122223333',
+  accounts: 'all',
+  memberRoleName: DEFAULT_MEMBER_ROLE,
+  memberStackSetTargets: 'ou-ab12-cdef3456,ou-ab12-ghij7890',
+  maxConcurrency: String(DEFAULT_MAX_CONCURRENCY),
+  emailPerAccount: 'true',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -114,6 +138,35 @@ function parseEmail(value: string): string {
   return trimmed;
 }
 
+const OU_OR_ROOT = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** A comma list of OU ids (ou-xxxx-xxxxxxxx) or the root id (r-xxxx). */
+function parseOuTargets(value: string): string[] {
+  const ids = splitList(value);
+  const bad = ids.filter((id) => !OU_OR_ROOT.test(id));
+  if (bad.length > 0) throw new ConfigError(`${bad.map((b) => `"${b}"`).join(', ')}: expected organizational unit ids (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)`);
+  return [...new Set(ids)];
+}
+
+function parseOrganizationId(value: string): string {
+  const trimmed = value.trim();
+  if (!ORGANIZATION_ID.test(trimmed)) throw new ConfigError(`"${value}" is not an organization id (o- and 10 to 32 letters or digits; aws organizations describe-organization shows it)`);
+  return trimmed;
+}
+
+function parseAccountId(value: string): string {
+  const trimmed = value.trim();
+  if (!/^\d{12}$/.test(trimmed)) throw new ConfigError(`"${value}" is not an AWS account id (12 digits)`);
+  return trimmed;
+}
+
+function parseMaxConcurrency(value: string): number {
+  const n = parseNonNegativeInt(value, 'maxConcurrency', 10_000);
+  if (n < 1) throw new ConfigError('maxConcurrency must be at least 1');
+  return n;
+}
+
 function parseLinkValidity(value: string): number {
   const days = parseNonNegativeInt(value, 'linkValidityDays', 30);
   if (days < 1) throw new ConfigError('linkValidityDays must be at least 1');
@@ -153,7 +206,18 @@ export function readStackConfig(context: ContextReader): StackConfig {
     artifactRetentionDays: read('artifactRetentionDays', (v) => parseNonNegativeInt(v, 'artifactRetentionDays'), String(DEFAULT_ARTIFACT_RETENTION_DAYS)),
     dryRun: read('dryRun', parseBoolean, 'false'),
     emailWhenClean: read('emailWhenClean', parseBoolean, 'true'),
+    organization: read('organization', parseBoolean, 'false'),
+    accounts: read('accounts', parseAccounts, 'all'),
+    memberRoleName: read('memberRoleName', parseRoleName, DEFAULT_MEMBER_ROLE),
+    memberStackSetTargets: read('memberStackSetTargets', parseOuTargets, ''),
+    maxConcurrency: read('maxConcurrency', parseMaxConcurrency, String(DEFAULT_MAX_CONCURRENCY)),
+    emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
   };
+  if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
+  if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);
+  if (config.organization && !config.organizationId) {
+    throw new ConfigError(`context "organizationId" is required with organization=true (the member role trusts only principals of this organization); ${fix('organizationId')}`);
+  }
   // The approval Lambda reads the report when the link is used: it must outlive the link.
   if (config.artifactRetentionDays <= config.linkValidityDays) {
     throw new ConfigError(

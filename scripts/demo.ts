@@ -38,7 +38,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--port') options.port = Number(argv[(i += 1)]);
     else if (arg?.startsWith('--port=')) options.port = Number(arg.slice('--port='.length));
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run demo [-- --ci] [-- --port N]');
+      console.log('usage: npm run demo [-- --ci] [-- --port N] | npm run demo -- --org [--ci]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${arg}; usage: npm run demo [-- --ci] [-- --port N]`);
@@ -177,6 +177,12 @@ async function clickThrough(link: string, candidates: readonly string[], settled
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--org')) {
+    // Organization mode has a demo of its own (scripts/demo-org.ts).
+    const { runOrgDemo } = await import('./demo-org');
+    process.exitCode = await runOrgDemo({ ci: process.argv.includes('--ci') });
+    return;
+  }
   const options = parseArgs(process.argv.slice(2));
   const life = new Lifecycle();
   process.on('SIGINT', () => void life.exit(130));

@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { synthesizeDeletionDefinition } from '../infra/deletion-asl';
+import { ASL_FILES, synthesizeDefinitions } from '../infra/local-asl';
 
 /**
- * `npm run asl`: writes the deletion state machine's synthesized definition to the file that
- * `sg-audit serve` and the local runner read at run time (no CDK needed there).
- * test/workflows/definition.test.ts fails when the file and the CDK construct disagree.
+ * `npm run asl`: writes each state machine's synthesized definition to the file that the local
+ * runs read at run time (`sg-audit serve`, the demos, the workflow tests: no CDK needed there).
+ * test/workflows/definition.test.ts and test/infra/org-stack.test.ts fail when a file and its
+ * CDK construct disagree.
  */
-export const ASL_FILE = join(__dirname, '..', 'lambda', 'workflows', 'deletion', 'definition.asl.json');
-
-writeFileSync(ASL_FILE, `${JSON.stringify(synthesizeDeletionDefinition(), null, 2)}\n`);
-process.stdout.write(`wrote ${ASL_FILE}\n`);
+const definitions = synthesizeDefinitions();
+for (const machine of Object.keys(ASL_FILES) as Array<keyof typeof ASL_FILES>) {
+  writeFileSync(ASL_FILES[machine], `${JSON.stringify(definitions[machine], null, 2)}\n`);
+  process.stdout.write(`wrote ${ASL_FILES[machine]}\n`);
+}

@@ -45,8 +45,10 @@ export interface ApproveDeps {
   store: ApprovalStore;
   progress: ProgressReader;
   mac: MacProvider;
-  /** The account this Lambda runs in (a link for another account is refused). */
+  /** The account this Lambda runs in (a link for another account is refused, unless `organization`). */
   accountId(): Promise<string>;
+  /** Organization mode: links of member accounts are accepted too (the deletion assumes their member role). */
+  organization?: boolean;
   now(): Date;
   /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
   startDeletion(input: DeletionExecutionInput): Promise<void>;
@@ -102,7 +104,7 @@ type LinkCheck =
 
 /** Token (KMS MAC, version, account, expiry), then the lock, then the report's hash. */
 async function checkLink(token: string | undefined, deps: ApproveDeps): Promise<LinkCheck> {
-  const verdict = await verifyToken(token, deps.mac, { accountId: await deps.accountId(), now: deps.now() });
+  const verdict = await verifyToken(token, deps.mac, { accountId: await deps.accountId(), now: deps.now(), memberAccounts: deps.organization === true });
   if (!verdict.ok) return { ok: false, problem: verdict.reason, response: problemPage(verdict.reason, verdict.message) };
   const { payload } = verdict;
   if (await deps.store.isUsed(payload.auditId)) return { ok: true, payload, used: true };

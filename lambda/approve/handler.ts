@@ -81,6 +81,7 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
         throw error;
       })),
     now: () => new Date(),
+    organization: config.ORGANIZATION,
     ...workflow,
     logger: options.logger ?? logger,
   };

@@ -76,6 +76,8 @@ export interface ScheduledAuditResult {
   reportSha256: string;
   /** When the approval link expires; absent when no link was made. */
   linkExpiresAt?: string;
+  /** The approval link itself, only when asked for (organization mode's digest lists it). */
+  linkUrl?: string;
   /** The SNS message id; absent when no email was sent (clean audit, EMAIL_WHEN_CLEAN=false). */
   messageId?: string;
 }
@@ -177,11 +179,19 @@ async function auditOrReportFailure(
   }
 }
 
-async function publishReport(
+/** What writing and announcing a finished report needs (organization mode calls it per account). */
+export type PublishDeps = Pick<ScheduledAuditDeps, 'store' | 'mac' | 'sns' | 'logger' | 'metrics' | 'now'>;
+
+/**
+ * Writes report.json, sg_log.txt and backup.json, signs the approval link, emits the metrics
+ * and emails the report (unless `email: false`: the organization digest lists it instead).
+ */
+export async function publishReport(
   config: ScheduledAuditConfig,
-  deps: ScheduledAuditDeps,
+  deps: PublishDeps,
   unsealed: AuditReport,
   durations: Parameters<typeof emitAuditMetrics>[2],
+  options: { email?: boolean; returnLink?: boolean } = {},
 ): Promise<ScheduledAuditResult> {
   const now = deps.now ?? (() => new Date());
   const { logger, store } = deps;
@@ -210,9 +220,11 @@ async function publishReport(
     keys: { report: keys.report, log: keys.log, backup: keys.backup },
     reportSha256,
     ...(link ? { linkExpiresAt: link.expiresAt.toISOString() } : {}),
+    ...(link && options.returnLink ? { linkUrl: link.url } : {}),
   };
   logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun });
 
+  if (options.email === false) return result;
   if (isAllClear(report) && !config.emailWhenClean) {
     logger.info('all clear; no email (EMAIL_WHEN_CLEAN=false)');
     return result;
@@ -225,7 +237,7 @@ async function publishReport(
 
 async function approvalLink(
   config: ScheduledAuditConfig,
-  deps: ScheduledAuditDeps,
+  deps: PublishDeps,
   report: AuditReport,
   reportSha256: string,
   now: Date,

@@ -121,9 +121,17 @@ export interface ClientFactoryOptions {
   counter?: CallCounter;
   /** Overrides AWS_MAX_ATTEMPTS; default 5 with adaptive retries. */
   maxAttempts?: number;
+  /**
+   * Credentials for every client of this factory (an assumed member role: see member-role.ts);
+   * the SDK's default chain when absent. A factory is one account: one client per service and region.
+   */
+  credentials?: CredentialsProvider;
   /** Overrides DEFAULT_HTTP_TIMEOUTS (tests use short ones). */
   timeouts?: Partial<HttpTimeouts>;
 }
+
+/** What the SDK accepts as `credentials`: a provider it calls again when the last ones expire. */
+export type CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
 
 /**
  * Creates one client per service per region and reuses it. Clients use the standard SDK
@@ -133,12 +141,14 @@ export class ClientFactory {
   readonly counter: CallCounter;
   private readonly regions = new Map<string, Map<unknown, SdkClient>>();
   private readonly maxAttempts: number;
+  private readonly credentials: CredentialsProvider | undefined;
   readonly timeouts: Readonly<HttpTimeouts>;
   // Aborts every call still in flight when the factory is destroyed (no retries follow an abort).
   private inFlight = abortController();
 
   constructor(options: ClientFactoryOptions = {}) {
     this.counter = options.counter ?? new CallCounter();
+    this.credentials = options.credentials;
     const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
     this.maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 5);
     this.timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
@@ -187,6 +197,7 @@ export class ClientFactory {
       },
       // Services with a host prefix (MWAA's "api.") cannot reach a custom endpoint with it.
       ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
     });
     // Count at `send` (looked up on the prototype at call time) rather than in middleware, so
     // the count is the same with real clients and with aws-sdk-client-mock's stubs (bench).

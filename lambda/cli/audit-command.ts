@@ -5,11 +5,14 @@ import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { auditArtifacts } from '../core/backup';
-import { parseRegions } from '../core/config';
+import { ConfigError, parseNonNegativeInt, parseRegions } from '../core/config';
 import type { AuditReport, AuditSettings } from '../core/model';
+import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
 import { renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
+
+const DEFAULT_ORG_CONCURRENCY = 8;
 
 export const AUDIT_USAGE = `Usage: sg-audit audit [options]
 
@@ -18,6 +21,10 @@ Audits security groups and prints a summary (or the JSON report with --json).
 Options:
   --regions all|r1,r2          regions to audit (default: all enabled regions)
 ${SETTINGS_FLAGS_USAGE}
+  --accounts all|id1,id2       organization mode: audit these accounts (all = every ACTIVE account
+                               of the Organization) through their member role
+  --member-role NAME           the role assumed in each account (default ${DEFAULT_MEMBER_ROLE})
+  --concurrency N              organization mode: (account, region) items audited at once (default ${DEFAULT_ORG_CONCURRENCY})
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
@@ -30,6 +37,8 @@ export interface AuditCommandOptions {
   json: boolean;
   outDir?: string;
   quiet: boolean;
+  /** Organization mode (--accounts): which accounts, through which role, how many items at once. */
+  org?: { accounts: string[] | 'all'; memberRole: string; concurrency: number };
   /** Print the slowest sources after the audit. */
   verbose?: boolean;
 }
@@ -42,17 +51,36 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
     json: { type: 'boolean' },
     out: { type: 'string' },
     quiet: { type: 'boolean' },
+    accounts: { type: 'string' },
+    'member-role': { type: 'string' },
+    concurrency: { type: 'string' },
     verbose: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
   const settings = settingsFromFlags(values, flag('regions', () => parseRegions(values.regions ?? 'all')));
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out: give a directory');
+  if (values.accounts === undefined && (values['member-role'] !== undefined || values.concurrency !== undefined)) {
+    throw new UsageError(`--${values['member-role'] !== undefined ? 'member-role' : 'concurrency'} applies to organization mode: add --accounts all or --accounts id1,id2`);
+  }
+  const org =
+    values.accounts === undefined
+      ? undefined
+      : {
+          accounts: flag('accounts', () => parseAccounts(values.accounts ?? '')),
+          memberRole: flag('member-role', () => parseRoleName(values['member-role'] ?? DEFAULT_MEMBER_ROLE)),
+          concurrency: flag('concurrency', () => {
+            const n = parseNonNegativeInt(values.concurrency ?? String(DEFAULT_ORG_CONCURRENCY), 'the value', 100);
+            if (n < 1) throw new ConfigError('the value must be at least 1');
+            return n;
+          }),
+        };
   return {
     settings,
     json: values.json === true,
     quiet: values.quiet === true,
     ...(values.out ? { outDir: values.out } : {}),
+    ...(org ? { org } : {}),
     ...(values.verbose ? { verbose: true } : {}),
   };
 }
@@ -141,6 +169,11 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
   if (parsed === 'help') {
     io.out(AUDIT_USAGE);
     return 0;
+  }
+  if (parsed.org) {
+    // Loaded only for organization mode.
+    const { runOrgAuditCli } = await import('./org-audit');
+    return runOrgAuditCli({ ...parsed.org, settings: parsed.settings, json: parsed.json, quiet: parsed.quiet, ...(parsed.outDir ? { outDir: parsed.outDir } : {}) }, io);
   }
   const factory = (deps.factory ?? (() => new ClientFactory()))();
   const startupMs = deps.startupDeadlineMs ?? STARTUP_DEADLINE_MS;

@@ -146,15 +146,36 @@ export const auditEnvSchema = commonEnvSchema.extend({
   EMAIL_WHEN_CLEAN: parsed(parseBoolean).prefault('true'),
 });
 
+/** The role every member account of an Organization offers the auditor (the SgAuditorMember stack). */
+export const DEFAULT_MEMBER_ROLE = 'sg-auditor-member';
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** An IAM role name (no path): what the member stack creates in every account. */
+export function parseRoleName(value: string): string {
+  const trimmed = value.trim();
+  if (!ROLE_NAME.test(trimmed)) throw new ConfigError(`"${value}" is not an IAM role name (1-64 letters, digits and + = , . @ _ -)`);
+  return trimmed;
+}
+
+/** Organization mode: links and deletions for member accounts too (false: this account only). */
+const ORGANIZATION = parsed(parseBoolean).prefault('false');
+
 /** The approval front: verifies links, reads reports, takes the lock, starts the workflow. */
 export const approveEnvSchema = z.object({
   ARTIFACT_BUCKET: commonEnvSchema.shape.ARTIFACT_BUCKET,
   MAC_KEY_ID: commonEnvSchema.shape.MAC_KEY_ID,
   STATE_MACHINE_ARN: nonEmpty('the ARN of the deletion state machine (a stack output)').regex(/^arn:aws[a-z-]*:states:/, 'must be a Step Functions state machine ARN'),
+  ORGANIZATION,
 });
 
-/** The deletion workflow's task Lambdas: no MAC key (they never see a link). */
-export const workerEnvSchema = commonEnvSchema.omit({ MAC_KEY_ID: true });
+/**
+ * The deletion workflow's task Lambdas: no MAC key (they never see a link). In organization mode
+ * they act in a member account through MEMBER_ROLE_NAME.
+ */
+export const workerEnvSchema = commonEnvSchema.omit({ MAC_KEY_ID: true }).extend({
+  ORGANIZATION,
+  MEMBER_ROLE_NAME: parsed(parseRoleName).prefault(DEFAULT_MEMBER_ROLE),
+});
 
 export type AuditEnv = z.output<typeof auditEnvSchema>;
 export type ApproveEnv = z.output<typeof approveEnvSchema>;

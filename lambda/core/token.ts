@@ -86,7 +86,15 @@ function isPayload(value: unknown): value is TokenPayload {
 export async function verifyToken(
   token: string | undefined | null,
   mac: MacProvider,
-  expected: { accountId: string; now: Date },
+  expected: {
+    accountId: string;
+    now: Date;
+    /**
+     * Organization mode: a link may be for any account (a member's, signed by this stack's key
+     * after an org audit); otherwise only for `accountId`.
+     */
+    memberAccounts?: boolean;
+  },
 ): Promise<TokenCheck> {
   if (!token || token.length > MAX_TOKEN_LENGTH) return reject('malformed');
   const parts = token.split('.');
@@ -106,7 +114,7 @@ export async function verifyToken(
   }
   if (!isPayload(payload)) return reject('malformed');
   if (payload.v !== TOKEN_VERSION) return reject('wrong-version');
-  if (payload.accountId !== expected.accountId) return reject('wrong-account');
+  if (payload.accountId !== expected.accountId && !expected.memberAccounts) return reject('wrong-account');
   if (payload.exp * 1000 <= expected.now.getTime()) return reject('expired');
   if (payload.exp * 1000 > expected.now.getTime() + MAX_VALIDITY_SECONDS * 1000) return reject('expiry-too-far');
   return { ok: true, payload };

@@ -38,6 +38,12 @@ describe('readStackConfig', () => {
       artifactRetentionDays: 400,
       dryRun: false,
       emailWhenClean: true,
+      organization: false,
+      accounts: 'all',
+      memberRoleName: 'sg-auditor-member',
+      memberStackSetTargets: [],
+      maxConcurrency: 100,
+      emailPerAccount: true,
     });
   });
 

@@ -208,6 +208,15 @@ describe('deletion workflow roles', () => {
     expect(allActions(reaudit)).toEqual(expected);
   });
 
+  it('cannot assume any role in a single-account install (organization mode off)', () => {
+    // Act
+    const granted = policyDocuments(synth.resources).filter((d) => d.type === 'AWS::IAM::Policy');
+    const assume = granted.flatMap((d) => d.statements).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
+
+    // Assess
+    expect(assume).toEqual([]);
+  });
+
   it('writes the deletion trail only under deletions/', () => {
     // Prepare / Act / Assess
     expect(bySid(finish, 'WriteDeletionTrail')).toMatchObject({ Action: 's3:PutObject', Resource: objectArn('deletions') });

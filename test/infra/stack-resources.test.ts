@@ -1,7 +1,9 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { approveEnvSchema, auditEnvSchema } from '../../lambda/core/config';
+import { definitionsOf } from '../../infra/local-asl';
 import { APPROVAL_CONCURRENCY } from '../../infra/sg-auditor-stack';
+import { DELETION_DEFINITION } from '../../lambda/workflows/deletion/local';
 import { bySid, EMAIL, logicalId, synthStack, type Statement, type Synthesized } from './infra-fixture';
 
 let synth: Synthesized;
@@ -346,6 +348,17 @@ describe('error alarm', () => {
       Condition: { ArnLike: { 'aws:SourceArn': alarmIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
     });
     expect(decrypt).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+  });
+});
+
+describe('deletion state machine', () => {
+  it('is, in a single-account install, the committed definition sg-audit serve runs (the same as in organization mode)', () => {
+    // Act
+    const { deletion, orgAudit } = definitionsOf(synth.stack, synth.template.toJSON());
+
+    // Assess
+    expect(deletion).toEqual(DELETION_DEFINITION);
+    expect(orgAudit).toBeUndefined();
   });
 });
 

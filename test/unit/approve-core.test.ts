@@ -130,6 +130,18 @@ describe('GET: the review page', () => {
     expect(res.body).toContain('different AWS account');
   });
 
+  it('renders a member account\'s link in organization mode (the stack runs in another account)', async () => {
+    // Prepare
+    const { token, s3, mac } = await setup();
+
+    // Act
+    const res = await reviewLink(getRequest(token), approveDeps(s3.client, mac, { accountId: async () => '999999999999', organization: true }));
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('sg-0a');
+  });
+
   it('refuses a link whose report was changed after signing with 409', async () => {
     // Prepare
     const { s3, token, deps } = await setup();

@@ -150,6 +150,20 @@ describe('approval tokens', () => {
     expect(mac.calls).toBe(0);
   });
 
+  it('accepts a token signed for a member account only in organization mode', async () => {
+    // Prepare
+    const mac = hmacMac();
+    const token = await signToken(payload({ accountId: '210987654321' }), mac);
+
+    // Act
+    const single = await verifyToken(token, mac, { accountId: ACCOUNT, now: NOW });
+    const organization = await verifyToken(token, mac, { accountId: ACCOUNT, now: NOW, memberAccounts: true });
+
+    // Assess
+    expect(single).toMatchObject({ ok: false, reason: 'wrong-account' });
+    expect(organization).toEqual({ ok: true, payload: payload({ accountId: '210987654321' }) });
+  });
+
   it('rejects a signed audit id that is not one, so no S3 key is built from it', async () => {
     // Prepare
     const mac = hmacMac();

@@ -1,10 +1,13 @@
-import { synthesizeDeletionDefinition } from '../../infra/deletion-asl';
+import { synthesizeDefinitions } from '../../infra/local-asl';
 import { DELETION_STATES } from '../../lambda/workflows/deletion/contract';
 import { DELETION_DEFINITION } from '../../lambda/workflows/deletion/local';
 import { taskStateNames } from '../../lambda/workflows/local-runner';
+import { ORG_AUDIT_DEFINITION } from '../../lambda/workflows/org-audit/local';
+import { ORG_STATES } from '../../lambda/workflows/org-audit/states';
 
-// One synth for the file: CDK synth is the slow part.
-const synthesized = synthesizeDeletionDefinition() as { States: Record<string, unknown> };
+// One synth for the file (organization mode has both machines): CDK synth is the slow part.
+const definitions = synthesizeDefinitions();
+const synthesized = definitions.deletion as { States: Record<string, unknown> };
 
 type State = { Type: string; Retry?: Array<{ ErrorEquals: string[] }>; Catch?: Array<{ ErrorEquals: string[]; Next: string }>; ItemProcessor?: { States: Record<string, State> }; MaxConcurrency?: number };
 const states = synthesized.States as Record<string, State>;
@@ -54,5 +57,16 @@ describe('deletion state machine definition', () => {
 
   it('deletes a bounded number of regions at once', () => {
     expect(states[DELETION_STATES.regions]?.MaxConcurrency).toBe(4);
+  });
+});
+
+describe('organization audit state machine definition', () => {
+  it('is the committed file the org workflow test and the demo run (regenerate it with npm run asl)', () => {
+    expect(ORG_AUDIT_DEFINITION).toEqual(definitions.orgAudit);
+  });
+
+  it('binds every task state to a task of the org audit', () => {
+    const tasks = [ORG_STATES.plan, ORG_STATES.auditItems, ORG_STATES.assembleAccount, ORG_STATES.summarize, ORG_STATES.reportFailure];
+    expect(taskStateNames(definitions.orgAudit as { States: Record<string, unknown> }).sort()).toEqual([...tasks].sort());
   });
 });

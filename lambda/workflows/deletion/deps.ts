@@ -2,8 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { accountClients } from '../../aws/account-clients';
 import { s3ApprovalStore } from '../../aws/approval-store';
 import { ClientFactory } from '../../aws/client-factory';
+import { MemberCredentials } from '../../aws/member-role';
 import { s3DeletionStore } from '../../aws/deletion-store';
 import { publishEmail } from '../../aws/notifier';
 import { homeRegion } from '../../aws/regions';
@@ -55,6 +58,8 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
     store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
     approvals: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
     factory,
+    // Organization mode: a member account's approval re-audits and deletes through its member role.
+    accounts: accountClients(factory, config.ORGANIZATION ? new MemberCredentials({ sts: home.get(STSClient), roleName: config.MEMBER_ROLE_NAME }) : undefined),
     settings: settingsFromEnv(config),
     notify: async (subject, body) => {
       await publishEmail(home.get(SNSClient), config.TOPIC_ARN, subject, body);

@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createHash, randomBytes } from 'node:crypto';
 import type { LogSink } from '../../approve/approve-core';
+import type { AccountClients } from '../../aws/account-clients';
 import type { ApprovalStore, LockRecord } from '../../aws/approval-store';
 import { auditRegion } from '../../aws/audit';
 import type { ClientFactory } from '../../aws/client-factory';
@@ -51,7 +52,13 @@ import {
 export interface DeletionTaskDeps {
   store: DeletionStore;
   approvals: Pick<ApprovalStore, 'readReport' | 'readLock'>;
+  /** The home account's clients (the task role). */
   factory: ClientFactory;
+  /**
+   * Clients by the approved report's account: the home account's, or a member's through its
+   * member role (organization mode). Absent: every account is served by `factory`.
+   */
+  accounts?: AccountClients;
   /** The deployed settings; the re-audit uses the strictest of these and the signed report's. */
   settings: AuditSettings;
   notify(subject: string, body: string): Promise<void>;
@@ -81,6 +88,11 @@ async function loadApproval(input: DeletionExecutionInput, deps: DeletionTaskDep
   const selected = checkSelection(report, lock.selection);
   if (!selected.ok) throw new ApprovalMismatch(`the approved selection is not valid (${selected.problem})`);
   return { lock, report, selected };
+}
+
+/** The clients acting in the account the approval is for (re-audit and deletions). */
+function clientsFor(accountId: string, deps: DeletionTaskDeps): Promise<ClientFactory> {
+  return deps.accounts ? deps.accounts.forAccount(accountId) : Promise.resolve(deps.factory);
 }
 
 function requesterOf(lock: LockRecord): Requester {
@@ -152,7 +164,7 @@ export async function reauditRegion(input: RegionInput, deps: DeletionTaskDeps):
   const { report } = await loadApproval(input, deps);
   const settings = { ...strictestSettings(report.settings, deps.settings), regions: [input.region] };
   const fresh = await auditRegion(input.region, settings, input.accountId, {
-    factory: deps.factory,
+    factory: await clientsFor(input.accountId, deps),
     now: deps.now,
     ...(deps.scanners ? { scanners: deps.scanners } : {}),
   });
@@ -205,7 +217,7 @@ export async function deleteBatch(input: RegionInput, deps: DeletionTaskDeps): P
   if (!plan) return { region: input.region, done: true, deleted: 0, remaining: 0 };
   const checkpoints = await deps.store.checkpoints(input.accountId, input.auditId, input.region);
   const batchId = `${deps.now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  const ec2 = deps.factory.forRegion(input.region).get(EC2Client);
+  const ec2 = (await clientsFor(input.accountId, deps)).forRegion(input.region).get(EC2Client);
   const result = await runRegionBatch(
     plan,
     mergeCheckpoints(checkpoints),
