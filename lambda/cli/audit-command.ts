@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
@@ -122,7 +123,27 @@ export function describeStartupError(error: unknown): string {
   if (/region/i.test(message) && /missing/i.test(message)) {
     return 'no AWS region configured: set AWS_REGION (e.g. AWS_REGION=us-east-1)';
   }
-  return `cannot reach AWS: ${name ? `${name}: ` : ''}${message.split('\n')[0]}`;
+  return `cannot reach AWS: ${message.split('\n')[0]}`;
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'it is a file, not a directory',
+  ENOSPC: 'no space left',
+};
+
+/** `--out`: creates the directory and proves it writable before any AWS call, so a long audit is not lost at the end. */
+export async function assertWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`--out: cannot write to ${dir}: ${FS_REASONS[code] ?? (error as Error).message}`);
+  }
 }
 
 /** What tests replace: the client factory and the startup deadline. */
@@ -142,6 +163,7 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
     io.out(AUDIT_USAGE);
     return 0;
   }
+  if (parsed.outDir) await assertWritableDir(parsed.outDir);
   const factory = (deps.factory ?? (() => new ClientFactory()))();
   const startupMs = deps.startupDeadlineMs ?? STARTUP_DEADLINE_MS;
   try {

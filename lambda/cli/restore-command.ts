@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ClientFactory } from '../aws/client-factory';
 import { BackupFormatError, findBackupGroup, parseBackup, RestoreError, restoreGroup } from '../aws/restore';
+import { parseGroupId } from '../core/config';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+import { flag } from './settings-flags';
 
 export const RESTORE_USAGE = `Usage: sg-audit restore --backup FILE --group sg-x [--region R]
 
@@ -33,7 +35,8 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
       return 0;
     }
     if (!values.backup) throw new UsageError('--backup FILE is required (see sg-audit restore --help)');
-    if (!values.group || !/^sg-[0-9a-f]+$/.test(values.group)) throw new UsageError('--group sg-... is required: the id of the group to recreate');
+    if (!values.group) throw new UsageError('--group sg-... is required: the id of the group to recreate');
+    const groupId = flag('group', () => parseGroupId(values.group ?? ''));
 
     let json: unknown;
     try {
@@ -43,7 +46,7 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
     }
     let group;
     try {
-      group = findBackupGroup(parseBackup(json), values.group, values.region);
+      group = findBackupGroup(parseBackup(json), groupId, values.region);
     } catch (error) {
       if (error instanceof BackupFormatError || error instanceof RestoreError) throw new UsageError(`--backup: ${error.message}`);
       throw error;
