@@ -8,7 +8,7 @@ import { listEnabledRegions } from '../aws/regions';
 import { buildBackup, toJsonBytes } from '../core/backup';
 import { parseRegions } from '../core/config';
 import type { AuditReport, AuditSettings } from '../core/model';
-import { renderLog, renderSummaryTable } from '../core/render-log';
+import { describeScanError, renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
@@ -22,7 +22,7 @@ ${SETTINGS_FLAGS_USAGE}
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
-  --verbose                    also print the slowest sources (time and API calls) on stderr
+  --verbose                    also print each source's progress and the slowest sources on stderr
   -h, --help                   this help
 `;
 
@@ -97,11 +97,14 @@ function withDeadline<T>(work: () => Promise<T>, ms: number, what: string, env: 
   return Promise.race([work(), deadline]).finally(() => clearTimeout(timer));
 }
 
-function progressLine(event: ProgressEvent): string | undefined {
+/** A progress line for stderr: per-source lines only with --verbose, except failures, which always show their reason. */
+export function progressLine(event: ProgressEvent, verbose = false): string | undefined {
   switch (event.kind) {
     case 'inventory':
       return `[${event.region}] inventory: ${event.groups} security groups`;
     case 'scan':
+      if (event.status === 'failed') return `[${event.region}] ${event.source}: FAILED: ${describeScanError(event.error)}`;
+      if (!verbose) return undefined;
       return `[${event.region}] ${event.source}: ${event.status}${event.usages > 0 ? `, ${event.usages} usages` : ''}${event.note ? ` (${event.note})` : ''}`;
     case 'region-done':
       return `[${event.region}] ${event.status === 'ok' ? 'done' : 'FAILED: region not audited'}`;
@@ -192,7 +195,7 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
         onProgress: parsed.quiet
           ? undefined
           : (event) => {
-              const line = progressLine(event);
+              const line = progressLine(event, parsed.verbose === true);
               if (line) io.err(`${line}\n`);
             },
       },
