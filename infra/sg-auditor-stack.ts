@@ -13,7 +13,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
+import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
+import { AuditorDashboard } from './dashboard';
 import { DeletionWorkflow } from './deletion-workflow';
 import { auditReadActions, deletionStatements, keyPolicy, readStatements } from './permissions';
 import { auditOnlyEnvironment, sharedEnvironment, type StackConfig } from './stack-config';
@@ -29,7 +31,7 @@ export const APPROVE_ENTRY = 'lambda/approve/handler.ts';
 /** Approvals in flight at once: a person clicks a link; more than this is abuse. */
 export const APPROVAL_CONCURRENCY = 5;
 
-const POWERTOOLS_ENV = { POWERTOOLS_SERVICE_NAME: 'sg-auditor', POWERTOOLS_METRICS_NAMESPACE: 'SgAuditor' };
+const POWERTOOLS_ENV = { POWERTOOLS_SERVICE_NAME: 'sg-auditor', POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
 
 /**
  * sg-auditor: a scheduled audit Lambda that writes evidence to S3 and emails a signed approval
@@ -224,6 +226,8 @@ export class SgAuditorStack extends Stack {
         conditions: { ArnLike: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) }, StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+
+    new AuditorDashboard(this, 'Dashboard', { namespace: POWERTOOLS_ENV.POWERTOOLS_METRICS_NAMESPACE });
 
     new CfnOutput(this, 'ArtifactBucketName', { value: this.bucket.bucketName, description: 'Reports, backups and deletion trails' });
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'Notification topic (confirm the email subscription)' });

@@ -2,7 +2,7 @@ import { INVENTORY_ACTIONS } from '../lambda/aws/inventory';
 import { REGION_ACTIONS } from '../lambda/aws/regions';
 import { SCANNERS } from '../lambda/aws/scanners/registry';
 
-/** The README's table of usage sources and IAM actions, generated from the scanner registry. */
+/** docs/sources-and-iam.md's table of usage sources and IAM actions, generated from the scanner registry. */
 export function sourcesTable(): string {
   const rows = SCANNERS.map(
     (s) => `| \`${s.source}\` | ${s.service ? `\`${s.service}\`` : '(from the inventory)'} | ${s.actions.map((a) => `\`${a}\``).join(', ')} |`,

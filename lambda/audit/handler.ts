@@ -9,11 +9,12 @@ import { ClientFactory } from '../aws/client-factory';
 import { homeRegion } from '../aws/regions';
 import { kmsMac } from '../aws/signer';
 import { auditEnvSchema, parseEnv } from '../core/config';
+import { AUDIT_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { configFromEnv, runScheduledAudit, type ScheduledAuditConfig, type ScheduledAuditResult } from './run-scheduled-audit';
 
-const SERVICE = 'sg-auditor-audit';
+const SERVICE = AUDIT_METRICS_SERVICE;
 const logger = new Logger({ serviceName: SERVICE });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SgAuditor', serviceName: SERVICE });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: SERVICE });
 // S3, SNS and KMS live in the function's own region, with the same adaptive retries as the audit.
 const home = new ClientFactory().forRegion(homeRegion());
 const s3 = home.get(S3Client);

@@ -10,6 +10,7 @@ import { homeRegion } from '../../aws/regions';
 import type { Scanner } from '../../aws/scanners/types';
 import { parseEnv, settingsFromEnv, workerEnvSchema } from '../../core/config';
 import type { DeletionResult } from '../../core/deletion-plan';
+import { DELETION_METRICS_SERVICE, METRICS_NAMESPACE } from '../../core/metric-names';
 import type { DeleterOptions } from '../../aws/deleter';
 import type { LogSink } from '../../approve/approve-core';
 import type { DeletionTaskDeps } from './tasks';
@@ -48,8 +49,8 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
   const factory = options.factory ?? new ClientFactory();
   const home = factory.forRegion(homeRegion());
   const s3 = home.get(S3Client);
-  const logger = options.logger ?? new Logger({ serviceName: 'sg-auditor-deletion' });
-  const metrics = options.metrics ?? new Metrics({ namespace: 'SgAuditor', serviceName: 'sg-auditor-deletion' });
+  const logger = options.logger ?? new Logger({ serviceName: DELETION_METRICS_SERVICE });
+  const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: DELETION_METRICS_SERVICE });
   return {
     store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
     approvals: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
