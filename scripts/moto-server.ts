@@ -115,7 +115,7 @@ export async function startMoto(options: { timeoutMs?: number } & PythonOptions 
   const port = await freePort();
   // moto_server.py is moto's own server plus empty answers for the listings moto lacks.
   // Its stdin is a pipe from this process: when this process ends, however it ends, moto exits.
-  const child = spawn(python, [join(__dirname, 'moto_server.py'), '--exit-with-parent', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [join(__dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port), '--exit-with-parent'], {
     stdio: ['pipe', 'ignore', 'ignore'],
     env: { ...(options.env ?? process.env), PYTHONWARNINGS: 'ignore' },
   });
