@@ -78,7 +78,10 @@ export class AuditorFunction extends Construct {
             bundling: {
               format: OutputFormat.CJS,
               target: 'node24',
+              // Maps without the sources' text: stack traces still point at file:line, and the
+              // asset is not 26 MB of SDK source per function (sourcesContent would embed it all).
               sourceMap: true,
+              esbuildArgs: { '--sources-content': 'false' },
               minify: true,
               // Bundle the SDK too: the Lambdas run the exact client versions the tests ran.
               externalModules: [],

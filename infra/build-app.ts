@@ -1,14 +1,31 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { CURRENT_VERSION_EXPIRED_FLAGS, FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { FunctionCodeFactory } from './auditor-function';
 import { MEMBER_STACK_NAME, SgAuditorMemberStack } from './member-stack';
 import { SgAuditorStack } from './sg-auditor-stack';
-import { readStackConfig, type ContextKey } from './stack-config';
+import { checkContextKeys, readStackConfig, type ContextKey } from './stack-config';
 
 export const STACK_NAME = 'SgAuditor';
 
-/** Feature flags the stack relies on (the lowest-precedence context, so cdk.json could override). */
+/**
+ * Every feature flag the CDK CLI would count as "not configured" (its recommended value differs
+ * from how it behaves unset), set to how it behaves unset: the template is unchanged, and synth
+ * stops printing "N feature flags are not configured". Moving a flag to its recommended value
+ * is then a deliberate change with a template diff (`cdk flags --unstable=flags` lists them).
+ * target-partitions has no unset value to pin; its recommended value leaves this template as is.
+ */
+const TARGET_PARTITIONS = '@aws-cdk/core:target-partitions';
+const unsetValue = (info: (typeof FLAGS)[string]): unknown => info.unconfiguredBehavesLike?.v2 ?? false;
+export const PINNED_FEATURE_FLAGS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(FLAGS)
+    .filter(([name, info]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(name) && unsetValue(info) !== info.recommendedValue)
+    .map(([name, info]) => [name, name === TARGET_PARTITIONS ? info.recommendedValue : unsetValue(info)]),
+);
+
+/** Feature flags (the lowest-precedence context, so cdk.json could override). */
 const FEATURE_FLAGS = {
+  ...PINNED_FEATURE_FLAGS,
   // Access logs delivered under a bucket policy, so the log bucket can keep ACLs disabled.
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 };
@@ -25,6 +42,7 @@ export interface BuildAppOptions extends AppProps {
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAuditorStack; member?: SgAuditorMemberStack } {
   const { code, ...appProps } = options;
   const app = new App({ ...appProps, context: { ...FEATURE_FLAGS, ...appProps.context } });
+  checkContextKeys(Object.keys(app.node.getAllContext() as Record<string, unknown>));
   const config = readStackConfig((key: ContextKey) => app.node.tryGetContext(key));
   const stack = new SgAuditorStack(app, STACK_NAME, {
     description: 'sg-auditor: finds unused EC2 security groups and deletes only what a person approves',

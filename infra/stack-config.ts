@@ -8,12 +8,15 @@ import {
   DEFAULT_NAME_PATTERNS,
   DEFAULT_PRODUCTION_TAG,
   DEFAULT_PROTECT_TAG,
+  MAX_MIN_AGE_DAYS,
   parseBoolean,
+  parseLinkValidityDays,
   parseNamePatterns,
   parseNonNegativeInt,
   parseProtectTag,
   parseRegions,
   parseSkipSources,
+  parseWholeNumber,
   splitList,
 } from '../lambda/core/config';
 import type { SourceId, TagSpec } from '../lambda/core/model';
@@ -162,16 +165,11 @@ function parseAccountId(value: string): string {
 }
 
 function parseMaxConcurrency(value: string): number {
-  const n = parseNonNegativeInt(value, 'maxConcurrency', 10_000);
-  if (n < 1) throw new ConfigError('maxConcurrency must be at least 1');
-  return n;
+  return parseWholeNumber(value, 'maxConcurrency', 1, 10_000);
 }
 
-function parseLinkValidity(value: string): number {
-  const days = parseNonNegativeInt(value, 'linkValidityDays', 30);
-  if (days < 1) throw new ConfigError('linkValidityDays must be at least 1');
-  return days;
-}
+/** S3 lifecycle expirations are at least a day; the upper bound is ten years. */
+const MAX_ARTIFACT_RETENTION_DAYS = 3650;
 
 /**
  * Reads and validates every context key. Throws one ConfigError naming the key and showing
@@ -201,9 +199,9 @@ export function readStackConfig(context: ContextReader): StackConfig {
     protectTag: read('protectTag', parseProtectTag, DEFAULT_PROTECT_TAG),
     productionTag: read('productionTag', parseProtectTag, DEFAULT_PRODUCTION_TAG),
     protectNamePatterns: read('protectNamePatterns', (v) => parseNamePatterns(splitList(v)), DEFAULT_NAME_PATTERNS.join(',')),
-    minAgeDays: read('minAgeDays', (v) => parseNonNegativeInt(v, 'minAgeDays', 90), String(DEFAULT_MIN_AGE_DAYS)),
-    linkValidityDays: read('linkValidityDays', parseLinkValidity, String(DEFAULT_LINK_VALIDITY_DAYS)),
-    artifactRetentionDays: read('artifactRetentionDays', (v) => parseNonNegativeInt(v, 'artifactRetentionDays'), String(DEFAULT_ARTIFACT_RETENTION_DAYS)),
+    minAgeDays: read('minAgeDays', (v) => parseNonNegativeInt(v, 'minAgeDays', MAX_MIN_AGE_DAYS), String(DEFAULT_MIN_AGE_DAYS)),
+    linkValidityDays: read('linkValidityDays', (v) => parseLinkValidityDays(v, 'linkValidityDays'), String(DEFAULT_LINK_VALIDITY_DAYS)),
+    artifactRetentionDays: read('artifactRetentionDays', (v) => parseWholeNumber(v, 'artifactRetentionDays', 1, MAX_ARTIFACT_RETENTION_DAYS), String(DEFAULT_ARTIFACT_RETENTION_DAYS)),
     dryRun: read('dryRun', parseBoolean, 'false'),
     emailWhenClean: read('emailWhenClean', parseBoolean, 'true'),
     organization: read('organization', parseBoolean, 'false'),
@@ -227,6 +225,53 @@ export function readStackConfig(context: ContextReader): StackConfig {
   }
   assertLambdasAccept(config);
   return config;
+}
+
+/**
+ * Context keys that belong to the CDK itself, not to this stack: feature flags and settings
+ * (`@aws-cdk/...`), what the CDK CLI passes (`aws:cdk:...`, `cli-telemetry`), lookups cached in
+ * cdk.context.json (`availability-zones:account=...`), and the few plain names the CDK reads.
+ */
+const CDK_PLAIN_KEYS: ReadonlySet<string> = new Set(['cli-telemetry', 'acknowledged-issue-numbers', 'assets-ecr-repository-name']);
+
+function isCdkKey(key: string): boolean {
+  return key.startsWith('@') || key.includes(':') || CDK_PLAIN_KEYS.has(key);
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The stack's key an unknown key was most likely meant to be (case, dashes and small typos forgiven). */
+export function closestContextKey(key: string): ContextKey | undefined {
+  const norm = (k: string) => k.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const keys = Object.keys(CONTEXT_EXAMPLES) as ContextKey[];
+  const scored = keys.map((k) => ({ k, d: distance(norm(key), norm(k)) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(2, Math.floor(best.k.length / 4)) ? best.k : undefined;
+}
+
+/**
+ * Rejects context keys the stack does not know (a mistyped `-c minAgeDay=14` would otherwise
+ * be ignored and the default deployed), naming the closest key; the CDK's own keys pass.
+ */
+export function checkContextKeys(keys: readonly string[]): void {
+  const unknown = keys.filter((k) => !Object.hasOwn(CONTEXT_EXAMPLES, k) && !isCdkKey(k));
+  if (unknown.length === 0) return;
+  const lines = unknown.map((k) => {
+    const guess = closestContextKey(k);
+    return `context "${k}" is not a setting of this stack${guess ? `; did you mean ${guess}? (fix: cdk deploy -c ${guess}=...)` : ''}`;
+  });
+  throw new ConfigError(`${lines.join('\n')}\nsettings: ${Object.keys(CONTEXT_EXAMPLES).join(', ')}`);
 }
 
 type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS';

@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
-import type { LocalServer } from '../lambda/approve/local-server';
+import { portProblem, type LocalServer } from '../lambda/approve/local-server';
 import type { DeletionResult } from '../lambda/core/deletion-plan';
 import type { AuditReport } from '../lambda/core/model';
 import { auditKeys, deletionKeys } from '../lambda/core/s3-keys';
@@ -184,6 +184,11 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(process.argv.slice(2));
+  const busy = options.port === undefined ? undefined : await portProblem(options.port);
+  if (busy) {
+    console.error(`demo: --port: ${busy}`);
+    process.exit(2);
+  }
   const life = new Lifecycle();
   process.on('SIGINT', () => void life.exit(130));
   process.on('SIGTERM', () => void life.exit(143));

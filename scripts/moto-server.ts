@@ -114,8 +114,9 @@ export async function startMoto(options: { timeoutMs?: number } & PythonOptions 
   const python = pythonWithMoto(options);
   const port = await freePort();
   // moto_server.py is moto's own server plus empty answers for the listings moto lacks.
-  const child = spawn(python, [join(__dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
+  // Its stdin is a pipe from this process: when this process ends, however it ends, moto exits.
+  const child = spawn(python, [join(__dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port), '--exit-with-parent'], {
+    stdio: ['pipe', 'ignore', 'ignore'],
     env: { ...(options.env ?? process.env), PYTHONWARNINGS: 'ignore' },
   });
   const endpoint = `http://127.0.0.1:${port}`;

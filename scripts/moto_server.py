@@ -109,8 +109,27 @@ def _install() -> None:
         StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
 
 
+def _exit_with_parent() -> None:
+    """Exit when stdin (a pipe from the process that started us) closes: that process is gone,
+    however it ended (Ctrl-C, SIGTERM to npm, SIGKILL), and a moto left behind would hold the
+    port and the emulated account."""
+    import os
+    import threading
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(65536):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 if __name__ == "__main__":
+    args = sys.argv[1:]
+    if "--exit-with-parent" in args:
+        args.remove("--exit-with-parent")
+        _exit_with_parent()
     _install()
     from moto.server import main
 
-    main(sys.argv[1:])
+    main(args)

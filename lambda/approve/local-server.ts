@@ -68,6 +68,28 @@ export async function toFunctionUrlEvent(req: IncomingMessage, bodyLimit = 1024 
   return event;
 }
 
+/**
+ * Why `port` cannot be listened on at `host` ("in use", "needs root"), or undefined when it can:
+ * checked before any other work so a busy port is one line, not a stack trace at the end.
+ */
+export function portProblem(port: number, host = '127.0.0.1'): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      resolve(
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is in use: pick another, or 0 for any free port`
+          : error.code === 'EACCES'
+            ? `port ${port} on ${host} needs more privileges: pick one above 1023`
+            : error.code === 'EADDRNOTAVAIL'
+              ? `${host} is not an address of this machine`
+              : `cannot listen on ${host}:${port}: ${error.message}`,
+      );
+    });
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
+}
+
 /** Serves `handle` on http://host:port/ (port 0 picks a free one). */
 export function startLocalServer(handle: EventHandler, options: { host?: string; port?: number } = {}): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';

@@ -10,6 +10,7 @@ import {
   type AuditSettings,
   type GroupRecord,
   type RegionReport,
+  type ScanError,
   type ScanResult,
   type Usage,
 } from '../core/model';
@@ -25,7 +26,7 @@ import type { ScanContext, Scanner } from './scanners/types';
 export type ProgressEvent =
   | { kind: 'region-start'; region: string }
   | { kind: 'inventory'; region: string; groups: number }
-  | { kind: 'scan'; region: string; source: string; status: ScanResult['status']; usages: number; note?: string }
+  | { kind: 'scan'; region: string; source: string; status: ScanResult['status']; usages: number; note?: string; error?: ScanError }
   | { kind: 'region-done'; region: string; status: RegionReport['status'] };
 
 export interface AuditDeps {
@@ -192,6 +193,7 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
       status,
       usages: usages.length,
       ...(scan.note ? { note: scan.note } : {}),
+      ...(scan.error ? { error: scan.error } : {}),
     });
     return scan;
   };

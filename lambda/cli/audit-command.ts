@@ -1,14 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { auditArtifacts } from '../core/backup';
-import { ConfigError, parseNonNegativeInt, parseRegions } from '../core/config';
+import { parseRegions, parseWholeNumber } from '../core/config';
 import type { AuditReport, AuditSettings } from '../core/model';
 import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
-import { renderLog, renderSummaryTable } from '../core/render-log';
+import { describeScanError, renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
@@ -28,7 +29,7 @@ ${SETTINGS_FLAGS_USAGE}
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
   --quiet                      no progress on stderr
-  --verbose                    also print the slowest sources (time and API calls) on stderr
+  --verbose                    also print each source's progress and the slowest sources on stderr
   -h, --help                   this help
 `;
 
@@ -69,11 +70,7 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
       : {
           accounts: flag('accounts', () => parseAccounts(values.accounts ?? '')),
           memberRole: flag('member-role', () => parseRoleName(values['member-role'] ?? DEFAULT_MEMBER_ROLE)),
-          concurrency: flag('concurrency', () => {
-            const n = parseNonNegativeInt(values.concurrency ?? String(DEFAULT_ORG_CONCURRENCY), 'the value', 100);
-            if (n < 1) throw new ConfigError('the value must be at least 1');
-            return n;
-          }),
+          concurrency: flag('concurrency', () => parseWholeNumber(values.concurrency ?? String(DEFAULT_ORG_CONCURRENCY), '--concurrency', 1, 100)),
         };
   return {
     settings,
@@ -124,11 +121,14 @@ function withDeadline<T>(work: () => Promise<T>, ms: number, what: string, env: 
   return Promise.race([work(), deadline]).finally(() => clearTimeout(timer));
 }
 
-function progressLine(event: ProgressEvent): string | undefined {
+/** A progress line for stderr: per-source lines only with --verbose, except failures, which always show their reason. */
+export function progressLine(event: ProgressEvent, verbose = false): string | undefined {
   switch (event.kind) {
     case 'inventory':
       return `[${event.region}] inventory: ${event.groups} security groups`;
     case 'scan':
+      if (event.status === 'failed') return `[${event.region}] ${event.source}: FAILED: ${describeScanError(event.error)}`;
+      if (!verbose) return undefined;
       return `[${event.region}] ${event.source}: ${event.status}${event.usages > 0 ? `, ${event.usages} usages` : ''}${event.note ? ` (${event.note})` : ''}`;
     case 'region-done':
       return `[${event.region}] ${event.status === 'ok' ? 'done' : 'FAILED: region not audited'}`;
@@ -150,7 +150,27 @@ export function describeStartupError(error: unknown): string {
   if (/region/i.test(message) && /missing/i.test(message)) {
     return 'no AWS region configured: set AWS_REGION (e.g. AWS_REGION=us-east-1)';
   }
-  return `cannot reach AWS: ${name ? `${name}: ` : ''}${message.split('\n')[0]}`;
+  return `cannot reach AWS: ${message.split('\n')[0]}`;
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'it is a file, not a directory',
+  ENOSPC: 'no space left',
+};
+
+/** `--out`: creates the directory and proves it writable before any AWS call, so a long audit is not lost at the end. */
+export async function assertWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`--out: cannot write to ${dir}: ${FS_REASONS[code] ?? (error as Error).message}`);
+  }
 }
 
 /** What tests replace: the client factory and the startup deadline. */
@@ -170,6 +190,7 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
     io.out(AUDIT_USAGE);
     return 0;
   }
+  if (parsed.outDir) await assertWritableDir(parsed.outDir);
   if (parsed.org) {
     // Loaded only for organization mode.
     const { runOrgAuditCli } = await import('./org-audit');
@@ -203,7 +224,7 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
         onProgress: parsed.quiet
           ? undefined
           : (event) => {
-              const line = progressLine(event);
+              const line = progressLine(event, parsed.verbose === true);
               if (line) io.err(`${line}\n`);
             },
       },

@@ -4,7 +4,7 @@ import { currentAccountId } from '../aws/account';
 import { ClientFactory } from '../aws/client-factory';
 import { runDeletion, type DeleterOptions } from '../aws/deleter';
 import type { Scanner } from '../aws/scanners/types';
-import { splitList } from '../core/config';
+import { parseGroupId, splitList } from '../core/config';
 import { renderDeletionLog } from '../core/deletion-log';
 import { candidatesOf, checkSelection } from '../core/deletion-plan';
 import type { AuditReport, AuditSettings, ClassifiedGroup } from '../core/model';
@@ -12,7 +12,7 @@ import { readAuditReport, ReportSchemaError, type ReadReport } from '../core/rep
 import { strictestSettings } from '../core/strictest';
 import { plainText } from '../core/text';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
-import { SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
+import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
 
 export const DELETE_USAGE = `Usage: sg-audit delete --report FILE [--groups sg-1,sg-2] [--yes] [settings flags]
 
@@ -25,7 +25,7 @@ protection of both applies. Writes result.json and deletion_log.txt next to the 
 Options:
   --report FILE        the audit's report.json
   --groups sg-1,sg-2   delete only these candidates (default: every candidate)
-  --yes                do not ask for confirmation
+  --yes                do not ask for confirmation (required without a terminal)
   -h, --help           this help
 
 Settings flags (the re-audit):
@@ -130,6 +130,7 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
     const reaudit = strictestSettings(report.settings, current);
     const selection = values.groups !== undefined ? splitList(values.groups) : candidatesOf(report).map((g) => g.groupId);
     if (values.groups !== undefined && selection.length === 0) throw new UsageError('--groups: give at least one group id');
+    for (const id of selection) flag('groups', () => parseGroupId(id));
     const check = checkSelection(report, selection);
     if (!check.ok) {
       if (check.problem === 'empty') {
@@ -137,6 +138,11 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
         return 0;
       }
       throw new UsageError(`--groups: not candidates in this report: ${check.invalid.join(', ')}`);
+    }
+    if (!values.yes && io.interactive !== true) {
+      // Without a terminal nobody can type the count: refuse before touching AWS.
+      io.err('sg-audit delete: no terminal to confirm on: pass --yes to delete without asking, or run it in a terminal\n');
+      return 1;
     }
 
     const factory = (deps.factory ?? (() => new ClientFactory()))();

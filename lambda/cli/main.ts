@@ -1,6 +1,5 @@
-import { createInterface } from 'node:readline/promises';
 import { version } from '../../package.json';
-import { UsageError, type CliCommand, type CliIo } from './io';
+import { askLine, UsageError, type CliCommand, type CliIo } from './io';
 
 /**
  * One entry per command: its one-line summary for the usage, and how to load it. The command's
@@ -69,8 +68,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(`sg-audit ${name}: ${error.message}\n`);
       return 2;
     }
+    // The message only: a class name (TypeError, ...) tells the person nothing they can act on.
     const e = error as Error;
-    io.err(`sg-audit ${name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(error)}\n`);
+    const message = (e?.message ?? String(error)).split('\n')[0] || 'unexpected failure';
+    io.err(`sg-audit ${name}: ${message}${process.env.SG_AUDIT_DEBUG ? '' : ' (SG_AUDIT_DEBUG=1 shows where)'}\n`);
     if (process.env.SG_AUDIT_DEBUG) io.err(`${e.stack}\n`);
     return 1;
   }
@@ -81,14 +82,8 @@ export function processIo(): CliIo {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    async prompt(question) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
+    prompt: (question) => askLine(question, process.stdin, process.stderr),
+    interactive: process.stdin.isTTY === true,
     env: process.env,
     now: () => new Date(),
   };

@@ -4,11 +4,12 @@ import { currentAccountId } from '../aws/account';
 import { ClientFactory } from '../aws/client-factory';
 import { BackupFormatError, findBackupGroup, parseBackup, RestoreError, restoreGroups, type RestoreResult } from '../aws/restore';
 import { checkBackup, type Backup } from '../core/backup';
-import { splitList } from '../core/config';
+import { parseGroupId, splitList } from '../core/config';
 import type { AuditReport, GroupRecord } from '../core/model';
 import { readAuditReport, ReportSchemaError } from '../core/report-schema';
 import { plainText } from '../core/text';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
+import { flag } from './settings-flags';
 
 export const RESTORE_USAGE = `Usage: sg-audit restore --backup FILE (--all | --group sg-x[,sg-y]) [--region R] [--report FILE]
 
@@ -86,16 +87,15 @@ async function verifiedBy(
 }
 
 /** The groups to restore: the named ones, or with --all every candidate of the report. */
-function selectGroups(backup: Backup, report: AuditReport | undefined, values: { all?: boolean; group?: string[]; region?: string }): GroupRecord[] {
+function selectGroups(backup: Backup, report: AuditReport | undefined, values: { all?: boolean; groupIds: string[]; region?: string }): GroupRecord[] {
   const inRegion = (g: GroupRecord) => values.region === undefined || g.region === values.region;
   if (values.all) {
     if (!report) throw new UsageError('--all needs the report, to restore only the groups that were candidates: name them with --group instead');
     const candidates = new Set(report.regions.flatMap((r) => r.groups.filter((g) => g.verdict === 'candidate').map((g) => `${g.region}/${g.groupId}`)));
     return backup.groups.filter((g) => inRegion(g) && candidates.has(`${g.region}/${g.groupId}`));
   }
-  const ids = [...new Set((values.group ?? []).flatMap(splitList))];
-  const bad = ids.filter((id) => !/^sg-[0-9a-f]+$/.test(id));
-  if (ids.length === 0 || bad.length > 0) throw new UsageError(`--group takes security group ids (sg-...)${bad.length > 0 ? `, not ${bad.join(', ')}` : ''}`);
+  const ids = values.groupIds;
+  if (ids.length === 0) throw new UsageError('--group takes security group ids (sg-...)');
   try {
     return ids.map((id) => findBackupGroup(backup, id, values.region));
   } catch (error) {
@@ -133,6 +133,8 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
     }
     if (!values.backup) throw new UsageError('--backup FILE is required (see sg-audit restore --help)');
     if (values.all === (values.group !== undefined)) throw new UsageError('give either --all or --group sg-x (see sg-audit restore --help)');
+    // Checked before any file is read or AWS client exists.
+    const groupIds = [...new Set((values.group ?? []).flatMap(splitList))].map((id) => flag('group', () => parseGroupId(id)));
 
     const { bytes, json } = await readJson(values.backup, '--backup');
     let backup: Backup;
@@ -144,7 +146,7 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
     }
     const reportPath = values.report ?? join(dirname(values.backup), 'report.json');
     const { report, verified } = await verifiedBy(bytes, reportPath, values['allow-unverified-backup'] === true, io);
-    const groups = selectGroups(backup, report, values);
+    const groups = selectGroups(backup, report, { ...(values.all ? { all: true } : {}), groupIds, ...(values.region !== undefined ? { region: values.region } : {}) });
     if (groups.length === 0) {
       io.out('Nothing to restore: no candidate of the report is in the backup for that selection.\n');
       return 0;

@@ -1,7 +1,7 @@
 import type { LogSink } from '../approve/approve-core';
 import { handleEvent } from '../approve/http';
 import { approveDepsFromEnv } from '../approve/handler';
-import { startLocalServer, type LocalServer } from '../approve/local-server';
+import { portProblem, startLocalServer, type LocalServer } from '../approve/local-server';
 import { ClientFactory } from '../aws/client-factory';
 import { deletionDepsFromEnv, type DeletionDepsOptions } from '../workflows/deletion/deps';
 import { localDeletionWorkflow } from '../workflows/deletion/local';
@@ -66,6 +66,8 @@ export const serveCommand: CliCommand = async (argv: string[], io: CliIo) => {
   }
   const port = Number(values.port ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a TCP port number (0-65535)');
+  const problem = port === 0 ? undefined : await portProblem(port, values.host ?? '127.0.0.1');
+  if (problem) throw new UsageError(`--port: ${problem}`);
   const served = await serveApprovals(io.env, { port, ...(values.host ? { host: values.host } : {}) });
   io.err(`sg-audit serve: approval front on ${served.server.url} (deletion workflow runs locally); Ctrl-C stops\n`);
   await new Promise<void>((resolve) => {

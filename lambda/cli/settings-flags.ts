@@ -4,6 +4,7 @@ import {
   DEFAULT_NAME_PATTERNS,
   DEFAULT_PRODUCTION_TAG,
   DEFAULT_PROTECT_TAG,
+  MAX_MIN_AGE_DAYS,
   parseNamePatterns,
   parseNonNegativeInt,
   parseProtectTag,
@@ -15,7 +16,7 @@ import { UsageError } from './io';
 /** The flags that set what an audit checks and protects; `sg-audit delete` takes them too. */
 export const SETTINGS_FLAGS_USAGE = `  --skip-sources a,b           usage sources to exclude on purpose (named in the report; candidates
                                say they are unverified by them); ground-truth sources cannot be skipped
-  --min-age-days N             protect groups created less than N days ago (default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
+  --min-age-days N             protect groups created less than N days ago (0-${MAX_MIN_AGE_DAYS}, default ${DEFAULT_MIN_AGE_DAYS}; 0 = off)
   --protect-tag KEY=VALUE      protection tag, repeatable (default ${DEFAULT_PROTECT_TAG}); case and spaces ignored
   --production-tag KEY=VALUE   the tag your IAM refuses to delete: protected (default ${DEFAULT_PRODUCTION_TAG})
   --protect-name-pattern GLOB  protected name glob, repeatable (default ${DEFAULT_NAME_PATTERNS.join(' ')});
@@ -35,7 +36,10 @@ export function flag<T>(name: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`--${name}: ${error.message}`);
+    if (error instanceof ConfigError) {
+      // A parser given the flag's name already starts its message with it.
+      throw new UsageError(error.message.startsWith(`--${name} `) ? error.message : `--${name}: ${error.message}`);
+    }
     throw error;
   }
 }
@@ -54,7 +58,7 @@ export function settingsFromFlags(
   return {
     regions,
     skipSources: flag('skip-sources', () => parseSkipSources(values['skip-sources'] ?? '')),
-    minAgeDays: flag('min-age-days', () => parseNonNegativeInt(values['min-age-days'] ?? String(DEFAULT_MIN_AGE_DAYS), 'the value', 90)),
+    minAgeDays: flag('min-age-days', () => parseNonNegativeInt(values['min-age-days'] ?? String(DEFAULT_MIN_AGE_DAYS), '--min-age-days', MAX_MIN_AGE_DAYS)),
     protectTags: flag('protect-tag', () => (values['protect-tag'] ?? [DEFAULT_PROTECT_TAG]).map(parseProtectTag)),
     productionTags: [flag('production-tag', () => parseProtectTag(values['production-tag'] ?? DEFAULT_PRODUCTION_TAG))],
     protectNamePatterns: flag('protect-name-pattern', () => parseNamePatterns(values['protect-name-pattern'] ?? DEFAULT_NAME_PATTERNS)),

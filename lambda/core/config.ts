@@ -19,6 +19,11 @@ export const DEFAULT_PRODUCTION_TAG = 'Environment=Production';
 export const DEFAULT_NAME_PATTERNS = ['prod-*', '*-live', 'critical-*'];
 export const DEFAULT_MIN_AGE_DAYS = 7;
 export const DEFAULT_LINK_VALIDITY_DAYS = 7;
+/** The accepted ranges, the same for the Lambda environment, the CLI flags and the CDK context. */
+export const MAX_MIN_AGE_DAYS = 90;
+export const MIN_LINK_VALIDITY_DAYS = 1;
+/** The link's bound lives with the token, which refuses anything further ahead. */
+export { MAX_LINK_VALIDITY_DAYS };
 
 /** `all` or a comma list of region names. */
 export function parseRegions(value: string): string[] | 'all' {
@@ -87,11 +92,30 @@ export function parseNamePatterns(values: readonly string[]): string[] {
 }
 
 export function parseNonNegativeInt(value: string, what: string, max = 3650): number {
+  return parseWholeNumber(value, what, 0, max);
+}
+
+/** A whole number from `min` to `max`; the message states exactly that range. */
+export function parseWholeNumber(value: string, what: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > max) {
-    throw new ConfigError(`${what} must be a whole number from 0 to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return n;
+}
+
+/** Days an approval link stays valid. */
+export function parseLinkValidityDays(value: string, what: string): number {
+  return parseWholeNumber(value, what, MIN_LINK_VALIDITY_DAYS, MAX_LINK_VALIDITY_DAYS);
+}
+
+/** A security group id: "sg-" and hex digits (8 or 17 on AWS), e.g. sg-0123456789abcdef0. */
+export function parseGroupId(value: string): string {
+  const id = value.trim();
+  if (!/^sg-[0-9a-f]+$/.test(id)) {
+    throw new ConfigError(`"${value}" is malformed: a security group id is "sg-" and hex digits, e.g. sg-0123456789abcdef0`);
+  }
+  return id;
 }
 
 export function parseBoolean(value: string): boolean {
@@ -132,16 +156,12 @@ export const commonEnvSchema = z.object({
   PROTECT_TAG: parsed(parseProtectTag).prefault(DEFAULT_PROTECT_TAG),
   PRODUCTION_TAG: parsed(parseProtectTag).prefault(DEFAULT_PRODUCTION_TAG),
   PROTECT_NAME_PATTERNS: parsed((v) => parseNamePatterns(splitList(v))).prefault(DEFAULT_NAME_PATTERNS.join(',')),
-  MIN_AGE_DAYS: parsed((v) => parseNonNegativeInt(v, 'MIN_AGE_DAYS', 90)).prefault(String(DEFAULT_MIN_AGE_DAYS)),
+  MIN_AGE_DAYS: parsed((v) => parseNonNegativeInt(v, 'MIN_AGE_DAYS', MAX_MIN_AGE_DAYS)).prefault(String(DEFAULT_MIN_AGE_DAYS)),
 });
 
 export const auditEnvSchema = commonEnvSchema.extend({
   APPROVAL_URL: nonEmpty('the approval function URL (a stack output)').url('must be a URL, e.g. https://abc.lambda-url.us-east-1.on.aws/'),
-  LINK_VALIDITY_DAYS: parsed((v) => {
-    const n = parseNonNegativeInt(v, 'LINK_VALIDITY_DAYS', MAX_LINK_VALIDITY_DAYS);
-    if (n < 1) throw new ConfigError('LINK_VALIDITY_DAYS must be at least 1');
-    return n;
-  }).prefault(String(DEFAULT_LINK_VALIDITY_DAYS)),
+  LINK_VALIDITY_DAYS: parsed((v) => parseLinkValidityDays(v, 'LINK_VALIDITY_DAYS')).prefault(String(DEFAULT_LINK_VALIDITY_DAYS)),
   DRY_RUN: parsed(parseBoolean).prefault('false'),
   EMAIL_WHEN_CLEAN: parsed(parseBoolean).prefault('true'),
 });

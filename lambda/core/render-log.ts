@@ -1,5 +1,5 @@
 import { describeUsage, KUBERNETES_TAGS, unverifiedReason } from './classify';
-import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, TagSpec, Totals } from './model';
+import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, ScanError, TagSpec, Totals } from './model';
 import { plainText } from './text';
 
 const VERDICT_LABEL: Record<ClassifiedGroup['verdict'], string> = {
@@ -95,7 +95,17 @@ export function renderLog(report: AuditReport): string {
   return `${lines.map(plainText).join('\n')}\n`;
 }
 
-/** The CLI's stdout summary: one row per region plus a total. */
+// JavaScript and SDK class names say nothing to a person; AWS error codes (AccessDenied...) do.
+const CLASS_NAME = /^(Error|TypeError|RangeError|SyntaxError|ReferenceError|AbortError|TimeoutError|\w*ProviderError|ZodError)$/;
+
+/** A failed source's or region's reason for people: "AccessDenied: ..." or just the message. */
+export function describeScanError(error: ScanError | undefined): string {
+  if (!error) return 'failed';
+  const message = plainText(error.message.split('\n')[0] ?? '');
+  return CLASS_NAME.test(error.code) || message.startsWith(error.code) ? message : `${plainText(error.code)}: ${message}`;
+}
+
+/** The CLI's stdout summary: one row per region plus a total, then the failed sources and the candidates. */
 export function renderSummaryTable(report: AuditReport): string {
   const header = ['region', 'status', 'groups', 'in-use', 'candidates', 'protected', 'unknown', 'failed sources', 'API calls'];
   const rows = report.regions.map((r) => [
@@ -106,7 +116,7 @@ export function renderSummaryTable(report: AuditReport): string {
     String(r.totals.candidates),
     String(r.totals.protected),
     String(r.totals.unknown),
-    r.status === 'failed' ? `(region: ${r.error?.code})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(',') || '-',
+    r.status === 'failed' ? '-' : String(r.scans.filter((s) => s.status === 'failed').length),
     String(r.apiCalls),
   ]);
   const t = report.totals;
@@ -123,5 +133,17 @@ export function renderSummaryTable(report: AuditReport): string {
       '  (excluded sources were never checked: a group used only there looks unused)',
     );
   }
-  return `${out.join('\n')}\n`;
+  const failures = report.regions.flatMap((r) =>
+    r.status === 'failed'
+      ? [`  ${r.region}: region not audited: ${describeScanError(r.error)}`]
+      : r.scans.filter((s) => s.status === 'failed').map((s) => `  ${r.region} ${s.source}: ${describeScanError(s.error)}`),
+  );
+  if (failures.length > 0) out.push('', 'Failed (their groups are kept as unknown):', ...failures);
+  const candidates = report.regions.flatMap((r) => r.groups).filter((g) => g.verdict === 'candidate');
+  if (candidates.length > 0) {
+    const idWidth = Math.max(...candidates.map((g) => g.groupId.length));
+    const regionWidth = Math.max(...candidates.map((g) => g.region.length));
+    out.push('', 'Candidates:', ...candidates.map((g) => `  ${g.groupId.padEnd(idWidth)}  ${g.region.padEnd(regionWidth)}  ${plainText(g.groupName)}`));
+  }
+  return `${out.map(plainText).join('\n')}\n`;
 }

@@ -152,6 +152,19 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
+/** The sources each region checked, excluded and failed (with the reason), collapsed. */
+function sourcesCheckedDetails(report: AuditReport): string {
+  const lines = report.regions.map((r) => {
+    if (r.status === 'failed') return `<p><strong>${escapeHtml(r.region)}</strong>: region not audited (${escapeHtml(r.error?.code ?? 'error')}: ${escapeHtml(r.error?.message ?? '')})</p>`;
+    const by = (status: string) => r.scans.filter((s) => s.status === status);
+    const failed = by('failed').map((s) => `<li>${escapeHtml(s.source)}: ${escapeHtml(s.error?.code ?? 'error')}: ${escapeHtml(s.error?.message ?? '')}</li>`);
+    return `<p><strong>${escapeHtml(r.region)}</strong>: checked ${by('ok').length}: ${escapeHtml(by('ok').map((s) => s.source).join(', ') || 'none')}; excluded: ${escapeHtml(by('skipped').map((s) => s.source).join(', ') || 'none')}; failed: ${failed.length === 0 ? 'none' : failed.length}</p>${failed.length > 0 ? `<ul>${failed.join('')}</ul>` : ''}`;
+  });
+  return `<details><summary>Sources checked, excluded and failed, per region</summary>
+${lines.join('\n')}
+</details>`;
+}
+
 /**
  * One choice for every group ticked Keep, however many there are (two short fields, so the post
  * stays compact at 10,000 candidates): keep them this time only, or tag them kept for N days with a
@@ -188,12 +201,6 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
     return [td(r.region), td(r.totals.groups), td(r.totals.inUse), td(r.totals.candidates), td(r.totals.protected), td(r.totals.unknown), td(failed || '-')];
   });
   const regions = table(['Region', 'Groups', 'In use', 'Candidates', 'Protected', 'Unknown', 'Failed sources'], regionRows);
-  const sources = report.regions
-    .map((r) => {
-      const by = (status: string) => r.scans.filter((s) => s.status === status).map((s) => s.source);
-      return `<p><strong>${escapeHtml(r.region)}</strong>: checked ${escapeHtml(by('ok').join(', ') || 'none')}; failed ${escapeHtml(by('failed').join(', ') || 'none')}; skipped ${escapeHtml(by('skipped').join(', ') || 'none')}</p>`;
-    })
-    .join('\n');
 
   const form =
     candidates.length === 0
@@ -223,9 +230,7 @@ ${keepFieldset()}
   const body = `${meta}
 <h2>Per region</h2>
 ${regions}
-<details><summary>Sources checked</summary>
-${sources}
-</details>
+${sourcesCheckedDetails(report)}
 <h2>Candidates: ${candidates.length} unused groups</h2>
 ${form}
 <h2>Kept: protected and unknown groups (not deletable here)</h2>

@@ -271,7 +271,7 @@ describe('audit handler configuration', () => {
     });
 
     // Assess
-    await expect(run).rejects.toThrow(/TOPIC_ARN: required[\s\S]*LINK_VALIDITY_DAYS: LINK_VALIDITY_DAYS must be at least 1/);
+    await expect(run).rejects.toThrow(/TOPIC_ARN: required[\s\S]*LINK_VALIDITY_DAYS: LINK_VALIDITY_DAYS must be a whole number from 1 to 30, got "0"/);
   });
 });
 

@@ -5,11 +5,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import type { Scanner } from '../../lambda/aws/scanners/types';
 import { toJsonBytes } from '../../lambda/core/backup';
 import { createDeleteCommand } from '../../lambda/cli/delete-command';
-import { UsageError, type CliIo } from '../../lambda/cli/io';
+import { askLine, UsageError, type CliIo } from '../../lambda/cli/io';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 
 const ec2 = mockClient(EC2Client);
@@ -23,6 +24,7 @@ function io(answer = '') {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
     prompt: jest.fn(async () => answer),
+    interactive: true,
     env: { USER: 'alice' },
     now: () => new Date('2026-12-02T10:00:00Z'),
   };
@@ -94,6 +96,40 @@ describe('sg-audit delete', () => {
     expect(log).toContain('KEPT BY REVIEWER sg-0a');
     const result = JSON.parse(await readFile(join(path, '..', 'result.json'), 'utf8'));
     expect(result.requester).toEqual({ via: 'cli', user: 'alice' });
+  });
+
+  it('refuses in one line, exit 1, without a terminal and without --yes, before calling AWS', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io('2');
+    t.io.interactive = false;
+
+    // Act
+    const code = await command(['--report', path], t.io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(t.err).toEqual(['sg-audit delete: no terminal to confirm on: pass --yes to delete without asking, or run it in a terminal\n']);
+    expect(t.io.prompt).not.toHaveBeenCalled();
+    expect(sts).not.toHaveReceivedCommand(GetCallerIdentityCommand);
+  });
+
+  it('treats end of input at the prompt as not confirmed: exit 1, nothing deleted', async () => {
+    // Prepare: the real prompt, on an input that ends without a line.
+    const path = await reportFile();
+    const t = io();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    t.io.prompt = (question) => askLine(question, input, output);
+    input.end();
+
+    // Act
+    const code = await command(['--report', path], t.io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(t.err).toContain('Not confirmed: nothing was deleted.\n');
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
   });
 
   it('does not ask with --yes', async () => {

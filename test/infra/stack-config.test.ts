@@ -1,7 +1,8 @@
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { ConfigError } from '../../lambda/core/config';
 import { buildApp } from '../../infra/build-app';
-import { parseSchedule, readStackConfig, type ContextKey } from '../../infra/stack-config';
+import { CURRENT_VERSION_EXPIRED_FLAGS, FLAGS } from 'aws-cdk-lib/cx-api';
+import { checkContextKeys, parseSchedule, readStackConfig, type ContextKey } from '../../infra/stack-config';
 
 const EMAIL = 'ops@example.com';
 
@@ -104,8 +105,10 @@ describe('readStackConfig', () => {
     ['protectTag', 'DoNotDelete', 'expected Key=Value'],
     ['productionTag', 'Production', 'expected Key=Value'],
     ['minAgeDays', '-1', 'minAgeDays must be a whole number from 0 to 90'],
-    ['linkValidityDays', '0', 'linkValidityDays must be at least 1'],
-    ['artifactRetentionDays', 'forever', 'artifactRetentionDays must be a whole number'],
+    ['linkValidityDays', '0', 'linkValidityDays must be a whole number from 1 to 30, got "0"'],
+    ['linkValidityDays', '31', 'linkValidityDays must be a whole number from 1 to 30, got "31"'],
+    ['artifactRetentionDays', 'forever', 'artifactRetentionDays must be a whole number from 1 to 3650'],
+    ['artifactRetentionDays', '0', 'artifactRetentionDays must be a whole number from 1 to 3650, got "0"'],
     ['dryRun', 'yes', 'expected true or false'],
     ['emailWhenClean', 'maybe', 'expected true or false'],
   ])('rejects %s=%s with the shared parser message and the key', (key, value, why) => {
@@ -156,5 +159,62 @@ describe('buildApp', () => {
 
     // Act / Assess
     expect(() => buildApp({ context: { notificationEmail: EMAIL, schedule: 'every day' }, code })).toThrow(ConfigError);
+  });
+});
+
+describe('context keys', () => {
+  const code = () => Code.fromInline('exports.handler = async () => undefined;');
+
+  it('rejects a mistyped key, naming the setting it was meant to be', () => {
+    // Prepare / Act
+    const run = () => buildApp({ context: { notificationEmail: EMAIL, minAgeDay: '14' }, code });
+
+    // Assess
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow('context "minAgeDay" is not a setting of this stack; did you mean minAgeDays?');
+  });
+
+  it('suggests the setting for a kebab-case spelling of it', () => {
+    // Prepare / Act / Assess
+    expect(() => checkContextKeys(['link-validity-days'])).toThrow('did you mean linkValidityDays?');
+  });
+
+  it('lists the settings and suggests nothing for a key that resembles none of them', () => {
+    // Prepare / Act / Assess
+    expect(() => checkContextKeys(['vpcId'])).toThrow(/^context "vpcId" is not a setting of this stack\nsettings: notificationEmail, schedule, /);
+  });
+
+  it("accepts the CDK's own keys: feature flags, what the CDK CLI passes and cached lookups", () => {
+    // Prepare
+    const keys = [
+      '@aws-cdk/core:failSynthOnValidationErrors',
+      'aws:cdk:enable-path-metadata',
+      'aws:cdk:bundling-stacks',
+      'cli-telemetry',
+      'acknowledged-issue-numbers',
+      'availability-zones:account=123456789012:region=us-east-1',
+      'notificationEmail',
+    ];
+
+    // Act / Assess
+    expect(() => checkContextKeys(keys)).not.toThrow();
+  });
+});
+
+describe('feature flags', () => {
+  it('sets every flag the CDK CLI would report as not configured, so synth does not warn', () => {
+    // Prepare
+    const { app } = buildApp({ context: { notificationEmail: EMAIL }, code: () => Code.fromInline('exports.handler = async () => undefined;') });
+
+    // Act: the CLI's filterNeedsAttention (no user value, and unset differs from recommended).
+    const unconfigured = Object.entries(FLAGS).filter(
+      ([name, info]) =>
+        !CURRENT_VERSION_EXPIRED_FLAGS.includes(name) &&
+        app.node.tryGetContext(name) === undefined &&
+        (info.unconfiguredBehavesLike?.v2 ?? false) !== info.recommendedValue,
+    );
+
+    // Assess
+    expect(unconfigured.map(([name]) => name)).toEqual([]);
   });
 });

@@ -135,7 +135,7 @@ describe('choosing the python that runs moto', () => {
     // Assess
     expect(answered).toBe(true);
     expect(afterStop).toBe('refused');
-    expect(await f.calls()).toContainEqual(expect.stringMatching(new RegExp(`^venv-python \\S+/scripts/moto_server\\.py -H 127\\.0\\.0\\.1 -p ${server.port}$`)));
+    expect(await f.calls()).toContainEqual(expect.stringMatching(new RegExp(`^venv-python \\S+/scripts/moto_server\\.py -H 127\\.0\\.0\\.1 -p ${server.port} --exit-with-parent$`)));
   });
 
   it('names the fix in one error when the install fails (no PyPI)', async () => {

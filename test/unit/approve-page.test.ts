@@ -220,3 +220,50 @@ describe('review page at scale', () => {
     expect(html).toContain('<strong>Unverified by: mwaa.</strong>');
   });
 });
+
+describe('review page details', () => {
+  it('lists per region the sources checked and excluded, and each failed source with its escaped reason', () => {
+    // Prepare
+    const report = auditReport([
+      regionReport('us-east-1', [candidate('sg-0a')], {
+        scans: [
+          { source: 'network-interfaces', status: 'ok', apiCalls: 1, usageCount: 0 },
+          { source: 'mwaa', status: 'skipped', apiCalls: 0, usageCount: 0 },
+          { source: 'lambda', status: 'failed', apiCalls: 1, usageCount: 0, error: { code: 'AccessDeniedException', message: `denied ${XSS}` } },
+        ],
+      }),
+    ]);
+
+    // Act
+    const html = renderReviewPage({ report, token: 'a.b', expiresAt: new Date('2026-12-08T02:00:00Z') });
+
+    // Assess
+    expect(html).toContain('<details><summary>Sources checked, excluded and failed, per region</summary>');
+    expect(html).toContain('<p><strong>us-east-1</strong>: checked 1: network-interfaces; excluded: mwaa; failed: 1</p>');
+    expect(html).toContain('<li>lambda: AccessDeniedException: denied &lt;img src=x onerror=alert(1)&gt;</li>');
+    expect(html).not.toContain(XSS);
+  });
+
+  it('shows the in-use groups collapsed, each with its escaped evidence', () => {
+    // Prepare
+    const inUse = candidate('sg-0b', 'us-east-1', { verdict: 'in-use', reasons: [`used by lambda function ${XSS}`] });
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a'), inUse])]);
+
+    // Act
+    const html = renderReviewPage({ report, token: 'a.b', expiresAt: new Date('2026-12-08T02:00:00Z') });
+
+    // Assess
+    expect(html).toContain('<details><summary>In use: 1 groups (not deletable)</summary>');
+    expect(html).toContain('<td class="wrap">used by lambda function &lt;img src=x onerror=alert(1)&gt;</td>');
+  });
+
+  it('keeps ids on one line and lets names wrap anywhere once separators run out', () => {
+    // Prepare / Act
+    const html = reviewHtml();
+
+    // Assess
+    expect(html).toContain('td.id{white-space:nowrap}');
+    expect(html).toContain('td.name{overflow-wrap:anywhere}');
+    expect(html).toMatch(/<td class="id"><label for="k-sg-0a">sg-0a<\/label><\/td>/);
+  });
+});

@@ -64,7 +64,7 @@ describe('sg-audit audit flags', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--regions', 'us-east-1,moon'], /--regions: "moon" is not a region name/],
     [['--skip-sources', 'lambda,nope'], /--skip-sources: unknown source "nope"; valid sources: network-interfaces/],
-    [['--min-age-days', 'ten'], /--min-age-days: .*whole number from 0 to 90/],
+    [['--min-age-days', 'ten'], /--min-age-days must be a whole number from 0 to 90/],
     [['--skip-sources', 'mwaa,sg-rule-references'], /--skip-sources: "sg-rule-references" cannot be skipped/],
     [['--protect-tag', 'novalue'], /--protect-tag: expected Key=Value/],
     [['--production-tag', 'Production'], /--production-tag: expected Key=Value/],

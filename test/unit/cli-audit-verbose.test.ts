@@ -1,4 +1,4 @@
-import { parseAuditArgs, slowestSources } from '../../lambda/cli/audit-command';
+import { parseAuditArgs, progressLine, slowestSources } from '../../lambda/cli/audit-command';
 import type { ScanSummary } from '../../lambda/core/model';
 import { auditReport, regionReport } from '../helpers/audit-report';
 
@@ -48,5 +48,24 @@ describe('sg-audit audit --verbose', () => {
     // Act / Assess
     expect(slowestSources(auditReport([many])).trim().split('\n')).toHaveLength(11);
     expect(slowestSources(auditReport([old]))).toBe('');
+  });
+});
+
+describe('sg-audit audit progress', () => {
+  it('shows a failed source with its reason even without --verbose', () => {
+    // Prepare / Act
+    const line = progressLine({ kind: 'scan', region: 'us-east-1', source: 'rds', status: 'failed', usages: 0, error: { code: 'AccessDenied', message: 'no rds:DescribeDBInstances' } });
+
+    // Assess
+    expect(line).toBe('[us-east-1] rds: FAILED: AccessDenied: no rds:DescribeDBInstances');
+  });
+
+  it('shows per-source lines only with --verbose', () => {
+    // Prepare
+    const event = { kind: 'scan', region: 'us-east-1', source: 'lambda', status: 'ok', usages: 2 } as const;
+
+    // Act / Assess
+    expect(progressLine(event)).toBeUndefined();
+    expect(progressLine(event, true)).toBe('[us-east-1] lambda: ok, 2 usages');
   });
 });

@@ -81,3 +81,43 @@ describe('renderSummaryTable', () => {
     expect(table).not.toContain('UNVERIFIED');
   });
 });
+
+describe('renderSummaryTable lists', () => {
+  it('lists each candidate with its id, region and name, a hostile name on one line without control characters', () => {
+    // Prepare
+    const report = auditReport([regionReport('eu-west-1', [candidate('sg-0abc', 'eu-west-1', { groupName: 'old\nTOTAL 0\u001b[2J\u202eweb' })])]);
+
+    // Act
+    const table = renderSummaryTable(report);
+
+    // Assess
+    expect(table).toContain('Candidates:\n  sg-0abc  eu-west-1  old TOTAL 0 [2J web\n');
+    expect(table).not.toMatch(/[\u001b\u202e]/);
+  });
+
+  it('moves failed sources out of the table into their own list, with their reasons', () => {
+    // Prepare
+    const report = auditReport([
+      regionReport('us-east-1', [], {
+        scans: [{ source: 'lambda', status: 'failed', apiCalls: 1, usageCount: 0, error: { code: 'AccessDeniedException', message: 'not authorized to lambda:ListFunctions' } }],
+      }),
+    ]);
+
+    // Act
+    const table = renderSummaryTable(report);
+
+    // Assess
+    expect(table).toContain('\nFailed (their groups are kept as unknown):\n  us-east-1 lambda: AccessDeniedException: not authorized to lambda:ListFunctions\n');
+    expect(table.split('\n')[2]).toMatch(/^us-east-1 +ok +0 +0 +0 +0 +0 +1 +3$/);
+  });
+
+  it('gives a failure reason without a JavaScript class name', () => {
+    // Prepare
+    const report = auditReport([
+      regionReport('us-east-1', [], { scans: [{ source: 'eks', status: 'failed', apiCalls: 1, usageCount: 0, error: { code: 'TimeoutError', message: 'no answer within 30 s' } }] }),
+    ]);
+
+    // Act / Assess
+    expect(renderSummaryTable(report)).toContain('  us-east-1 eks: no answer within 30 s\n');
+  });
+});
