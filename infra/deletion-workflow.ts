@@ -50,7 +50,7 @@ export interface DeletionWorkflowProps {
 }
 
 /** The tasks that call the approved account's APIs (every other task reads and writes S3 only). */
-export const ACCOUNT_TASKS: readonly DeletionTask[] = ['reaudit', 'batch'];
+export const ACCOUNT_TASKS: readonly DeletionTask[] = ['keep', 'reaudit', 'batch'];
 
 /**
  * The deletion state machine (Step Functions Standard, JSONPath), written once here: tests and
@@ -158,7 +158,7 @@ export class DeletionWorkflow extends Construct {
     );
   }
 
-  /** The re-audit and the batches reach a member account only through its member role. */
+  /** The keep tagging, the re-audit and the batches reach a member account only through its member role. */
   private grantAssumeMemberRole(roleName: string): void {
     const memberRoles = `arn:${Stack.of(this).partition}:iam::*:role/${roleName}`;
     for (const task of ACCOUNT_TASKS) {

@@ -2,7 +2,7 @@ import { App, BootstraplessSynthesizer, CfnParameter, Stack, type StackProps, Va
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TagSpec } from '../lambda/core/model';
-import { auditReadActions, deletionStatements, readStatements } from './permissions';
+import { auditReadActions, deletionStatements, keepTaggingStatement, readStatements } from './permissions';
 
 export const MEMBER_STACK_NAME = 'SgAuditorMember';
 /**
@@ -56,6 +56,8 @@ export class SgAuditorMemberStack extends Stack {
     });
     for (const statement of readStatements()) this.role.addToPrincipalPolicy(statement);
     for (const statement of deletionStatements(props.protectTag, props.productionTag)) this.role.addToPrincipalPolicy(statement);
+    // A reviewer's "keep for N days" tags the kept groups in this account: the two keep keys only.
+    this.role.addToPrincipalPolicy(keepTaggingStatement());
     acknowledgeMemberWildcards(this.role);
   }
 }
@@ -81,8 +83,8 @@ function acknowledgeMemberWildcards(role: iam.Role): void {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*]`,
       reason:
-        'Approved groups can be in any region of the member account and are chosen by a person at run time; deletion is conditioned on the ' +
-        'group not carrying the production tag and explicitly denied for the protection tag.',
+        'Approved and kept groups can be in any region of the member account and are chosen by a person at run time; deletion is conditioned on the ' +
+        'group not carrying the production tag and explicitly denied for the protection tag; tagging is limited to the two sg-auditor keep keys.',
     });
   }
 }

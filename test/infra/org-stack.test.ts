@@ -139,7 +139,7 @@ describe('the deletion workflow (organization=true)', () => {
       }),
     );
 
-  it('lets only the re-audit and the batch assume the member role, from roles on the path the member role trusts', () => {
+  it('lets only the keep tagging, the re-audit and the batch assume the member role, from roles on the path the member role trusts', () => {
     // Act
     const tasks = assumers(stack.deletion.functions);
 
@@ -148,6 +148,7 @@ describe('the deletion workflow (organization=true)', () => {
     const assumeMember = [{ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles }];
     expect(tasks).toEqual({
       started: { path: undefined, assume: [] },
+      keep: { path: WORKER_ROLE_PATH, assume: assumeMember },
       reaudit: { path: WORKER_ROLE_PATH, assume: assumeMember },
       backup: { path: undefined, assume: [] },
       batch: { path: WORKER_ROLE_PATH, assume: assumeMember },
@@ -205,6 +206,16 @@ describe('the member role', () => {
     // Assess
     expect(statements.find((s) => s.Sid === 'DeleteUnprotectedSecurityGroups')?.Condition).toBeDefined();
     expect(statements.find((s) => s.Sid === 'DenyDeletingProtectedSecurityGroups')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  it('may tag security groups only with the two keep keys', () => {
+    // Act
+    const statements = policies().flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    const tagging = statements.filter((s) => actionsOf(s).includes('ec2:CreateTags'));
+
+    // Assess
+    expect(tagging).toHaveLength(1);
+    expect(tagging[0]?.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': ['sg-auditor:kept-until', 'sg-auditor:kept-reason'] });
   });
 
   it('is offered as a service-managed StackSet auto-deployed to the target OUs, with the auditor account and organization as parameters', () => {

@@ -277,7 +277,17 @@ describe('deletion across accounts (organization mode, the deletion state machin
     }
   }
 
-  it("deletes the approved groups of a member account through its member role, and nothing in the home account", async () => {
+  async function tagsOf(accountId: string, region: string, groupId: string): Promise<Record<string, string>> {
+    const factory = new MemberCredentials({ sts: new STSClient({ region: HOME }), roleName: ROLE }).factoryFor(accountId, { maxAttempts: 2 });
+    try {
+      const out = await factory.forRegion(region).get(EC2Client).send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+      return Object.fromEntries((out.SecurityGroups?.[0]?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    } finally {
+      factory.destroy();
+    }
+  }
+
+  it("deletes the approved groups of a member account through its member role, tags the one kept there, and changes nothing in the home account", async () => {
     // Prepare: the front and the workers as the stack configures them in organization mode; the member's emailed link.
     const member = org.members[1] as (typeof org.members)[number];
     const email = emails.find((e) => e.Subject?.startsWith(`[sg-auditor] ${member.accountId}:`));
@@ -303,7 +313,8 @@ describe('deletion across accounts (organization mode, the deletion state machin
     const workflow = localDeletionWorkflow(tasks, { retryIntervalMs: 0 });
     const front = approveDepsFromEnv(env, { factory: home, logger: silent, workflow });
     const homeBefore = await Promise.all(REGIONS.map((r) => groupsOf(org.management, r)));
-    const form = new URLSearchParams([['t', token], ['confirm', '4']]);
+    const kept = member.groups[REGIONS[0] as string]?.['stale-batch'] ?? '';
+    const form = new URLSearchParams([['t', token], ['keep', kept], ['keep_days', '30'], ['keep_reason', 'batch job returns in spring'], ['confirm', '3']]);
 
     try {
       // Act
@@ -315,13 +326,16 @@ describe('deletion across accounts (organization mode, the deletion state machin
       expect(posted.statusCode).toBe(200);
       expect(workflow.executions.status(auditId)).toBe('SUCCEEDED');
       const result = await readJson<DeletionResult>(deletionKeys(member.accountId, auditId).result);
-      expect(result).toMatchObject({ status: 'completed', accountId: member.accountId, totals: { deleted: 4, failed: 0 } });
+      // The kept group's rules name its peer, so the re-audit finds the peer in use there and skips it.
+      expect(result).toMatchObject({ status: 'completed', accountId: member.accountId, totals: { deleted: 2, failed: 0 } });
       for (const [i, region] of REGIONS.entries()) {
         const left = await groupsOf(member.accountId, region);
         const seeded = member.groups[region] ?? {};
-        expect([seeded.web, seeded['stale-batch'], seeded['peer-of-stale'], seeded['prod-db']].map((id) => left.has(id ?? ''))).toEqual([true, false, false, true]);
+        expect([seeded.web, seeded['stale-batch'], seeded['peer-of-stale'], seeded['prod-db']].map((id) => left.has(id ?? ''))).toEqual([true, i === 0, i === 0, true]);
         expect(await groupsOf(org.management, region)).toEqual(homeBefore[i]);
       }
+      const tags = await tagsOf(member.accountId, REGIONS[0] as string, kept);
+      expect(tags).toMatchObject({ 'sg-auditor:kept-reason': 'batch job returns in spring', 'sg-auditor:kept-until': expect.stringMatching(/^\d{4}-\d{2}-\d{2}/) });
       expect(results).toEqual([expect.stringContaining(member.accountId)]);
     } finally {
       home.destroy();

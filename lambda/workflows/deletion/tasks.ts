@@ -136,8 +136,10 @@ export async function tagKept(input: DeletionExecutionInput, deps: DeletionTaskD
   const record: KeptRecord = { until: tags[KEPT_UNTIL_TAG] as string, reason: tags[KEPT_REASON_TAG] as string, tagged: [], failed: [] };
   const byRegion = new Map<string, string[]>();
   for (const g of selected.kept) byRegion.set(g.region, [...(byRegion.get(g.region) ?? []), g.groupId]);
+  // The kept groups are in the link's account: a member account's through its role (organization mode).
+  const factory = await clientsFor(input.accountId, deps);
   for (const [region, ids] of byRegion) {
-    const outcome = await tagKeptGroups(deps.factory.forRegion(region), ids, tags);
+    const outcome = await tagKeptGroups(factory.forRegion(region), ids, tags);
     record.tagged.push(...outcome.tagged);
     record.failed.push(...outcome.failed);
   }
