@@ -125,14 +125,56 @@ function singleToken(params: URLSearchParams): string | undefined {
   return all.length === 1 ? all[0] : undefined;
 }
 
+/** How long after the lock a missing execution counts as "did not start" (the POST that took it may still be starting it). */
+export const START_GRACE_MS = 60_000;
+
 /** A used link's page: progress while the workflow runs, then the result, read from S3. */
-async function progressPage(payload: TokenPayload, deps: ApproveDeps): Promise<HttpResponse> {
+async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: string): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
   const [lock, result] = await Promise.all([deps.store.readLock(payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
   const started = result ? undefined : await deps.progress.started(ids.accountId, ids.auditId);
   const regions = started?.regions ?? [];
   const [summaries, status] = result ? [[], undefined] : await Promise.all([deps.progress.summaries(ids.accountId, ids.auditId, regions), deps.executionStatus(ids)]);
-  return page(200, renderProgressPage({ ...ids, ...(lock ? { lock } : {}), ...(started ? { started } : {}), summaries, ...(result ? { result } : {}), ...(status ? { executionStatus: status } : {}) }));
+  // Approved, but the workflow never started (StartExecution failed after the lock was taken):
+  // offer to start it, so the approval is not lost and nothing half-runs unseen.
+  const notStarted =
+    token !== undefined && lock !== undefined && !result && !started && status === undefined && deps.now().getTime() - Date.parse(lock.takenAt) > START_GRACE_MS;
+  return page(
+    200,
+    renderProgressPage({
+      ...ids,
+      ...(lock ? { lock } : {}),
+      ...(started ? { started } : {}),
+      summaries,
+      ...(result ? { result } : {}),
+      ...(status ? { executionStatus: status } : {}),
+      ...(notStarted ? { notStartedToken: token } : {}),
+    }),
+  );
+}
+
+/**
+ * POST resume=1 on a used link: starts the approved deletion only when it never started (the
+ * lock exists, no started trail, no result, no execution). The execution is named by the audit
+ * id with the same input, so two resumes, or a resume racing the first start, start one execution.
+ * The workflow deletes what the lock records, after its own re-check.
+ */
+async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
+  const ids = { accountId: payload.accountId, auditId: payload.auditId };
+  const [lock, result, started, status] = await Promise.all([
+    deps.store.readLock(ids.auditId),
+    deps.progress.result(ids.accountId, ids.auditId),
+    deps.progress.started(ids.accountId, ids.auditId),
+    deps.executionStatus(ids),
+  ]);
+  if (!lock || result || started || status !== undefined || deps.now().getTime() - Date.parse(lock.takenAt) <= START_GRACE_MS) {
+    deps.logger.warn('approval link reused', { auditId: ids.auditId, resume: true, sourceIp: request.sourceIp });
+    return problemPage('used');
+  }
+  deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: lock.takenAt, sourceIp: request.sourceIp });
+  await deps.startDeletion(ids);
+  deps.logger.info('deletion workflow started', { auditId: ids.auditId, resumed: true });
+  return progressPage(payload, deps);
 }
 
 /** GET: the review page, or the progress of a used link. Nothing changes. */
@@ -143,7 +185,7 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     deps.logger.info('approval link refused', { problem: link.problem, method: 'GET', sourceIp: request.sourceIp });
     return link.response;
   }
-  if (link.used) return progressPage(link.payload, deps);
+  if (link.used) return progressPage(link.payload, deps, token);
   const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000) });
   return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
 }
@@ -168,6 +210,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     return link.response;
   }
   if (link.used) {
+    if (form.get('resume') === '1') return resumeDeletion(link.payload, request, deps);
     deps.logger.warn('approval link reused', { auditId: link.payload.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }

@@ -249,6 +249,8 @@ export interface ProgressPageInput {
   summaries: readonly RegionSummary[];
   result?: DeletionResult;
   executionStatus?: string;
+  /** Set when the approval was recorded but the workflow never started: the link's token, for the start-it form. */
+  notStartedToken?: string;
 }
 
 /** Rows of outcomes shown at most on the result page (the trail has all of them). */
@@ -260,9 +262,13 @@ export function renderProgressPage(input: ProgressPageInput): string {
   if (input.result) return renderResultPage(input.result, [], trail);
   const stopped = input.executionStatus !== undefined && input.executionStatus !== 'RUNNING' && input.executionStatus !== 'SUCCEEDED';
   const rows = input.summaries.map((s) => [td(s.region), td(s.planned), td(s.deleted), td(s.skipped), td(s.failed), td(s.done ? 'done' : `batch ${s.batches}`)]);
-  const status = stopped
-    ? `<p class="notice">The deletion stopped (${escapeHtml(input.executionStatus)}). An ABORTED trail and email follow; this page shows them once written.</p>`
-    : '<p class="notice ok">The deletion is running. This page refreshes itself every 10 seconds; the result is also emailed.</p>';
+  const status = input.notStartedToken !== undefined
+    ? `<p class="notice">The approved deletion did not start: starting the workflow failed after the approval was recorded. Nothing has been deleted.</p>
+<form method="post" action="/"><input type="hidden" name="t" value="${escapeHtml(input.notStartedToken)}"><input type="hidden" name="resume" value="1">
+<p>Start it now: it deletes the ${input.lock?.selection.length ?? 0} groups approved at ${escapeHtml(input.lock?.takenAt ?? '-')}, after the same re-check. <button type="submit">Start the approved deletion</button></p></form>`
+    : stopped
+      ? `<p class="notice">The deletion stopped (${escapeHtml(input.executionStatus)}). An ABORTED trail and email follow; this page shows them once written.</p>`
+      : '<p class="notice ok">The deletion is running. This page refreshes itself every 10 seconds; the result is also emailed.</p>';
   const body = `${status}
 ${metaTable([
   ['Account', input.accountId],

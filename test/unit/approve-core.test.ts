@@ -328,6 +328,91 @@ describe('POST: approving', () => {
   });
 });
 
+describe('POST: an approved deletion that never started', () => {
+  async function failedStart() {
+    const s3 = fakeS3();
+    const mac = hmacMac();
+    const token = await publishReport(s3.objects, report(), mac);
+    const calls: DeletionExecutionInput[] = [];
+    const workflow = fakeWorkflow(calls);
+    let failNext = true;
+    let now = NOW;
+    const deps = approveDeps(s3.client, mac, {
+      ...workflow,
+      now: () => now,
+      startDeletion: async (input) => {
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        }
+        await workflow.startDeletion(input);
+      },
+    });
+    await expect(approveLink(postRequest(token, { confirm: '2' }), deps)).rejects.toThrow('Rate exceeded');
+    return { token, deps, calls, later: () => (now = new Date(NOW.getTime() + 2 * 60_000)) };
+  }
+
+  it('offers, on the used link, to start the approved deletion whose workflow never started', async () => {
+    // Prepare
+    const { token, deps, later } = await failedStart();
+    later();
+
+    // Act
+    const res = await reviewLink(getRequest(token), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('The approved deletion did not start');
+    expect(res.body).toContain('name="resume" value="1"');
+  });
+
+  it('does not offer a start within a minute of the approval, while the first POST may still be starting it', async () => {
+    // Prepare
+    const { token, deps } = await failedStart();
+
+    // Act
+    const res = await reviewLink(getRequest(token), deps);
+
+    // Assess
+    expect(res.body).not.toContain('name="resume"');
+  });
+
+  it('starts the approved deletion once on POST resume=1, and refuses a second resume while it runs', async () => {
+    // Prepare
+    const { token, deps, calls, later } = await failedStart();
+    later();
+    const resume = () => {
+      const request = postRequest(token);
+      request.form?.set('resume', '1');
+      return approveLink(request, deps);
+    };
+
+    // Act
+    const first = await resume();
+    const second = await resume();
+
+    // Assess
+    expect(first.statusCode).toBe(200);
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
+    expect(second.statusCode).toBe(409);
+  });
+
+  it('refuses POST resume=1 on a link whose deletion started normally', async () => {
+    // Prepare
+    const { token, deps, calls } = await setup();
+    await approveLink(postRequest(token, { confirm: '2' }), deps);
+    const request = postRequest(token);
+    request.form?.set('resume', '1');
+
+    // Act
+    const res = await approveLink(request, deps);
+
+    // Assess
+    expect(res.statusCode).toBe(409);
+    expect(calls).toHaveLength(1);
+  });
+});
+
 describe('routing', () => {
   it('answers any other method with 405 and an Allow header', async () => {
     // Prepare
