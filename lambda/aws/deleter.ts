@@ -21,7 +21,7 @@ import {
   type RevocationRecord,
 } from '../core/deletion-plan';
 import { mergeCheckpoints, type BatchCheckpoint, type RegionProgress } from '../core/deletion-progress';
-import type { AuditReport, AuditSettings, GroupRecord } from '../core/model';
+import type { AuditReport, AuditSettings, GroupRecord, RegionReport } from '../core/model';
 import { strictestSettings } from '../core/strictest';
 import { auditRegion, type AuditDeps } from './audit';
 import type { ClientFactory } from './client-factory';
@@ -294,6 +294,11 @@ export interface DeletionInput {
 export interface DeletionDeps extends Pick<AuditDeps, 'scanners' | 'now' | 'scannerConcurrency'> {
   factory: ClientFactory;
   deleter?: DeleterOptions;
+  /**
+   * Writes the pre-delete backup from the re-audit, before anything is deleted; returns where,
+   * per region. If it throws, nothing is deleted.
+   */
+  beforeDelete?: (reaudit: readonly RegionReport[]) => Promise<Record<string, string>>;
 }
 
 /**
@@ -312,6 +317,7 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
   if (deps.scanners) auditDeps.scanners = deps.scanners;
   if (deps.scannerConcurrency) auditDeps.scannerConcurrency = deps.scannerConcurrency;
   const reaudit = await Promise.all(regions.map((region) => auditRegion(region, settings, input.report.accountId, auditDeps)));
+  const preDeleteBackups = deps.beforeDelete ? await deps.beforeDelete(reaudit) : {};
   const plan = planDeletion(check.selected, check.kept, reaudit);
   const { outcomes, revocations } = await executePlan(plan, deps.factory, deps.deleter);
   return {
@@ -325,7 +331,7 @@ export async function runDeletion(input: DeletionInput, deps: DeletionDeps): Pro
     selection: [...new Set(input.selection)],
     outcomes,
     revocations,
-    preDeleteBackups: {},
+    preDeleteBackups,
     totals: countOutcomes(outcomes),
   };
 }

@@ -5,6 +5,7 @@ import { ClientFactory } from '../aws/client-factory';
 import { runDeletion, type DeleterOptions } from '../aws/deleter';
 import type { Scanner } from '../aws/scanners/types';
 import { parseGroupId, splitList } from '../core/config';
+import { backupOf, toJsonBytes } from '../core/backup';
 import { renderDeletionLog } from '../core/deletion-log';
 import { candidatesOf, checkSelection } from '../core/deletion-plan';
 import type { AuditReport, AuditSettings, ClassifiedGroup } from '../core/model';
@@ -20,7 +21,8 @@ Deletes candidates of an audit report (report.json from sg-audit audit --out, or
 Each region is audited again first: only groups that are still candidates are deleted.
 The re-audit is at least as strict as the report's audit and as the settings flags below
 (same defaults as sg-audit audit): a source stays skipped only if both skip it, and every
-protection of both applies. Writes result.json and deletion_log.txt next to the report.
+protection of both applies. Writes pre-delete-backup.json (the groups and rules as the
+re-audit found them, before any deletion), result.json and deletion_log.txt next to the report.
 
 Options:
   --report FILE        the audit's report.json
@@ -173,7 +175,21 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
           settings: current,
           requester: { via: 'cli', ...(io.env.USER ? { user: io.env.USER } : {}) },
         },
-        { factory, now: io.now, ...(deps.deleter ? { deleter: deps.deleter } : {}), ...(deps.scanners ? { scanners: deps.scanners } : {}) },
+        {
+          factory,
+          now: io.now,
+          ...(deps.deleter ? { deleter: deps.deleter } : {}),
+          ...(deps.scanners ? { scanners: deps.scanners } : {}),
+          // As the workflow does: the groups and rules as they are now, written before any deletion.
+          beforeDelete: async (fresh) => {
+            const createdAt = io.now().toISOString();
+            const backup = backupOf({ auditId: report.auditId, accountId: report.accountId, createdAt }, fresh.flatMap((r) => r.groups));
+            const path = await freshPath(dirname(values.report as string), 'pre-delete-backup.json', createdAt.replace(/[:.]/g, '-'));
+            await writeFile(path, toJsonBytes(backup));
+            io.err(`wrote the pre-delete backup (${backup.groups.length} groups) to ${path}\n`);
+            return Object.fromEntries(fresh.map((r) => [r.region, path]));
+          },
+        },
       );
       const log = renderDeletionLog(result);
       const dir = dirname(values.report);

@@ -12,27 +12,30 @@ export interface Backup {
   groups: GroupRecord[];
 }
 
-/** Builds the backup from a report: the groups exactly as inventoried, without verdicts. */
-export function buildBackup(report: AuditReport): Backup {
-  const groups: GroupRecord[] = [];
-  for (const region of report.regions) {
-    for (const g of region.groups) {
-      const record: GroupRecord = {
-        region: g.region,
-        groupId: g.groupId,
-        groupName: g.groupName,
-        description: g.description,
-        ownerId: g.ownerId,
-        tags: g.tags,
-        ingress: g.ingress,
-        egress: g.egress,
-      };
-      if (g.vpcId !== undefined) record.vpcId = g.vpcId;
-      if (g.arn !== undefined) record.arn = g.arn;
-      groups.push(record);
-    }
+/** A backup of these groups exactly as inventoried, without verdicts. */
+export function backupOf(meta: { auditId: string; accountId: string; createdAt: string }, groups: Iterable<GroupRecord>): Backup {
+  const records: GroupRecord[] = [];
+  for (const g of groups) {
+    const record: GroupRecord = {
+      region: g.region,
+      groupId: g.groupId,
+      groupName: g.groupName,
+      description: g.description,
+      ownerId: g.ownerId,
+      tags: g.tags,
+      ingress: g.ingress,
+      egress: g.egress,
+    };
+    if (g.vpcId !== undefined) record.vpcId = g.vpcId;
+    if (g.arn !== undefined) record.arn = g.arn;
+    records.push(record);
   }
-  return { schemaVersion: BACKUP_SCHEMA_VERSION, auditId: report.auditId, accountId: report.accountId, createdAt: report.finishedAt, groups };
+  return { schemaVersion: BACKUP_SCHEMA_VERSION, ...meta, groups: records };
+}
+
+/** Builds the backup from a report: every group of every region. */
+export function buildBackup(report: AuditReport): Backup {
+  return backupOf({ auditId: report.auditId, accountId: report.accountId, createdAt: report.finishedAt }, report.regions.flatMap((r) => r.groups));
 }
 
 /** The exact bytes written for report.json and backup.json (the link signs the report's hash). */

@@ -2,7 +2,7 @@ import { DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, Describe
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,6 +96,42 @@ describe('sg-audit delete', () => {
     expect(log).toContain('KEPT BY REVIEWER sg-0a');
     const result = JSON.parse(await readFile(join(path, '..', 'result.json'), 'utf8'));
     expect(result.requester).toEqual({ via: 'cli', user: 'alice' });
+  });
+
+  it('writes the pre-delete backup from the re-audit next to the report before deleting, and names it in the result', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io('1');
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-0b', IsEgress: false, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '10.0.0.0/8', Description: 'added after the audit' }],
+    });
+
+    // Act
+    const code = await command(['--report', path, '--groups', 'sg-0b'], t.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const backupPath = join(path, '..', 'pre-delete-backup.json');
+    const backup = JSON.parse(await readFile(backupPath, 'utf8'));
+    expect(backup.groups.map((g: { groupId: string }) => g.groupId).sort()).toEqual(['sg-0a', 'sg-0b']);
+    expect(JSON.stringify(backup.groups.find((g: { groupId: string }) => g.groupId === 'sg-0b'))).toContain('added after the audit');
+    const result = JSON.parse(await readFile(join(path, '..', 'result.json'), 'utf8'));
+    expect(result.preDeleteBackups).toEqual({ 'us-east-1': backupPath });
+  });
+
+  it('deletes nothing when the pre-delete backup cannot be written', async () => {
+    // Prepare
+    const path = await reportFile();
+    const t = io('1');
+    await mkdir(join(path, '..', 'pre-delete-backup.json'));
+    await mkdir(join(path, '..', 'pre-delete-backup-2026-12-02T10-00-00-000Z.json'));
+
+    // Act
+    const run = command(['--report', path, '--groups', 'sg-0b'], t.io);
+
+    // Assess
+    await expect(run).rejects.toThrow();
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
   });
 
   it('refuses in one line, exit 1, without a terminal and without --yes, before calling AWS', async () => {

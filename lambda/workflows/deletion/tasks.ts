@@ -9,7 +9,7 @@ import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
 import type { DeletionStore } from '../../aws/deletion-store';
 import { tagKeptGroups } from '../../aws/keeper';
 import type { Scanner } from '../../aws/scanners/types';
-import { BACKUP_SCHEMA_VERSION, type Backup } from '../../core/backup';
+import { backupOf } from '../../core/backup';
 import { keepTags, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../core/keep';
 import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
 import {
@@ -24,7 +24,7 @@ import {
   type RevocationRecord,
 } from '../../core/deletion-plan';
 import { mergeCheckpoints, summarize } from '../../core/deletion-progress';
-import type { AuditReport, AuditSettings, GroupRecord, RegionReport } from '../../core/model';
+import type { AuditReport, AuditSettings, RegionReport } from '../../core/model';
 import { deletionKeys } from '../../core/s3-keys';
 import { strictestSettings } from '../../core/strictest';
 import {
@@ -183,19 +183,8 @@ async function readReaudit(input: RegionInput, deps: DeletionTaskDeps): Promise<
 /** The groups and rules of a region as the re-audit just read them: what a restore needs now. */
 export async function writePreDeleteBackup(input: RegionInput, deps: DeletionTaskDeps): Promise<BackupOutput> {
   const fresh = await readReaudit(input, deps);
-  const groups: GroupRecord[] = fresh.groups.map(({ region, groupId, groupName, description, vpcId, ownerId, arn, tags, ingress, egress }) => ({
-    region,
-    groupId,
-    groupName,
-    description,
-    ...(vpcId !== undefined ? { vpcId } : {}),
-    ownerId,
-    ...(arn !== undefined ? { arn } : {}),
-    tags,
-    ingress,
-    egress,
-  }));
-  const backup: Backup = { schemaVersion: BACKUP_SCHEMA_VERSION, auditId: input.auditId, accountId: input.accountId, createdAt: deps.now().toISOString(), groups };
+  const backup = backupOf({ auditId: input.auditId, accountId: input.accountId, createdAt: deps.now().toISOString() }, fresh.groups);
+  const groups = backup.groups;
   const key = deletionKeys(input.accountId, input.auditId).preDeleteBackup(input.region);
   try {
     await deps.store.putJson(key, backup);
