@@ -133,7 +133,7 @@ export function splitList(value: string): string[] {
 }
 
 /** Wraps a parser as a zod transform so errors come out as issues naming the variable. */
-function parsed<T>(parse: (value: string) => T) {
+export function parsed<T>(parse: (value: string) => T) {
   return z.string().transform((value, ctx): T => {
     try {
       return parse(value);

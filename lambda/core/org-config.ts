@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEnvSchema, ConfigError, DEFAULT_MEMBER_ROLE, parseBoolean, parseRoleName, splitList } from './config';
+import { auditEnvSchema, ConfigError, DEFAULT_MEMBER_ROLE, parseBoolean, parsed, parseRoleName, splitList } from './config';
 
 export { DEFAULT_MEMBER_ROLE, parseRoleName };
 
@@ -21,16 +21,6 @@ export function parseAccounts(value: string): string[] | 'all' {
   return [...new Set(ids)];
 }
 
-function parsed<T>(parse: (value: string) => T) {
-  return z.string().transform((value, ctx): T => {
-    try {
-      return parse(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
-}
 
 /** Environment of the org audit's task handlers: the audit's, plus which accounts and how. */
 export const orgAuditEnvSchema = auditEnvSchema.extend({
