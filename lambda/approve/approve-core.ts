@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createHash } from 'node:crypto';
-import type { ApprovalStore } from '../aws/approval-store';
+import type { ApprovalStore, LockRecord } from '../aws/approval-store';
 import { candidatesOf, checkSelection, type DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { parseKeepChoice } from '../core/keep';
@@ -128,6 +128,18 @@ function singleToken(params: URLSearchParams): string | undefined {
 /** How long after the lock a missing execution counts as "did not start" (the POST that took it may still be starting it). */
 export const START_GRACE_MS = 60_000;
 
+/**
+ * Approved, but the workflow never started (StartExecution failed after the lock was taken): a
+ * lock older than the grace period, and no started trail, no result and no execution.
+ */
+function neverStarted(
+  state: { lock: LockRecord | undefined; result: unknown; started: unknown; status: string | undefined },
+  now: Date,
+): state is { lock: LockRecord; result: undefined; started: undefined; status: undefined } {
+  const { lock, result, started, status } = state;
+  return lock !== undefined && !result && !started && status === undefined && now.getTime() - Date.parse(lock.takenAt) > START_GRACE_MS;
+}
+
 /** A used link's page: progress while the workflow runs, then the result, read from S3. */
 async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: string): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
@@ -135,10 +147,8 @@ async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: st
   const started = result ? undefined : await deps.progress.started(ids.accountId, ids.auditId);
   const regions = started?.regions ?? [];
   const [summaries, status] = result ? [[], undefined] : await Promise.all([deps.progress.summaries(ids.accountId, ids.auditId, regions), deps.executionStatus(ids)]);
-  // Approved, but the workflow never started (StartExecution failed after the lock was taken):
-  // offer to start it, so the approval is not lost and nothing half-runs unseen.
-  const notStarted =
-    token !== undefined && lock !== undefined && !result && !started && status === undefined && deps.now().getTime() - Date.parse(lock.takenAt) > START_GRACE_MS;
+  // Offer to start a deletion that never started, so the approval is not lost and nothing half-runs unseen.
+  const notStarted = token !== undefined && neverStarted({ lock, result, started, status }, deps.now());
   return page(
     200,
     renderProgressPage({
@@ -167,11 +177,12 @@ async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, d
     deps.progress.started(ids.accountId, ids.auditId),
     deps.executionStatus(ids),
   ]);
-  if (!lock || result || started || status !== undefined || deps.now().getTime() - Date.parse(lock.takenAt) <= START_GRACE_MS) {
+  const state = { lock, result, started, status };
+  if (!neverStarted(state, deps.now())) {
     deps.logger.warn('approval link reused', { auditId: ids.auditId, resume: true, sourceIp: request.sourceIp });
     return problemPage('used');
   }
-  deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: lock.takenAt, sourceIp: request.sourceIp });
+  deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: state.lock.takenAt, sourceIp: request.sourceIp });
   await deps.startDeletion(ids);
   deps.logger.info('deletion workflow started', { auditId: ids.auditId, resumed: true });
   return progressPage(payload, deps);
