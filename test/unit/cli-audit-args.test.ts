@@ -1,23 +1,8 @@
 import { describeStartupError, parseAuditArgs } from '../../lambda/cli/audit-command';
-import { UsageError, type CliIo } from '../../lambda/cli/io';
+import { UsageError } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
+import { io } from '../helpers/cli-io';
 
-function io(): CliIo & { stdout: string; stderr: string } {
-  const captured = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      captured.stdout += text;
-    },
-    err(text: string) {
-      captured.stderr += text;
-    },
-    prompt: async () => '',
-    env: {},
-    now: () => new Date('2026-11-26T00:00:00Z'),
-  };
-  return captured;
-}
 
 describe('sg-audit audit flags', () => {
   it('defaults to every region, the default protections and a 7-day minimum age', () => {

@@ -3,26 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditCommand, describeStartupError, parseAuditArgs } from '../../lambda/cli/audit-command';
-import { UsageError, type CliIo } from '../../lambda/cli/io';
+import { UsageError } from '../../lambda/cli/io';
 import { COMMANDS, main } from '../../lambda/cli/main';
 import { createRestoreCommand } from '../../lambda/cli/restore-command';
+import { io } from '../helpers/cli-io';
 
-function io(): CliIo & { stdout: string; stderr: string } {
-  const captured = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      captured.stdout += text;
-    },
-    err(text: string) {
-      captured.stderr += text;
-    },
-    prompt: async () => '',
-    env: {},
-    now: () => new Date('2026-11-26T00:00:00Z'),
-  };
-  return captured;
-}
 
 afterEach(() => {
   jest.restoreAllMocks();

@@ -1,23 +1,7 @@
 import { version } from '../../package.json';
-import type { CliIo } from '../../lambda/cli/io';
 import { COMMANDS, main, USAGE } from '../../lambda/cli/main';
+import { io } from '../helpers/cli-io';
 
-function io(): CliIo & { stdout: string; stderr: string } {
-  const captured = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      captured.stdout += text;
-    },
-    err(text: string) {
-      captured.stderr += text;
-    },
-    prompt: async () => '',
-    env: {},
-    now: () => new Date('2026-11-26T00:00:00Z'),
-  };
-  return captured;
-}
 
 afterEach(() => {
   jest.restoreAllMocks();
