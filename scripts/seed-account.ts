@@ -105,6 +105,30 @@ async function lambdaRoleArn(): Promise<string> {
 }
 
 /** Seeds one region; the same names are used in every region (the report shows the region). */
+/**
+ * An ECS service `apps/reports` scaled to 0 in awsvpc mode with this group: no network interface
+ * shows the group, only the service's configuration does.
+ */
+export async function seedScaledToZeroService(ecs: ECSClient, subnets: string[], groupId: string): Promise<void> {
+  await ecs.send(new CreateClusterCommand({ clusterName: 'apps' }));
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'reports',
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox', memory: 128 }],
+    }),
+  );
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: 'apps',
+      serviceName: 'reports',
+      taskDefinition: 'reports',
+      desiredCount: 0,
+      networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups: [groupId] } },
+    }),
+  );
+}
+
 export async function seedRegion(region: string): Promise<SeededRegion> {
   const ec2 = client(EC2Client, region);
   const groups: SeededGroup[] = [];
@@ -168,24 +192,7 @@ export async function seedRegion(region: string): Promise<SeededRegion> {
   );
 
   const ecsGroup = await make('reports-svc', 'in-use', 'an ECS service scaled to 0');
-  const ecs = client(ECSClient, region);
-  await ecs.send(new CreateClusterCommand({ clusterName: 'apps' }));
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'reports',
-      networkMode: 'awsvpc',
-      containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox', memory: 128 }],
-    }),
-  );
-  await ecs.send(
-    new CreateServiceCommand({
-      cluster: 'apps',
-      serviceName: 'reports',
-      taskDefinition: 'reports',
-      desiredCount: 0,
-      networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups: [ecsGroup] } },
-    }),
-  );
+  await seedScaledToZeroService(client(ECSClient, region), subnets, ecsGroup);
 
   const fn = await make('billing-fn', 'in-use', 'a Lambda function in the VPC');
   await client(LambdaClient, region).send(

@@ -1,11 +1,11 @@
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditReport, ClassifiedGroup } from '../../lambda/core/model';
 import { motoEnv } from '../../scripts/moto-server';
-import { MOTO_MISSING_SOURCES } from '../../scripts/seed-account';
+import { MOTO_MISSING_SOURCES, seedScaledToZeroService } from '../../scripts/seed-account';
 import { runCliOnMoto, type CliRun } from '../helpers/cli';
 
 // This file owns ap-southeast-1 on the shared moto server (test/integration/README.md).
@@ -62,24 +62,7 @@ describe('protections and excluded sources on moto (sg-audit audit, then delete)
 
     // Used only by an ECS service scaled to 0: no network interface shows it.
     await make('reports-svc');
-    const ecs = new ECSClient({ region: REGION });
-    await ecs.send(new CreateClusterCommand({ clusterName: 'apps' }));
-    await ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'reports',
-        networkMode: 'awsvpc',
-        containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox', memory: 128 }],
-      }),
-    );
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'apps',
-        serviceName: 'reports',
-        taskDefinition: 'reports',
-        desiredCount: 0,
-        networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [ids['reports-svc'] ?? ''] } },
-      }),
-    );
+    await seedScaledToZeroService(new ECSClient({ region: REGION }), [subnet], ids['reports-svc'] ?? '');
 
     outDir = await mkdtemp(join(tmpdir(), 'sg-audit-protect-'));
     const skip = [...MOTO_MISSING_SOURCES, 'ecs-services'].join(',');
