@@ -1,6 +1,7 @@
 import { newAuditId } from '../core/audit-id';
 import { classifyOptionsFor, classifyRegion } from '../core/classify';
 import { mapLimit } from '../core/concurrency';
+import { groupIdOfRef } from '../core/group-ref';
 import {
   addToTotals,
   emptyTotals,
@@ -206,7 +207,10 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
   const ctx: ScanContext = {
     ...base,
     found(groupIds, evidence) {
-      for (const groupId of groupIds ?? []) {
+      for (const ref of groupIds ?? []) {
+        if (!ref) continue;
+        // An ARN (`arn:aws:ec2:...:security-group/sg-...`) names the same group as its id.
+        const groupId = groupIdOfRef(ref);
         if (!groupId) continue;
         const key = `${groupId}\u0000${evidence.resourceType}\u0000${evidence.resourceId}`;
         if (seen.has(key)) continue;

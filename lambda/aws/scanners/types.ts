@@ -23,6 +23,7 @@ export interface ScanContext {
   /**
    * Records that the given groups are used by one resource. Usages are kept as they are
    * reported, so a scanner that fails part-way still hands over what it read (fail closed).
+   * Each reference is a group id or a security-group ARN (recorded as the id it names).
    * Ids that are undefined, empty or duplicated are ignored.
    */
   found(groupIds: Iterable<string | undefined | null> | undefined | null, evidence: Evidence): void;
@@ -69,6 +70,13 @@ export interface Scanner {
    * scanners that make no calls of their own.
    */
   service?: string;
+  /**
+   * The places this scanner reads groups from: CloudFormation resource types
+   * (`AWS::Kendra::DataSource`) and, for places that are not CloudFormation types, `place:<name>`
+   * ids. The coverage ledger (beside the scanners) holds every group-holding type to a scanner
+   * that declares it here, or says why none does.
+   */
+  covers?: readonly string[];
   /** Every IAM action `scan` calls: the CDK stack grants exactly the union of these. */
   actions: readonly string[];
   /** Runs after a first classification, with `ctx.candidates` set (peered-references). */
