@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ASSUME_ROLE_ACTIONS } from '../lambda/aws/member-role';
-import { DELETION_STATES, type DeletionTask } from '../lambda/workflows/deletion/contract';
+import { DELETION_STATES, type DeletionTask } from '../lambda/core/deletion-contract';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { WORKER_ROLE_PATH } from './member-stack';
 

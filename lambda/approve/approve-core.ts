@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { createHash } from 'node:crypto';
 import type { ApprovalStore, LockRecord } from '../aws/approval-store';
 import { candidatesOf, checkSelection, type DeletionResult } from '../core/deletion-plan';
@@ -6,7 +5,7 @@ import type { RegionSummary } from '../core/deletion-progress';
 import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
-import type { DeletionExecutionInput, StartedRecord } from '../workflows/deletion/contract';
+import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 
 /**
@@ -31,9 +30,6 @@ export interface ApprovalRequest {
   requestId: string;
 }
 
-/** Structured logging: the Powertools Logger (tests pass one with logLevel SILENT). */
-export type LogSink = Pick<Logger, 'info' | 'warn' | 'error'>;
-
 /** What the progress page reads: the trail the workflow writes, and the execution's status. */
 export interface ProgressReader {
   started(accountId: string, auditId: string): Promise<StartedRecord | undefined>;
@@ -41,7 +37,7 @@ export interface ProgressReader {
   result(accountId: string, auditId: string): Promise<DeletionResult | undefined>;
 }
 
-export interface ApproveDeps {
+export interface ApproveDeps extends DeletionStarter {
   store: ApprovalStore;
   progress: ProgressReader;
   mac: MacProvider;
@@ -50,10 +46,6 @@ export interface ApproveDeps {
   /** Organization mode: links of member accounts are accepted too (the deletion assumes their member role). */
   organization?: boolean;
   now(): Date;
-  /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
-  startDeletion(input: DeletionExecutionInput): Promise<void>;
-  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; undefined when it never started. */
-  executionStatus(input: DeletionExecutionInput): Promise<string | undefined>;
   logger: LogSink;
 }
 

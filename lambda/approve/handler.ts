@@ -14,8 +14,8 @@ import { approveEnvSchema, parseEnv } from '../core/config';
 import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { deletionKeys } from '../core/s3-keys';
-import type { DeletionExecutionInput, StartedRecord } from '../workflows/deletion/contract';
-import type { ApproveDeps, LogSink, ProgressReader } from './approve-core';
+import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
+import type { ApproveDeps, ProgressReader } from './approve-core';
 import { handleEvent } from './http';
 
 /**

@@ -1,5 +1,6 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { errorPage, handleApproval, type ApprovalRequest, type ApproveDeps, type HttpResponse, type LogSink } from './approve-core';
+import { errorPage, handleApproval, type ApprovalRequest, type ApproveDeps, type HttpResponse } from './approve-core';
+import type { LogSink } from '../core/deletion-contract';
 
 /**
  * The review form posts only the kept ids: 10,000 kept candidates are ~270 KB. The function

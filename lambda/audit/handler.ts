@@ -10,7 +10,8 @@ import { homeRegion } from '../aws/regions';
 import { kmsMac } from '../aws/signer';
 import { auditEnvSchema, parseEnv } from '../core/config';
 import { AUDIT_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
-import { configFromEnv, runScheduledAudit, type ScheduledAuditConfig, type ScheduledAuditResult } from './run-scheduled-audit';
+import { configFromEnv, type ScheduledAuditConfig, type ScheduledAuditResult } from '../aws/publish-audit';
+import { runScheduledAudit } from './run-scheduled-audit';
 
 const SERVICE = AUDIT_METRICS_SERVICE;
 const logger = new Logger({ serviceName: SERVICE });

@@ -1,57 +1,17 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { CONTENT_TYPE, type ArtifactStore } from '../aws/artifact-store';
+import type { ArtifactStore } from '../aws/artifact-store';
 import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
+import { emitAuditFailure, type AuditMetrics } from '../aws/audit-metrics';
 import { INVENTORY_LABEL, type ClientFactory } from '../aws/client-factory';
 import { toScanError } from '../aws/errors';
 import { publishEmail } from '../aws/notifier';
+import { publishReport, type AuditLogger, type ScheduledAuditConfig, type ScheduledAuditResult } from '../aws/publish-audit';
 import type { Scanner } from '../aws/scanners/types';
 import { newAuditId } from '../core/audit-id';
-import { auditArtifacts, sha256Hex as coreSha256Hex } from '../core/backup';
-import { settingsFromEnv, type AuditEnv } from '../core/config';
-import type { AuditReport, AuditSettings, Totals } from '../core/model';
-import { isAllClear, renderAuditEmail, renderFailureEmail, type ApprovalLink, type ArtifactKeys } from '../core/render-email';
-import { renderLog } from '../core/render-log';
-import { auditKeys } from '../core/s3-keys';
-import { signToken, TOKEN_VERSION, type MacProvider } from '../core/token';
-import { emitAuditFailure, emitAuditMetrics, type AuditMetrics } from './audit-metrics';
-
-const DAY_SECONDS = 24 * 60 * 60;
-
-/** What the scheduled audit needs to know, decoupled from environment variable names. */
-export interface ScheduledAuditConfig {
-  settings: AuditSettings;
-  bucket: string;
-  topicArn: string;
-  macKeyId: string;
-  approvalUrl: string;
-  linkValidityDays: number;
-  dryRun: boolean;
-  emailWhenClean: boolean;
-}
-
-/** The config a validated audit environment describes. */
-export function configFromEnv(env: AuditEnv): ScheduledAuditConfig {
-  return {
-    settings: settingsFromEnv(env),
-    bucket: env.ARTIFACT_BUCKET,
-    topicArn: env.TOPIC_ARN,
-    macKeyId: env.MAC_KEY_ID,
-    approvalUrl: env.APPROVAL_URL,
-    linkValidityDays: env.LINK_VALIDITY_DAYS,
-    dryRun: env.DRY_RUN,
-    emailWhenClean: env.EMAIL_WHEN_CLEAN,
-  };
-}
-
-/** The part of Powertools Logger the audit uses: structured, context as the second argument. */
-export interface AuditLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-  appendKeys(keys: Record<string, unknown>): void;
-  removeKeys(keys: string[]): void;
-}
+import type { AuditReport } from '../core/model';
+import { renderFailureEmail } from '../core/render-email';
+import type { MacProvider } from '../core/token';
 
 export interface ScheduledAuditDeps {
   /** Clients for the audited regions; its call counter gives the API-call metrics. */
@@ -67,21 +27,6 @@ export interface ScheduledAuditDeps {
   auditId?: string;
 }
 
-export interface ScheduledAuditResult {
-  auditId: string;
-  accountId: string;
-  totals: Totals;
-  failedRegions: string[];
-  keys: ArtifactKeys;
-  reportSha256: string;
-  /** When the approval link expires; absent when no link was made. */
-  linkExpiresAt?: string;
-  /** The approval link itself, only when asked for (organization mode's digest lists it). */
-  linkUrl?: string;
-  /** The SNS message id; absent when no email was sent (clean audit, EMAIL_WHEN_CLEAN=false). */
-  messageId?: string;
-}
-
 /** The audit produced no inventory at all: nothing can be reported, so the run must fail. */
 export class AuditFailedError extends Error {
   override readonly name = 'AuditFailedError';
@@ -93,9 +38,6 @@ export class AuditFailedError extends Error {
     super(message);
   }
 }
-
-/** Hex SHA-256 of bytes: the report hash the approval link signs. */
-export const sha256Hex = coreSha256Hex;
 
 /**
  * The scheduled audit: audit every configured region, write report.json, sg_log.txt and
@@ -179,73 +121,3 @@ async function auditOrReportFailure(
   }
 }
 
-/** What writing and announcing a finished report needs (organization mode calls it per account). */
-export type PublishDeps = Pick<ScheduledAuditDeps, 'store' | 'mac' | 'sns' | 'logger' | 'metrics' | 'now'>;
-
-/**
- * Writes report.json, sg_log.txt and backup.json, signs the approval link, emits the metrics
- * and emails the report (unless `email: false`: the organization digest lists it instead).
- */
-export async function publishReport(
-  config: ScheduledAuditConfig,
-  deps: PublishDeps,
-  unsealed: AuditReport,
-  durations: Parameters<typeof emitAuditMetrics>[2],
-  options: { email?: boolean; returnLink?: boolean } = {},
-): Promise<ScheduledAuditResult> {
-  const now = deps.now ?? (() => new Date());
-  const { logger, store } = deps;
-  const keys = auditKeys(unsealed.accountId, unsealed.auditId);
-  // The report carries the backup's SHA-256 (and the link signs the report's), so the backup is
-  // written first: a report never names a backup that is not there.
-  const sealed = auditArtifacts(unsealed);
-  const { report, reportBytes, reportSha256 } = sealed;
-  await store.put(keys.backup, sealed.backupBytes, CONTENT_TYPE.json);
-  // Every artifact must exist before the email points at them.
-  await Promise.all([
-    store.put(keys.report, reportBytes, CONTENT_TYPE.json),
-    store.put(keys.log, Buffer.from(renderLog(report), 'utf8'), CONTENT_TYPE.text),
-  ]);
-  logger.info('artifacts written', { bucket: store.bucket, prefix: keys.prefix });
-
-  const link = !config.dryRun && report.totals.candidates > 0 ? await approvalLink(config, deps, report, reportSha256, now()) : undefined;
-
-  emitAuditMetrics(deps.metrics, report, durations);
-  const failedRegions = report.regions.filter((r) => r.status === 'failed').map((r) => r.region);
-  const result: ScheduledAuditResult = {
-    auditId: report.auditId,
-    accountId: report.accountId,
-    totals: report.totals,
-    failedRegions,
-    keys: { report: keys.report, log: keys.log, backup: keys.backup },
-    reportSha256,
-    ...(link ? { linkExpiresAt: link.expiresAt.toISOString() } : {}),
-    ...(link && options.returnLink ? { linkUrl: link.url } : {}),
-  };
-  logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun });
-
-  if (options.email === false) return result;
-  if (isAllClear(report) && !config.emailWhenClean) {
-    logger.info('all clear; no email (EMAIL_WHEN_CLEAN=false)');
-    return result;
-  }
-  const email = renderAuditEmail({ report, bucket: store.bucket, keys: result.keys, dryRun: config.dryRun, ...(link ? { link } : {}) });
-  const messageId = await publishEmail(deps.sns, config.topicArn, email.subject, email.body);
-  logger.info('email published', { messageId, bytes: Buffer.byteLength(email.body, 'utf8') });
-  return { ...result, messageId };
-}
-
-async function approvalLink(
-  config: ScheduledAuditConfig,
-  deps: PublishDeps,
-  report: AuditReport,
-  reportSha256: string,
-  now: Date,
-): Promise<ApprovalLink> {
-  const exp = Math.floor(now.getTime() / 1000) + config.linkValidityDays * DAY_SECONDS;
-  const token = await signToken({ v: TOKEN_VERSION, auditId: report.auditId, accountId: report.accountId, reportSha256, exp }, deps.mac);
-  // URL keeps any path or query APPROVAL_URL already has, and encodes the token.
-  const url = new URL(config.approvalUrl);
-  url.searchParams.set('t', token);
-  return { url: url.toString(), expiresAt: new Date(exp * 1000) };
-}

@@ -1,4 +1,4 @@
-import type { LogSink } from '../approve/approve-core';
+import type { LogSink } from '../core/deletion-contract';
 import { handleEvent } from '../approve/http';
 import { approveDepsFromEnv } from '../approve/handler';
 import { portProblem, startLocalServer, type LocalServer } from '../approve/local-server';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ApprovalRequest, ApproveDeps } from '../../lambda/approve/approve-core';
 import { s3ApprovalStore } from '../../lambda/aws/approval-store';
 import { s3ProgressReader } from '../../lambda/approve/handler';
-import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
+import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
 import { toJsonBytes } from '../../lambda/core/backup';
 import type { AuditReport } from '../../lambda/core/model';
 import { auditKeys } from '../../lambda/core/s3-keys';

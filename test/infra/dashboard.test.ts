@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emitAuditFailure, emitAuditMetrics, type AuditMetrics } from '../../lambda/audit/audit-metrics';
+import { emitAuditFailure, emitAuditMetrics, type AuditMetrics } from '../../lambda/aws/audit-metrics';
 import { countOutcomes, DELETION_RESULT_SCHEMA_VERSION, type DeletionResult } from '../../lambda/core/deletion-plan';
 import { AUDIT_METRICS_SERVICE, DELETION_METRICS_SERVICE } from '../../lambda/core/metric-names';
 import { publishDeletionMetrics } from '../../lambda/workflows/deletion/deps';

@@ -13,7 +13,8 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runScheduledAudit, type ScheduledAuditConfig, type ScheduledAuditResult } from '../../lambda/audit/run-scheduled-audit';
+import { runScheduledAudit } from '../../lambda/audit/run-scheduled-audit';
+import type { ScheduledAuditConfig, ScheduledAuditResult } from '../../lambda/aws/publish-audit';
 import { s3ArtifactStore, type ArtifactStore } from '../../lambda/aws/artifact-store';
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import { networkInterfacesScanner } from '../../lambda/aws/scanners/network-interfaces';

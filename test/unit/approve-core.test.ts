@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { approveLink, handleApproval, reviewLink } from '../../lambda/approve/approve-core';
 import type { LockRecord } from '../../lambda/aws/approval-store';
-import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
+import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
 import { approvalLockKey, auditKeys } from '../../lambda/core/s3-keys';
 import { approveDeps, fakeS3, fakeWorkflow, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';

@@ -1,5 +1,5 @@
 import { handleEvent, MAX_BODY_BYTES } from '../../lambda/approve/http';
-import type { DeletionExecutionInput } from '../../lambda/workflows/deletion/contract';
+import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
 import { approveDeps, fakeS3, fakeWorkflow, publishReport, silentLogger, urlEvent } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 import { hmacMac } from '../helpers/hmac-mac';

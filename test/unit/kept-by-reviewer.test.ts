@@ -1,4 +1,4 @@
-import type { KeptRecord } from '../../lambda/workflows/deletion/contract';
+import type { KeptRecord } from '../../lambda/core/deletion-contract';
 import { keptByReviewerReason } from '../../lambda/workflows/deletion/tasks';
 
 const KEEP_FOR = { days: 30, reason: 'month-end batch' };

@@ -1,5 +1,5 @@
 import { synthesizeDefinitions } from '../../infra/local-asl';
-import { DELETION_STATES } from '../../lambda/workflows/deletion/contract';
+import { DELETION_STATES } from '../../lambda/core/deletion-contract';
 import { DELETION_DEFINITION } from '../../lambda/workflows/deletion/local';
 import { taskStateNames } from '../../lambda/workflows/local-runner';
 import { ORG_AUDIT_DEFINITION } from '../../lambda/workflows/org-audit/local';

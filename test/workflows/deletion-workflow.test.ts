@@ -8,7 +8,7 @@ import { kmsMac } from '../../lambda/aws/signer';
 import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import { approvalLockKey, deletionKeys } from '../../lambda/core/s3-keys';
 import { signToken, type TokenPayload } from '../../lambda/core/token';
-import { DELETION_STATES, type KeptRecord, type RegionInput } from '../../lambda/workflows/deletion/contract';
+import { DELETION_STATES, type KeptRecord, type RegionInput } from '../../lambda/core/deletion-contract';
 import { deleteBatch } from '../../lambda/workflows/deletion/tasks';
 import { urlEvent } from '../helpers/approve-fixtures';
 import { existingGroups, localApproval, MOTO_SCANNERS, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';

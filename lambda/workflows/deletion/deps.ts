@@ -15,7 +15,7 @@ import { parseEnv, settingsFromEnv, workerEnvSchema } from '../../core/config';
 import type { DeletionResult } from '../../core/deletion-plan';
 import { DELETION_METRICS_SERVICE, METRICS_NAMESPACE } from '../../core/metric-names';
 import type { DeleterOptions } from '../../aws/deleter';
-import type { LogSink } from '../../approve/approve-core';
+import type { LogSink } from '../../core/deletion-contract';
 import type { DeletionTaskDeps } from './tasks';
 
 /** The part of Powertools Metrics the deletion uses (tests pass a recorder). */

@@ -1,4 +1,4 @@
-import type { AbortInput, DeletionExecutionInput, FinishInput, RegionInput } from './contract';
+import type { AbortInput, DeletionExecutionInput, FinishInput, RegionInput } from '../../core/deletion-contract';
 import { lambdaDeps } from './deps';
 import { abortDeletion, deleteBatch, finishDeletion, reauditRegion, tagKept, writePreDeleteBackup, writeStartedTrail } from './tasks';
 

@@ -1,6 +1,6 @@
-import type { ApproveDeps } from '../../approve/approve-core';
+import type { DeletionStarter } from '../../core/deletion-contract';
 import { LocalExecutions, type LocalRunOptions, type TaskHandler } from '../local-runner';
-import { DELETION_STATES, type AbortInput, type DeletionExecutionInput, type FinishInput, type RegionInput } from './contract';
+import { DELETION_STATES, type AbortInput, type DeletionExecutionInput, type FinishInput, type RegionInput } from '../../core/deletion-contract';
 import definition from './definition.asl.json';
 import { abortDeletion, deleteBatch, finishDeletion, reauditRegion, tagKept, writePreDeleteBackup, writeStartedTrail, type DeletionTaskDeps } from './tasks';
 
@@ -27,7 +27,7 @@ export function deletionHandlers(deps: DeletionTaskDeps): Record<string, TaskHan
 export function localDeletionWorkflow(
   deps: DeletionTaskDeps,
   options: LocalRunOptions & { handlers?: Partial<Record<string, TaskHandler>> } = {},
-): Pick<ApproveDeps, 'startDeletion' | 'executionStatus'> & { executions: LocalExecutions } {
+): DeletionStarter & { executions: LocalExecutions } {
   const handlers = { ...deletionHandlers(deps), ...options.handlers } as Record<string, TaskHandler>;
   const executions = new LocalExecutions(DELETION_DEFINITION, handlers, {
     ...options,

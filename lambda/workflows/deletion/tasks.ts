@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createHash, randomBytes } from 'node:crypto';
-import type { LogSink } from '../../approve/approve-core';
+import type { LogSink } from '../../core/deletion-contract';
 import type { AccountClients } from '../../aws/account-clients';
 import type { ApprovalStore, LockRecord } from '../../aws/approval-store';
 import { auditRegion } from '../../aws/audit';
@@ -41,7 +41,7 @@ import {
   type RegionInput,
   type StartedOutput,
   type StartedRecord,
-} from './contract';
+} from '../../core/deletion-contract';
 
 /**
  * The deletion workflow's tasks, one function each: read what they need from S3, call the

@@ -1,6 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { publishReport, type AuditLogger, type ScheduledAuditConfig } from '../../audit/run-scheduled-audit';
-import type { AuditMetrics } from '../../audit/audit-metrics';
+import { publishReport, type AuditLogger, type ScheduledAuditConfig } from '../../aws/publish-audit';
+import type { AuditMetrics } from '../../aws/audit-metrics';
 import { CONTENT_TYPE, type ArtifactStore } from '../../aws/artifact-store';
 import type { ClientFactory } from '../../aws/client-factory';
 import { publishEmail } from '../../aws/notifier';

@@ -1,7 +1,14 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+
 /**
- * The deletion state machine's contract, shared by the CDK construct (state names, payloads)
- * and the task handlers. Payloads stay small: large data lives in S3 under deletions/.
+ * The contract between the approval front and the deletion state machine, shared by the CDK
+ * construct (state names, payloads), the front (execution input, started record) and the task
+ * handlers, so neither adapter imports the other. Payloads stay small: large data lives in S3
+ * under deletions/.
  */
+
+/** Structured logging: the Powertools Logger (tests pass one with logLevel SILENT). */
+export type LogSink = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** State names: the construct names its states with these, the local runner binds them. */
 export const DELETION_STATES = {
@@ -15,6 +22,8 @@ export const DELETION_STATES = {
   abort: 'AbortDeletion',
 } as const;
 
+import type { Requester } from './deletion-plan';
+
 export type DeletionTask = Exclude<keyof typeof DELETION_STATES, 'regions'>;
 
 /** The execution's input (the front starts it with the link's ids; the lock holds the rest). */
@@ -23,7 +32,6 @@ export interface DeletionExecutionInput {
   auditId: string;
 }
 
-import type { Requester } from '../../core/deletion-plan';
 
 /** Started trail: who approved what, when; the regions the Map fans out over. */
 export interface StartedRecord {
@@ -34,6 +42,14 @@ export interface StartedRecord {
   selected: number;
   kept: number;
   regions: string[];
+}
+
+/** How the front starts the deletion state machine and reads its status (Step Functions, or the local runner). */
+export interface DeletionStarter {
+  /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
+  startDeletion(input: DeletionExecutionInput): Promise<void>;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; undefined when it never started. */
+  executionStatus(input: DeletionExecutionInput): Promise<string | undefined>;
 }
 
 export interface StartedOutput {
