@@ -16,6 +16,7 @@ import { ORG_TUNING } from '../lambda/core/org';
 import { ORG_STATES } from '../lambda/workflows/org-audit/states';
 import type { OrgAuditEnvInput } from '../lambda/core/org-config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
+import { grantIntegrations } from './permissions';
 import { WORKER_ROLE_PATH } from './member-stack';
 
 export const ORG_ENTRIES = {
@@ -248,6 +249,8 @@ export class OrgAuditWorkflow extends Construct {
     const memberRoles = `arn:${stack.partition}:iam::*:role/${props.memberRoleName}`;
     const orgObjects = props.bucket.arnForObjects('audits/_org/*');
     const { plan, regionItems, assemble, notify } = this.functions;
+    // The assemble task publishes each account: findings in this (the auditor) account's hub, and its event.
+    grantIntegrations(assemble.role, { securityHubFindings: props.environment.SECURITY_HUB_FINDINGS, integrationEvents: props.environment.INTEGRATION_EVENTS === 'true' }, 'import');
 
     plan.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ListOrganizationAccounts', actions: [...ORGANIZATIONS_ACTIONS], resources: ['*'] }));
     for (const fn of [plan, regionItems]) {

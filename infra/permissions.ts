@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DELETION_ACTIONS } from '../lambda/aws/deleter';
 import { KEEP_TAG_KEYS } from '../lambda/core/keep';
@@ -231,3 +231,64 @@ export function keyPolicy(usage: readonly string[], extra: readonly iam.PolicySt
     ],
   });
 }
+
+/** What an integration step of a Lambda calls (docs/integrations.md). */
+export interface IntegrationNeeds {
+  /** Security Hub: read the hub and the tool's findings, import (audit) or also update workflow fields (deletion end). */
+  findings?: 'import' | 'import-and-update';
+  /** PutEvents on the default bus, source sg-auditor only. */
+  events?: boolean;
+}
+
+/**
+ * Findings go to this account's hub under its own default product (BatchImportFindings takes only
+ * the caller's account): import on that product ARN, reads and workflow updates on the hub, in
+ * any region (a group's finding goes to its region's hub). Events: the home region's default bus,
+ * and only with `source: sg-auditor` (events:source).
+ */
+export function integrationStatements(needs: IntegrationNeeds): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (needs.findings) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ImportFindingsAsThisAccount',
+        actions: ['securityhub:BatchImportFindings'],
+        resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadOwnFindings',
+        actions: ['securityhub:DescribeHub', 'securityhub:GetFindings', ...(needs.findings === 'import-and-update' ? ['securityhub:BatchUpdateFindings'] : [])],
+        resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`],
+      }),
+    );
+  }
+  if (needs.events) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'PutSgAuditorEvents',
+        actions: ['events:PutEvents'],
+        resources: [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`],
+        conditions: { StringEquals: { 'events:source': 'sg-auditor' } },
+      }),
+    );
+  }
+  return statements;
+}
+
+/** cdk-nag IAM5 acknowledgements for integrationStatements (the region is the only wildcard). */
+export const INTEGRATION_NAG_IDS = [
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:product/<AWS::AccountId>/default]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
+];
+
+/** The Security Hub and EventBridge rights of a Lambda that writes findings and/or events, as configured. */
+export function grantIntegrations(role: iam.IRole, config: { securityHubFindings: string; integrationEvents: boolean }, findings: NonNullable<IntegrationNeeds['findings']>): void {
+  const needs: IntegrationNeeds = { ...(config.securityHubFindings !== 'off' ? { findings } : {}), events: config.integrationEvents };
+  for (const statement of integrationStatements(needs)) role.addToPrincipalPolicy(statement);
+  if (needs.findings) {
+    for (const id of INTEGRATION_NAG_IDS) {
+      Validations.of(role).acknowledge({ id, reason: "A group's finding goes to the hub of the group's region, any audited region; this account's hub and default product only." });
+    }
+  }
+}
+

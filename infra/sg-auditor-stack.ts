@@ -24,6 +24,7 @@ import {
   adminOnlyKeyPolicy,
   auditReadActions,
   deletionStatements,
+  grantIntegrations,
   keepTaggingStatement,
   keyPolicy,
   lockAndTrailStatements,
@@ -192,7 +193,7 @@ export class SgAuditorStack extends Stack {
       ...(props.code ? { code: props.code } : {}),
     });
 
-    this.grantAudit();
+    this.grantAudit(config);
     this.grantApprove();
     this.grantWorkers(config);
     for (const statement of macKeyPolicy(this.audit.role, this.approve.role)) this.macKey.addToResourcePolicy(statement);
@@ -315,8 +316,9 @@ export class SgAuditorStack extends Stack {
     });
   }
 
-  private grantAudit(): void {
+  private grantAudit(config: StackConfig): void {
     const role = this.audit.role;
+    grantIntegrations(role, config, 'import');
     for (const statement of readStatements()) role.addToPrincipalPolicy(statement);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SignApprovalLinks', actions: ['kms:GenerateMac'], resources: [this.macKey.keyArn] }));
     role.addToPrincipalPolicy(
@@ -413,6 +415,10 @@ export class SgAuditorStack extends Stack {
     }
     this.grantNotify(d.functions.finish.role);
     this.grantNotify(d.functions.abort.role);
+    // Announce the start; resolve and suppress findings and announce the end (finish, or abort).
+    grantIntegrations(d.functions.started.role, { ...config, securityHubFindings: 'off' }, 'import');
+    grantIntegrations(d.functions.finish.role, config, 'import-and-update');
+    grantIntegrations(d.functions.abort.role, config, 'import-and-update');
     const bucketId = this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     for (const task of Object.values(d.functions)) {
       for (const prefix of all) {

@@ -10,6 +10,8 @@ import {
   DEFAULT_PROTECT_TAG,
   MAX_MIN_AGE_DAYS,
   parseBoolean,
+  parseFindingsMode,
+  type FindingsMode,
   parseLinkValidityDays,
   parseNamePatterns,
   parseNonNegativeInt,
@@ -53,6 +55,10 @@ export interface StackConfig {
   /** Child executions of the audit's Distributed Map at once (each audits a batch of items). */
   maxConcurrency: number;
   emailPerAccount: boolean;
+  /** Candidates as Security Hub findings: auto (where the hub is enabled), on, off. */
+  securityHubFindings: FindingsMode;
+  /** sg-auditor events on the default EventBridge bus. */
+  integrationEvents: boolean;
   /** The Organization's id (o-...): the member role trusts principals of this organization only. */
   organizationId?: string;
   /** The auditor's account, the default of the member stack's AuditorAccountId parameter (standalone deploys). */
@@ -83,6 +89,8 @@ export const CONTEXT_EXAMPLES = {
   memberStackSetTargets: 'ou-ab12-cdef3456,ou-ab12-ghij7890',
   maxConcurrency: String(DEFAULT_MAX_CONCURRENCY),
   emailPerAccount: 'true',
+  securityHubFindings: 'auto',
+  integrationEvents: 'true',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -210,6 +218,8 @@ export function readStackConfig(context: ContextReader): StackConfig {
     memberStackSetTargets: read('memberStackSetTargets', parseOuTargets, ''),
     maxConcurrency: read('maxConcurrency', parseMaxConcurrency, String(DEFAULT_MAX_CONCURRENCY)),
     emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
+    securityHubFindings: read('securityHubFindings', parseFindingsMode, 'auto'),
+    integrationEvents: read('integrationEvents', parseBoolean, 'true'),
   };
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);
@@ -274,7 +284,7 @@ export function checkContextKeys(keys: readonly string[]): void {
   throw new ConfigError(`${lines.join('\n')}\nsettings: ${Object.keys(CONTEXT_EXAMPLES).join(', ')}`);
 }
 
-type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS';
+type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS' | 'SECURITY_HUB_FINDINGS' | 'INTEGRATION_EVENTS';
 type AuditOnlyKeys = 'LINK_VALIDITY_DAYS' | 'DRY_RUN' | 'EMAIL_WHEN_CLEAN';
 
 /** The configuration both Lambdas read, as their environment variables. */
@@ -286,6 +296,8 @@ export function sharedEnvironment(config: StackConfig): Pick<WorkerEnvInput, Sha
     PRODUCTION_TAG: `${config.productionTag.key}=${config.productionTag.value}`,
     PROTECT_NAME_PATTERNS: config.protectNamePatterns.join(','),
     MIN_AGE_DAYS: String(config.minAgeDays),
+    SECURITY_HUB_FINDINGS: config.securityHubFindings,
+    INTEGRATION_EVENTS: String(config.integrationEvents),
   };
 }
 
@@ -308,6 +320,8 @@ function assertLambdasAccept(config: StackConfig): void {
     PRODUCTION_TAG: true,
     PROTECT_NAME_PATTERNS: true,
     MIN_AGE_DAYS: true,
+    SECURITY_HUB_FINDINGS: true,
+    INTEGRATION_EVENTS: true,
     LINK_VALIDITY_DAYS: true,
     DRY_RUN: true,
     EMAIL_WHEN_CLEAN: true,

@@ -108,6 +108,62 @@ def _install() -> None:
 
         StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
 
+    _install_security_hub_workflow()
+
+
+# Fields that BatchImportFindings cannot change once a finding exists (the customer's
+# investigation fields: API reference, BatchImportFindings); BatchUpdateFindings changes them.
+_CUSTOMER_FIELDS = ("Note", "UserDefinedFields", "VerificationState", "Workflow")
+
+
+def _install_security_hub_workflow() -> None:
+    """Security Hub as AWS documents it where moto 5.2.1 differs: a re-import keeps the
+    customer's fields (moto overwrites them), a new finding starts with Workflow NEW and
+    RecordState ACTIVE, and BatchUpdateFindings (PATCH /findings/batchupdate, absent in moto) sets
+    Workflow and Note."""
+    import json
+
+    from moto.securityhub import urls as hub_urls
+    from moto.securityhub.models import SecurityHubBackend
+    from moto.securityhub.responses import SecurityHubResponse
+
+    original_import = SecurityHubBackend.batch_import_findings
+
+    def batch_import_findings(self, findings):  # noqa: ANN001, ANN202
+        kept = {}
+        for data in findings:
+            existing = next((f for f in self.findings if f.id == data.get("Id")), None)
+            if existing is not None:
+                kept[existing.id] = {k: existing.data[k] for k in _CUSTOMER_FIELDS if k in existing.data}
+        result = original_import(self, [{k: v for k, v in f.items() if k not in _CUSTOMER_FIELDS} for f in findings])
+        for finding in self.findings:
+            if finding.id in kept:
+                finding.data.update(kept[finding.id])
+            finding.data.setdefault("Workflow", {"Status": "NEW"})
+            finding.data.setdefault("RecordState", "ACTIVE")
+        return result
+
+    SecurityHubBackend.batch_import_findings = batch_import_findings
+
+    def batch_update_findings(self):  # noqa: ANN001, ANN202
+        params = json.loads(self.body) if self.body else {}
+        backend = self.securityhub_backend
+        processed, unprocessed = [], []
+        for ident in params.get("FindingIdentifiers", []):
+            finding = next((f for f in backend.findings if f.id == ident.get("Id") and f.data.get("ProductArn") == ident.get("ProductArn")), None)
+            if finding is None:
+                unprocessed.append({"FindingIdentifier": ident, "ErrorCode": "FindingNotFound", "ErrorMessage": "Finding Not Found"})
+                continue
+            if "Workflow" in params:
+                finding.data["Workflow"] = {"Status": params["Workflow"]["Status"]}
+            if "Note" in params:
+                finding.data["Note"] = {**params["Note"], "UpdatedAt": finding.data.get("UpdatedAt")}
+            processed.append(ident)
+        return json.dumps({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed})
+
+    SecurityHubResponse.batch_update_findings = batch_update_findings
+    hub_urls.url_paths["{0}/findings/batchupdate$"] = SecurityHubResponse.dispatch
+
 
 def _exit_with_parent() -> None:
     """Exit when stdin (a pipe from the process that started us) closes: that process is gone,

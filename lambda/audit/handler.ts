@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { s3ArtifactStore } from '../aws/artifact-store';
 import { ClientFactory } from '../aws/client-factory';
+import { Integrations } from '../aws/integrations';
 import { homeRegion } from '../aws/regions';
 import { kmsMac } from '../aws/signer';
 import { auditEnvSchema, parseEnv } from '../core/config';
@@ -44,6 +45,7 @@ export const handler = async (_event: ScheduledEvent, context?: Context): Promis
       sns,
       logger,
       metrics,
+      integrations: new Integrations({ factory, homeRegion: homeRegion(), findings: cfg.findings ?? 'auto', events: cfg.events ?? true, logger }),
     });
   } finally {
     factory.destroy();

@@ -1,26 +1,18 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { ArtifactStore } from '../aws/artifact-store';
 import { currentAccountId } from '../aws/account';
 import { runAudit, type ProgressEvent } from '../aws/audit';
-import { emitAuditFailure, type AuditMetrics } from '../aws/audit-metrics';
+import { emitAuditFailure } from '../aws/audit-metrics';
 import { INVENTORY_LABEL, type ClientFactory } from '../aws/client-factory';
 import { toScanError } from '../aws/errors';
 import { publishEmail } from '../aws/notifier';
-import { publishReport, type AuditLogger, type ScheduledAuditConfig, type ScheduledAuditResult } from '../aws/publish-audit';
+import { publishReport, type PublishDeps, type ScheduledAuditConfig, type ScheduledAuditResult } from '../aws/publish-audit';
 import type { Scanner } from '../aws/scanners/types';
 import { newAuditId } from '../core/audit-id';
 import type { AuditReport } from '../core/model';
 import { renderFailureEmail } from '../core/render-email';
-import type { MacProvider } from '../core/token';
 
-export interface ScheduledAuditDeps {
+export interface ScheduledAuditDeps extends PublishDeps {
   /** Clients for the audited regions; its call counter gives the API-call metrics. */
   factory: ClientFactory;
-  store: ArtifactStore;
-  mac: MacProvider;
-  sns: SNSClient;
-  logger: AuditLogger;
-  metrics: AuditMetrics;
   /** The scanner registry by default; tests pass a subset. */
   scanners?: readonly Scanner[];
   now?: () => Date;

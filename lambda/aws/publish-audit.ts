@@ -1,9 +1,10 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { CONTENT_TYPE, type ArtifactStore } from './artifact-store';
 import { emitAuditMetrics, type AuditMetrics } from './audit-metrics';
+import type { Integrations } from './integrations';
 import { publishEmail } from './notifier';
 import { auditArtifacts, sha256Hex as coreSha256Hex } from '../core/backup';
-import { settingsFromEnv, type AuditEnv } from '../core/config';
+import { settingsFromEnv, type AuditEnv, type FindingsMode } from '../core/config';
 import type { AuditReport, AuditSettings, Totals } from '../core/model';
 import { isAllClear, renderAuditEmail, type ApprovalLink, type ArtifactKeys } from '../core/render-email';
 import { renderLog } from '../core/render-log';
@@ -27,6 +28,10 @@ export interface ScheduledAuditConfig {
   linkValidityDays: number;
   dryRun: boolean;
   emailWhenClean: boolean;
+  /** Security Hub findings for the candidates (default auto: where the hub is enabled). */
+  findings?: FindingsMode;
+  /** sg-auditor events on the default EventBridge bus (default true). */
+  events?: boolean;
 }
 
 /** The config a validated audit environment describes. */
@@ -40,6 +45,8 @@ export function configFromEnv(env: AuditEnv): ScheduledAuditConfig {
     linkValidityDays: env.LINK_VALIDITY_DAYS,
     dryRun: env.DRY_RUN,
     emailWhenClean: env.EMAIL_WHEN_CLEAN,
+    findings: env.SECURITY_HUB_FINDINGS,
+    events: env.INTEGRATION_EVENTS,
   };
 }
 
@@ -79,6 +86,8 @@ export interface PublishDeps {
   logger: AuditLogger;
   metrics: AuditMetrics;
   now?: () => Date;
+  /** Security Hub findings and the "Audit Completed" event; absent: neither (tests, the CLI). */
+  integrations?: Pick<Integrations, 'auditPublished'>;
 }
 
 /**
@@ -122,16 +131,36 @@ export async function publishReport(
     ...(link && options.returnLink ? { linkUrl: link.url } : {}),
   };
   logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun });
-
-  if (options.email === false) return result;
-  if (isAllClear(report) && !config.emailWhenClean) {
-    logger.info('all clear; no email (EMAIL_WHEN_CLEAN=false)');
-    return result;
+  const messageId = await emailReport(config, deps, report, result, link, options);
+  if (deps.integrations) {
+    // After the email, and never failing the audit: the artifacts and the email are the record.
+    try {
+      await deps.integrations.auditPublished(report, store.bucket, keys.report, config.dryRun, result.linkExpiresAt);
+    } catch (error) {
+      logger.warn('integrations failed', { error: (error as Error).message });
+    }
   }
-  const email = renderAuditEmail({ report, bucket: store.bucket, keys: result.keys, dryRun: config.dryRun, ...(link ? { link } : {}) });
+  return messageId ? { ...result, messageId } : result;
+}
+
+/** Emails the report unless the digest lists it or the audit is all clear and EMAIL_WHEN_CLEAN=false; the SNS message id. */
+async function emailReport(
+  config: ScheduledAuditConfig,
+  deps: PublishDeps,
+  report: AuditReport,
+  result: ScheduledAuditResult,
+  link: ApprovalLink | undefined,
+  options: { email?: boolean },
+): Promise<string | undefined> {
+  if (options.email === false) return undefined;
+  if (isAllClear(report) && !config.emailWhenClean) {
+    deps.logger.info('all clear; no email (EMAIL_WHEN_CLEAN=false)');
+    return undefined;
+  }
+  const email = renderAuditEmail({ report, bucket: deps.store.bucket, keys: result.keys, dryRun: config.dryRun, ...(link ? { link } : {}) });
   const messageId = await publishEmail(deps.sns, config.topicArn, email.subject, email.body);
-  logger.info('email published', { messageId, bytes: Buffer.byteLength(email.body, 'utf8') });
-  return { ...result, messageId };
+  deps.logger.info('email published', { messageId, bytes: Buffer.byteLength(email.body, 'utf8') });
+  return messageId;
 }
 
 async function approvalLink(

@@ -125,6 +125,17 @@ export function parseBoolean(value: string): boolean {
   throw new ConfigError(`expected true or false, got "${value}"`);
 }
 
+/** Security Hub findings: `auto` (where the hub is enabled in the region), `on` (a disabled hub is an error in the log), `off`. */
+export type FindingsMode = 'auto' | 'on' | 'off';
+
+export function parseFindingsMode(value: string): FindingsMode {
+  const v = value.trim().toLowerCase();
+  if (v === 'auto' || v === 'on' || v === 'off') return v;
+  if (v === 'true') return 'on';
+  if (v === 'false') return 'off';
+  throw new ConfigError(`expected auto, on or off, got "${value}"`);
+}
+
 export function splitList(value: string): string[] {
   return value
     .split(',')
@@ -157,6 +168,10 @@ export const commonEnvSchema = z.object({
   PRODUCTION_TAG: parsed(parseProtectTag).prefault(DEFAULT_PRODUCTION_TAG),
   PROTECT_NAME_PATTERNS: parsed((v) => parseNamePatterns(splitList(v))).prefault(DEFAULT_NAME_PATTERNS.join(',')),
   MIN_AGE_DAYS: parsed((v) => parseNonNegativeInt(v, 'MIN_AGE_DAYS', MAX_MIN_AGE_DAYS)).prefault(String(DEFAULT_MIN_AGE_DAYS)),
+  /** Candidates as Security Hub findings (docs/integrations.md). */
+  SECURITY_HUB_FINDINGS: parsed(parseFindingsMode).prefault('auto'),
+  /** sg-auditor events on the default EventBridge bus (docs/integrations.md). */
+  INTEGRATION_EVENTS: parsed(parseBoolean).prefault('true'),
 });
 
 export const auditEnvSchema = commonEnvSchema.extend({

@@ -39,6 +39,8 @@ describe('readStackConfig', () => {
       artifactRetentionDays: 400,
       dryRun: false,
       emailWhenClean: true,
+      securityHubFindings: 'auto',
+      integrationEvents: true,
       organization: false,
       accounts: 'all',
       memberRoleName: 'sg-auditor-member',

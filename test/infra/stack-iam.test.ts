@@ -94,13 +94,26 @@ describe('wildcards', () => {
 describe('audit role', () => {
   it('is granted exactly the read actions the scanners, inventory and region discovery declare, plus its writes', () => {
     // Prepare
-    const expected = [...new Set([...DECLARED_READ_ACTIONS, ...LOG_ACTIONS, ...NOTIFY_ACTIONS, 'kms:GenerateMac', 's3:PutObject'])].sort();
+    const integrations = ['securityhub:BatchImportFindings', 'securityhub:DescribeHub', 'securityhub:GetFindings', 'events:PutEvents'];
+    const expected = [...new Set([...DECLARED_READ_ACTIONS, ...LOG_ACTIONS, ...NOTIFY_ACTIONS, ...integrations, 'kms:GenerateMac', 's3:PutObject'])].sort();
 
     // Act
     const granted = allActions(audit);
 
     // Assess
     expect(granted).toEqual(expected);
+  });
+
+  it('imports findings only into this account s own product and puts events only with source sg-auditor on the default bus', () => {
+    // Act
+    const importFindings = bySid(audit, 'ImportFindingsAsThisAccount');
+    const putEvents = bySid(audit, 'PutSgAuditorEvents');
+
+    // Assess
+    expect(JSON.stringify(importFindings.Resource)).toContain(':product/');
+    expect(JSON.stringify(importFindings.Resource)).toContain('/default');
+    expect(putEvents).toMatchObject({ Action: 'events:PutEvents', Condition: { StringEquals: { 'events:source': 'sg-auditor' } } });
+    expect(JSON.stringify(putEvents.Resource)).toContain(':event-bus/default');
   });
 
   it('writes artifacts only under audits/', () => {

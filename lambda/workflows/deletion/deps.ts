@@ -3,7 +3,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { currentAccountId } from '../../aws/account';
 import { accountClients } from '../../aws/account-clients';
+import { Integrations } from '../../aws/integrations';
 import { s3ApprovalStore } from '../../aws/approval-store';
 import { ClientFactory } from '../../aws/client-factory';
 import { MemberCredentials } from '../../aws/member-role';
@@ -53,6 +55,7 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
   const home = factory.forRegion(homeRegion());
   const s3 = home.get(S3Client);
   const logger = options.logger ?? new Logger({ serviceName: DELETION_METRICS_SERVICE });
+  let auditor: Promise<string> | undefined;
   const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: DELETION_METRICS_SERVICE });
   return {
     store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
@@ -68,6 +71,15 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
     logger,
     batchBudgetMs: options.batchBudgetMs ?? BATCH_BUDGET_MS,
     recordMetrics: (result) => publishDeletionMetrics(result, metrics),
+    integrations: new Integrations({
+      factory,
+      homeRegion: homeRegion(),
+      findings: config.SECURITY_HUB_FINDINGS,
+      events: config.INTEGRATION_EVENTS,
+      logger,
+      // Organization mode: the findings live in this (the auditor) account's hub.
+      ...(config.ORGANIZATION ? { hubAccount: () => (auditor ??= currentAccountId(factory)) } : {}),
+    }),
     ...(options.scanners ? { scanners: options.scanners } : {}),
     ...(options.deleter ? { deleter: options.deleter } : {}),
   };

@@ -4,6 +4,7 @@ import type { LogSink } from '../../core/deletion-contract';
 import type { AccountClients } from '../../aws/account-clients';
 import type { ApprovalStore, LockRecord } from '../../aws/approval-store';
 import { auditRegion } from '../../aws/audit';
+import type { Integrations } from '../../aws/integrations';
 import type { ClientFactory } from '../../aws/client-factory';
 import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
 import type { DeletionStore } from '../../aws/deletion-store';
@@ -69,6 +70,18 @@ export interface DeletionTaskDeps {
   /** Time a batch may spend before handing over to the next one (ms). */
   batchBudgetMs?: number;
   recordMetrics?(result: DeletionResult): void;
+  /** Security Hub findings (resolve deleted, suppress kept) and the deletion events; they never fail the workflow. */
+  integrations?: Pick<Integrations, 'deletionStarted' | 'deletionEnded'>;
+}
+
+/** Runs an integration step; its failure is logged and never stops or fails the deletion. */
+async function integrate(deps: DeletionTaskDeps, what: string, step: (integrations: NonNullable<DeletionTaskDeps['integrations']>) => Promise<unknown>): Promise<void> {
+  if (!deps.integrations) return;
+  try {
+    await step(deps.integrations);
+  } catch (error) {
+    deps.logger.warn('integration failed', { what, error: (error as Error).message });
+  }
 }
 
 interface Approval {
@@ -117,8 +130,10 @@ export async function writeStartedTrail(input: DeletionExecutionInput, deps: Del
     kept: selected.kept.length,
     regions,
   };
-  await deps.store.putOnce(deletionKeys(input.accountId, input.auditId).started, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  const wrote = await deps.store.putOnce(deletionKeys(input.accountId, input.auditId).started, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   deps.logger.info('deletion started', { auditId: input.auditId, selected: record.selected, regions: regions.join(',') });
+  // Once per deletion: a retried task finds the started trail written and announces nothing again.
+  if (wrote) await integrate(deps, 'deletion started', (i) => i.deletionStarted(record));
   return { regions, selected: record.selected };
 }
 
@@ -294,6 +309,7 @@ async function publishTrail(result: DeletionResult, deps: DeletionTaskDeps): Pro
     } catch (error) {
       deps.logger.error('could not publish the deletion metrics', { auditId: trail.auditId, error: error as Error });
     }
+    await integrate(deps, 'deletion ended', (i) => i.deletionEnded(trail, `s3://${deps.store.bucket}/${keys.result}`));
   }
   if (!(await deps.store.exists(keys.emailed))) {
     const email = renderDeletionEmail(trail, `s3://${deps.store.bucket}/${keys.prefix}`);

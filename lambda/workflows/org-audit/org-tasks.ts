@@ -1,5 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { publishReport, type AuditLogger, type ScheduledAuditConfig } from '../../aws/publish-audit';
+import { publishReport, type AuditLogger, type PublishDeps, type ScheduledAuditConfig } from '../../aws/publish-audit';
 import type { AuditMetrics } from '../../aws/audit-metrics';
 import { CONTENT_TYPE, type ArtifactStore } from '../../aws/artifact-store';
 import type { ClientFactory } from '../../aws/client-factory';
@@ -156,6 +156,7 @@ export interface AssembleDeps {
   logger: AuditLogger;
   metrics: AuditMetrics;
   now?: () => Date;
+  integrations?: PublishDeps['integrations'];
 }
 
 type ScheduledAuditDepsMac = Parameters<typeof publishReport>[1]['mac'];

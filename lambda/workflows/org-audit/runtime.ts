@@ -5,6 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AuditMetrics } from '../../aws/audit-metrics';
+import { currentAccountId } from '../../aws/account';
+import { Integrations } from '../../aws/integrations';
 import { configFromEnv, type AuditLogger } from '../../aws/publish-audit';
 import { s3ArtifactStore, type ArtifactStore } from '../../aws/artifact-store';
 import { ClientFactory } from '../../aws/client-factory';
@@ -27,6 +29,8 @@ export interface OrgRuntime {
   sns: SNSClient;
   mac: MacProvider;
   credentials: MemberCredentials;
+  /** Findings (in the auditor account's hub: BatchImportFindings takes only the caller's account) and events. */
+  integrations?: Integrations;
   /** The scanner registry by default; local runs on moto pass a subset. */
   scanners?: readonly Scanner[];
   now?: () => Date;
@@ -56,5 +60,14 @@ export function orgRuntime(service: string): OrgRuntime {
     mac: kmsMac(region.get(KMSClient), config.audit.macKeyId),
     credentials: new MemberCredentials({ sts: region.get(STSClient), roleName: config.memberRoleName }),
   };
+  let auditor: Promise<string> | undefined;
+  runtime.integrations = new Integrations({
+    factory: home,
+    homeRegion: homeRegion(),
+    findings: config.audit.findings ?? 'auto',
+    events: config.audit.events ?? true,
+    logger: runtime.logger,
+    hubAccount: () => (auditor ??= currentAccountId(home)),
+  });
   return runtime;
 }
