@@ -222,7 +222,7 @@ export async function publishReport(
     ...(link ? { linkExpiresAt: link.expiresAt.toISOString() } : {}),
     ...(link && options.returnLink ? { linkUrl: link.url } : {}),
   };
-  logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun });
+  logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun, coverage: report.coverage });
 
   if (options.email === false) return result;
   if (isAllClear(report) && !config.emailWhenClean) {

@@ -28,6 +28,7 @@ function describeEnvironment(env: ComputeEnvironmentDetail): Evidence {
 export const batchScanner: Scanner = {
   source: 'batch',
   service: 'batch',
+  covers: ['AWS::Batch::ComputeEnvironment'],
   actions: ['batch:DescribeComputeEnvironments'],
   async scan(_clients, _region, ctx) {
     for await (const page of ctx.shared(BATCH_COMPUTE_ENVIRONMENTS)) {
