@@ -261,7 +261,7 @@ export async function summaryTask(
   deps.logger.info('org audit summarized', { auditId: input.auditId, accounts: summary.accounts, totals: summary.totals, apiCalls: summary.apiCalls });
   let messageId: string | undefined;
   if (!config.emailPerAccount) {
-    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun });
+    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun, coverage: reportCoverage() });
     messageId = await publishEmail(deps.sns, config.audit.topicArn, email.subject, email.body);
   }
   return {
