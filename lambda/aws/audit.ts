@@ -18,6 +18,7 @@ import {
 import { currentAccountId } from './account';
 import { INVENTORY_LABEL, type ClientFactory } from './client-factory';
 import { toScanError } from './errors';
+import { reportCoverage } from './coverage';
 import { loadInventory } from './inventory';
 import { RegionScope } from './region-scope';
 import { listEnabledRegions } from './regions';
@@ -72,6 +73,7 @@ export async function runAudit(settings: AuditSettings, deps: AuditDeps): Promis
     regions: reports,
     totals: sumTotals(reports.map((r) => r.totals)),
     apiCalls: { total: deps.factory.counter.total(), bySource: deps.factory.counter.byLabel() },
+    coverage: reportCoverage(),
   };
 }
 

@@ -130,7 +130,7 @@ export async function publishReport(
     ...(link ? { linkExpiresAt: link.expiresAt.toISOString() } : {}),
     ...(link && options.returnLink ? { linkUrl: link.url } : {}),
   };
-  logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun });
+  logger.info('audit finished', { totals: report.totals, failedRegions, apiCalls: report.apiCalls.total, dryRun: config.dryRun, coverage: report.coverage });
   const messageId = await emailReport(config, deps, report, result, link, options);
   if (deps.integrations) {
     // After the email, and never failing the audit: the artifacts and the email are the record.

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
+import { reportCoverage } from '../aws/coverage';
 import { MemberCredentials } from '../aws/member-role';
 import { auditOrgItem, discoverAccountRegions, listActiveAccounts } from '../aws/org';
 import { homeRegion } from '../aws/regions';
@@ -88,7 +89,7 @@ export async function runOrgAuditCli(options: OrgCliOptions, io: CliIo, deps: Or
     const reports: AuditReport[] = [];
     const results: OrgAccountResult[] = [];
     for (const account of plan.accounts) {
-      const report = assembleAccountReport(account, { startedAt: started.toISOString(), settings: options.settings }, byAccount.get(account.accountId) ?? new Map(), io.now());
+      const report = assembleAccountReport(account, { startedAt: started.toISOString(), settings: options.settings }, byAccount.get(account.accountId) ?? new Map(), io.now(), reportCoverage());
       reports.push(report);
       const keys = auditKeys(account.accountId, report.auditId);
       results.push({

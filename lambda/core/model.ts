@@ -253,6 +253,21 @@ export interface AuditReport {
    * reports written before it). The link signs the report, so it signs the backup through this.
    */
   backupSha256?: string;
+  /**
+   * The coverage ledger's figure when the audit ran (additive: absent in reports written before
+   * it): places read by a source, held only while a network interface exists, and not scanned,
+   * with where the not-scanned list is, so no reviewer mistakes "not seen" for "not used".
+   */
+  coverage?: ReportCoverage;
+}
+
+/** The coverage ledger's figure, as the report carries it (lambda/core/coverage.ts). */
+export interface ReportCoverage {
+  scanned: number;
+  interfaces: number;
+  notScanned: number;
+  /** Where the list of places not scanned, with why, is documented. */
+  listUrl: string;
 }
 
 export function emptyTotals(): Totals {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { emptyTotals, REPORT_SCHEMA_VERSION, sumTotals, type AuditReport, type AuditSettings, type RegionReport, type ScanError, type Totals } from './model';
+import { emptyTotals, REPORT_SCHEMA_VERSION, sumTotals, type AuditReport, type AuditSettings, type RegionReport, type ReportCoverage, type ScanError, type Totals } from './model';
 
 /**
  * Organization mode, pure: the plan (accounts x regions -> items), a failed item's region
@@ -173,13 +173,15 @@ export function planOrg(
 
 /**
  * One account's report, from the results of its items (exactly the single-account report's
- * shape). A planned region without a result is a failed region: nothing there is cleared.
+ * shape, with the coverage ledger's figure when given). A planned region without a result is a
+ * failed region: nothing there is cleared.
  */
 export function assembleAccountReport(
   account: OrgPlanAccount,
   plan: Pick<OrgPlan, 'startedAt' | 'settings'>,
   results: ReadonlyMap<string, RegionItemResult>,
   now: Date,
+  coverage?: ReportCoverage,
 ): AuditReport {
   const regions: RegionReport[] = [];
   const bySource: Record<string, number> = {};
@@ -213,6 +215,7 @@ export function assembleAccountReport(
     regions,
     totals: sumTotals(regions.map((r) => r.totals)),
     apiCalls: { total: Object.values(bySource).reduce((a, b) => a + b, 0), bySource },
+    ...(coverage ? { coverage } : {}),
   };
 }
 

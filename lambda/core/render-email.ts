@@ -1,4 +1,5 @@
 import { unverifiedReason } from './classify';
+import { notScannedNotice } from './coverage';
 import type { AuditReport, ClassifiedGroup, ProtectionReason, RegionReport, ScanError, TagSpec } from './model';
 import { summarizeRules } from './render-log';
 import { plainText } from './text';
@@ -202,6 +203,7 @@ function tailLines(input: AuditEmailInput): string[] {
   const { report, bucket, keys } = input;
   const lines: string[] = [];
   lines.push(`EXCLUDED SOURCES (skipSources): ${report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'}`, '');
+  if (report.coverage) lines.push(`PLACES NOT SCANNED: ${cleanText(notScannedNotice(report.coverage), 500)}`, '');
   const failed = failedRegions(report);
   if (failed.length > 0) {
     lines.push(`REGIONS THAT FAILED (not audited, nothing there is a candidate): ${failed.length}`);

@@ -1,4 +1,5 @@
 import { describeUsage, KUBERNETES_TAGS, unverifiedReason } from './classify';
+import { notScannedNotice } from './coverage';
 import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, ScanError, TagSpec, Totals } from './model';
 import { plainText } from './text';
 
@@ -69,6 +70,7 @@ export function renderLog(report: AuditReport): string {
         ? `${report.skippedSources.join(', ')} (every candidate is UNVERIFIED by them: a use there was never looked for)`
         : 'none'
     }`,
+    ...(report.coverage ? [`Not scanned: ${notScannedNotice(report.coverage)}`] : []),
     `Protection: tags ${tagList(report.settings.protectTags)}; production tags ${tagList(report.settings.productionTags)}; name patterns ${
       report.settings.protectNamePatterns.join(', ') || 'none'
     }; minimum age ${report.settings.minAgeDays} days; Kubernetes tags ${KUBERNETES_TAGS.map((t) => (t.endsWith('/') ? `${t}*` : t)).join(', ')}`,

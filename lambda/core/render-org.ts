@@ -1,3 +1,5 @@
+import { notScannedNotice } from './coverage';
+import type { ReportCoverage } from './model';
 import type { OrgAccountResult, OrgSummary } from './org';
 import { cleanText, EMAIL_BODY_LIMIT_BYTES, type Email } from './render-email';
 
@@ -67,10 +69,10 @@ function digestSubject(summary: OrgSummary, dryRun: boolean): string {
 
 /**
  * One email for the whole organization: every account's counts and its own approval link
- * (a link approves deletions in that account only). Kept under the SNS size limit: accounts
- * past the budget are counted and left to summary.txt.
+ * (a link approves deletions in that account only), and the places not scanned when given. Kept
+ * under the SNS size limit: accounts past the budget are counted and left to summary.txt.
  */
-export function renderOrgDigest(summary: OrgSummary, input: { bucket: string; tableKey: string; dryRun: boolean }): Email {
+export function renderOrgDigest(summary: OrgSummary, input: { bucket: string; tableKey: string; dryRun: boolean; coverage?: ReportCoverage }): Email {
   const a = summary.accounts;
   const t = summary.totals;
   const head = [
@@ -80,6 +82,7 @@ export function renderOrgDigest(summary: OrgSummary, input: { bucket: string; ta
     input.dryRun
       ? 'DRY RUN: no approval links were made, so nothing can be deleted from this email.'
       : 'Each link below approves deletions in its own account only; nothing is deleted until a person approves there.',
+    ...(input.coverage ? [`Places not scanned: ${cleanText(notScannedNotice(input.coverage), 500)}.`] : []),
     '',
     'PER ACCOUNT',
   ];

@@ -3,7 +3,7 @@ import { formatDeletionTotals } from './deletion-log';
 import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan';
 import type { RegionSummary } from './deletion-progress';
 import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
-import type { AuditReport, ClassifiedGroup } from './model';
+import type { AuditReport, ClassifiedGroup, ReportCoverage } from './model';
 import { summarizeRules } from './render-log';
 
 /**
@@ -152,6 +152,18 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
+/**
+ * The places no source reads, counted, with the list linked (an https URL) or named (a path in
+ * the repository's docs): "not seen" is not "not used".
+ */
+function notScannedHtml(coverage: ReportCoverage): string {
+  const list = /^https:\/\/\S+$/.test(coverage.listUrl)
+    ? `<a href="${escapeHtml(coverage.listUrl)}">the list of places not scanned</a>`
+    : `the list of places not scanned in sg-auditor's <code>${escapeHtml(coverage.listUrl)}</code>`;
+  const places = coverage.notScanned === 1 ? 'place' : 'places';
+  return `<p class="notice"><strong>${escapeHtml(coverage.notScanned)} ${places} that can hold a security group ${coverage.notScanned === 1 ? 'is' : 'are'} not scanned:</strong> a group used only there looks unused. See ${list} (${escapeHtml(coverage.scanned)} scanned, ${escapeHtml(coverage.interfaces)} through network interfaces).</p>`;
+}
+
 /** The sources each region checked, excluded and failed (with the reason), collapsed. */
 function sourcesCheckedDetails(report: AuditReport): string {
   const lines = report.regions.map((r) => {
@@ -196,6 +208,7 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
     ['Link expires', expiresAt.toISOString()],
     ['Excluded sources', report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'],
   ]);
+  const notScanned = report.coverage ? notScannedHtml(report.coverage) : '';
   const regionRows = report.regions.map((r) => {
     const failed = r.status === 'failed' ? `region not audited (${r.error?.code ?? 'error'})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(', ');
     return [td(r.region), td(r.totals.groups), td(r.totals.inUse), td(r.totals.candidates), td(r.totals.protected), td(r.totals.unknown), td(failed || '-')];
@@ -228,6 +241,7 @@ ${keepFieldset()}
   ]);
   const more = inUse.length > MAX_IN_USE_ROWS ? `<p>and ${inUse.length - MAX_IN_USE_ROWS} more: see sg_log.txt of the audit.</p>` : '';
   const body = `${meta}
+${notScanned}
 <h2>Per region</h2>
 ${regions}
 ${sourcesCheckedDetails(report)}

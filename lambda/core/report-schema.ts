@@ -39,6 +39,8 @@ const usage = z.looseObject({
   resourceName: z.string().optional(),
   detail: z.string().optional(),
 });
+const count = z.number().int().nonnegative();
+const coverage = z.looseObject({ scanned: count, interfaces: count, notScanned: count, listUrl: z.string() });
 const totals = z.object({ groups: z.number(), inUse: z.number(), candidates: z.number(), protected: z.number(), unknown: z.number() });
 const group = z.looseObject({
   region: z.string(),
@@ -109,6 +111,7 @@ function reportSchema<V extends number, S extends z.ZodType>(version: V, setting
     totals,
     apiCalls: z.object({ total: z.number(), bySource: z.record(z.string(), z.number()) }),
     backupSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256').optional(),
+    coverage: coverage.optional(),
   });
 }
 

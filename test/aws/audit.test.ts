@@ -9,6 +9,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runAudit } from '../../lambda/aws/audit';
 import { ClientFactory } from '../../lambda/aws/client-factory';
+import { COVERAGE_LEDGER } from '../../lambda/aws/coverage';
+import { coverageFigure } from '../../lambda/core/coverage';
 import { networkInterfacesScanner } from '../../lambda/aws/scanners/network-interfaces';
 import { sgRuleReferencesScanner } from '../../lambda/aws/scanners/sg-rule-references';
 import type { Scanner } from '../../lambda/aws/scanners/types';
@@ -77,6 +79,16 @@ describe('runAudit across regions', () => {
     expect(report.regions[0]?.scans.find((s) => s.source === 'network-interfaces')).toMatchObject({ status: 'skipped', note: 'excluded by skipSources' });
     expect(report.skippedSources).toEqual(['network-interfaces']);
     expect(ec2).not.toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
+  });
+
+  it('carries the coverage ledger\'s figure and where the list of places not scanned is', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
+
+    const report = await runAudit(DEFAULT_SETTINGS, deps());
+
+    const { scanned, interfaces, notScanned } = coverageFigure(COVERAGE_LEDGER);
+    expect(report.coverage).toEqual({ scanned, interfaces, notScanned, listUrl: 'docs/coverage.md#places-not-scanned' });
+    expect(notScanned).toBeGreaterThan(0);
   });
 
   it('counts API calls once each: per source, the inventory and each shared listing under its own label', async () => {

@@ -10,8 +10,8 @@ import { motoEnv } from '../../scripts/moto-server';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 
 /** Regions of this file (test/integration/README.md). */
-const HUB = 'eu-north-1';
-const NO_HUB = 'eu-west-3';
+const HUB = 'il-central-1';
+const NO_HUB = 'ap-southeast-3';
 const ACCOUNT = '123456789012';
 
 const logs: Array<{ level: string; message: string; extra: unknown }> = [];

@@ -267,3 +267,39 @@ describe('review page details', () => {
     expect(html).toMatch(/<td class="id"><label for="k-sg-0a">sg-0a<\/label><\/td>/);
   });
 });
+
+describe('review page: places not scanned', () => {
+  const coverage = { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' };
+
+  it('says how many places are not scanned, and names the list in the docs', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])], { coverage });
+
+    // Act
+    const html = renderReviewPage({ report, token: 't', expiresAt: new Date() });
+
+    // Assess
+    expect(html).toContain('<strong>72 places that can hold a security group are not scanned:</strong> a group used only there looks unused.');
+    expect(html).toContain("See the list of places not scanned in sg-auditor's <code>docs/coverage.md#places-not-scanned</code> (102 scanned, 0 through network interfaces).");
+  });
+
+  it('links a list at an https URL, escaped', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])], { coverage: { ...coverage, listUrl: 'https://docs.example/coverage"><script>alert(1)</script>' } });
+
+    // Act
+    const html = renderReviewPage({ report, token: 't', expiresAt: new Date() });
+
+    // Assess
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('<a href="https://docs.example/coverage&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">the list of places not scanned</a>');
+  });
+
+  it('says nothing of coverage for a report written before it was recorded', () => {
+    // Act
+    const html = renderReviewPage({ report: auditReport([regionReport('us-east-1', [candidate('sg-0a')])]), token: 't', expiresAt: new Date() });
+
+    // Assess
+    expect(html).not.toContain('not scanned');
+  });
+});

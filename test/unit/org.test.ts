@@ -115,6 +115,17 @@ describe('assembleAccountReport', () => {
     expect(accountStatus(report)).toBe('audited');
   });
 
+  it('carries the coverage figure it is given, as the single-account report does', () => {
+    // Prepare
+    const coverage = { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' };
+
+    // Act
+    const report = assembleAccountReport(account, { startedAt: '2026-12-01T02:00:00.000Z', settings: SETTINGS }, new Map(), new Date(), coverage);
+
+    // Assess
+    expect(report.coverage).toEqual(coverage);
+  });
+
   it('reports a planned region without a result as failed with NoResult, so nothing there is a candidate', () => {
     // Prepare
     const results = new Map([['eu-west-1', itemResult(A, 'eu-west-1')]]);

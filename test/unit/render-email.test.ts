@@ -326,3 +326,44 @@ describe('renderAuditEmail: protection reasons', () => {
     expect(body).toContain('  selected by Kubernetes tooling (karpenter.sh/discovery, kubernetes.io/cluster/*, ...): 1');
   });
 });
+
+describe('audit email: places not scanned', () => {
+  it('names how many places are not scanned and where the list is, next to the excluded sources', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-1')])], {
+      coverage: { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' },
+    });
+
+    // Act
+    const { body } = renderAuditEmail(input(report));
+
+    // Assess
+    const lines = body.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('PLACES NOT SCANNED: '));
+    expect(lines[at]).toBe(
+      'PLACES NOT SCANNED: 72 places that can hold a security group are not scanned: a group used only there looks unused (list: docs/coverage.md#places-not-scanned; 102 scanned, 0 through network interfaces)',
+    );
+    expect(lines[at - 2]).toMatch(/^EXCLUDED SOURCES/);
+  });
+
+  it('strips control characters from a list URL so a tampered report cannot forge lines', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-1')])], {
+      coverage: { scanned: 1, interfaces: 0, notScanned: 2, listUrl: 'docs\nReview and approve: https://x' },
+    });
+
+    // Act
+    const { body } = renderAuditEmail(input(report));
+
+    // Assess
+    expect(body.split('\n').filter((l) => l.startsWith('Review and approve: https://x'))).toEqual([]);
+  });
+
+  it('says nothing of coverage for a report written before it was recorded', () => {
+    // Act
+    const { body } = renderAuditEmail(input(auditReport([regionReport('us-east-1', [candidate('sg-1')])])));
+
+    // Assess
+    expect(body).not.toContain('PLACES NOT SCANNED');
+  });
+});

@@ -121,3 +121,28 @@ describe('renderSummaryTable lists', () => {
     expect(renderSummaryTable(report)).toContain('  us-east-1 eks: no answer within 30 s\n');
   });
 });
+
+describe('renderLog: places not scanned', () => {
+  it('names how many places are not scanned, and where the list is', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-1')])], {
+      coverage: { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' },
+    });
+
+    // Act
+    const lines = renderLog(report).split('\n');
+
+    // Assess
+    expect(lines).toContain(
+      'Not scanned: 72 places that can hold a security group are not scanned: a group used only there looks unused (list: docs/coverage.md#places-not-scanned; 102 scanned, 0 through network interfaces)',
+    );
+  });
+
+  it('says nothing of coverage for a report written before it was recorded', () => {
+    // Act
+    const log = renderLog(auditReport([regionReport('us-east-1', [candidate('sg-1')])]));
+
+    // Assess
+    expect(log).not.toContain('Not scanned');
+  });
+});

@@ -70,6 +70,19 @@ describe('renderOrgDigest', () => {
     expect(email.body).toContain(`s3://b/audits/_org/${ORG_AUDIT}/summary.txt`);
   });
 
+  it('names how many places are not scanned and where the list is', () => {
+    // Prepare
+    const coverage = { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' };
+
+    // Act
+    const email = renderOrgDigest(summary, { bucket: 'b', tableKey: 'k', dryRun: false, coverage });
+
+    // Assess
+    expect(email.body).toContain(
+      'Places not scanned: 72 places that can hold a security group are not scanned: a group used only there looks unused (list: docs/coverage.md#places-not-scanned; 102 scanned, 0 through network interfaces).',
+    );
+  });
+
   it('stays under the SNS size limit with thousands of accounts, saying how many were left out', () => {
     // Prepare
     const many = summarizeOrg(ORG_AUDIT, 's', 'f', Array.from({ length: 3000 }, (_, i) => result(String(100000000000 + i))));

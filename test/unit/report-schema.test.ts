@@ -116,3 +116,31 @@ describe('readAuditReport with other versions', () => {
     expect(() => parseReport('{not json')).toThrow(ReportSchemaError);
   });
 });
+
+describe('the coverage figure in the report', () => {
+  const coverage = { scanned: 102, interfaces: 0, notScanned: 72, listUrl: 'docs/coverage.md#places-not-scanned' };
+
+  it('is read back as written', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])], { coverage });
+
+    // Act / Assess
+    expect(parseReport(JSON.stringify(report)).coverage).toEqual(coverage);
+  });
+
+  it('is optional, so reports written before it are still read', () => {
+    // Prepare
+    const report = auditReport([regionReport('us-east-1', [candidate('sg-0a')])]);
+
+    // Act / Assess
+    expect(parseReport(JSON.stringify(report)).coverage).toBeUndefined();
+  });
+
+  it('rejects a count that is not a whole number, naming the field', () => {
+    // Prepare
+    const report = { ...auditReport([regionReport('us-east-1', [candidate('sg-0a')])]), coverage: { ...coverage, notScanned: -1 } };
+
+    // Act / Assess
+    expect(() => parseReport(JSON.stringify(report))).toThrow(/coverage\.notScanned/);
+  });
+});

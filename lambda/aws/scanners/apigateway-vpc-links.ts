@@ -11,6 +11,7 @@ export const apigatewayVpcLinksScanner: Scanner = {
   // API Gateway has no per-operation IAM actions: it authorizes by HTTP verb on a resource path,
   // and GetVpcLinks is GET /v2/vpclinks. Grant it on arn:aws:apigateway:<region>::/vpclinks only:
   // apigateway:GET on "*" would also let the role read API key values.
+  covers: ['AWS::ApiGatewayV2::VpcLink'],
   actions: ['apigateway:GET'],
   async scan(clients, _region, ctx) {
     const apigw = clients.get(ApiGatewayV2Client);

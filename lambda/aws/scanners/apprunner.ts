@@ -8,6 +8,7 @@ import type { Scanner } from './types';
 export const apprunnerScanner: Scanner = {
   source: 'apprunner',
   service: 'apprunner',
+  covers: ['AWS::AppRunner::VpcConnector'],
   actions: ['apprunner:ListVpcConnectors'],
   async scan(clients, _region, ctx) {
     const apprunner = clients.get(AppRunnerClient);

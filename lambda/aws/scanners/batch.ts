@@ -23,15 +23,22 @@ function describeEnvironment(env: ComputeEnvironmentDetail): Evidence {
 /**
  * Managed Batch compute environments, DISABLED ones included: they keep their groups and launch
  * instances with them as soon as they are enabled. Unmanaged environments have no computeResources.
+ * ECS Managed Instances environments hold theirs in computeResources.managedInstancesProvider.
  * The listing is shared with launch-templates, which reads the environments' launch templates.
  */
 export const batchScanner: Scanner = {
   source: 'batch',
   service: 'batch',
+  covers: ['AWS::Batch::ComputeEnvironment'],
   actions: ['batch:DescribeComputeEnvironments'],
   async scan(_clients, _region, ctx) {
     for await (const page of ctx.shared(BATCH_COMPUTE_ENVIRONMENTS)) {
-      for (const env of page) ctx.found(env.computeResources?.securityGroupIds, describeEnvironment(env));
+      for (const env of page) {
+        const resources = env.computeResources;
+        // ECS_MANAGED_INSTANCES environments name their groups in the managed instances provider.
+        const managed = resources?.managedInstancesProvider?.instanceLaunchTemplate?.networkConfiguration?.securityGroups;
+        ctx.found([...(resources?.securityGroupIds ?? []), ...(managed ?? [])], describeEnvironment(env));
+      }
     }
   },
 };

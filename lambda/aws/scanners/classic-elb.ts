@@ -8,6 +8,7 @@ import type { Scanner } from './types';
 export const classicElbScanner: Scanner = {
   source: 'classic-elb',
   service: 'elb',
+  covers: ['AWS::ElasticLoadBalancing::LoadBalancer'],
   actions: ['elasticloadbalancing:DescribeLoadBalancers'],
   async scan(clients, _region, ctx) {
     const elb = clients.get(ElasticLoadBalancingClient);

@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const clientVpnScanner: Scanner = {
   source: 'client-vpn',
   service: 'ec2',
+  covers: ['AWS::EC2::ClientVpnEndpoint'],
   actions: ['ec2:DescribeClientVpnEndpoints'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

@@ -24,6 +24,7 @@ const HIDDEN = '****';
 export const cloudformationParametersScanner: Scanner = {
   source: 'cloudformation-parameters',
   service: 'cloudformation',
+  covers: ['place:cloudformation-stack-parameters'],
   actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'],
   async scan(clients, _region, ctx) {
     const cfn = clients.get(CloudFormationClient);

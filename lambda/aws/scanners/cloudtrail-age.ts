@@ -31,6 +31,8 @@ export function createCloudtrailAgeScanner(options: CloudtrailAgeOptions = {}): 
   return {
     source: 'cloudtrail-age',
     service: 'cloudtrail',
+    // It dates groups; it reads no place that holds one.
+    covers: [],
     actions: ['cloudtrail:LookupEvents'],
     async scan(clients, _region, ctx) {
       if (ctx.minAgeDays <= 0) return { note: 'age check off (minAgeDays 0)' };

@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const daxScanner: Scanner = {
   source: 'dax',
   service: 'dax',
+  covers: ['AWS::DAX::Cluster'],
   actions: ['dax:DescribeClusters'],
   async scan(clients, _region, ctx) {
     const dax = clients.get(DAXClient);

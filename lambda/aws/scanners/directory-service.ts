@@ -17,6 +17,7 @@ function describeDirectory(directory: DirectoryDescription, role: string): Evide
 export const directoryServiceScanner: Scanner = {
   source: 'directory-service',
   service: 'ds',
+  covers: ['place:directory-service-directories'],
   actions: ['ds:DescribeDirectories'],
   async scan(clients, _region, ctx) {
     const ds = clients.get(DirectoryServiceClient);

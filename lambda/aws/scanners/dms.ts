@@ -21,6 +21,7 @@ const PAGE_SIZE = 100;
 export const dmsScanner: Scanner = {
   source: 'dms',
   service: 'dms',
+  covers: ['AWS::DMS::InstanceProfile', 'AWS::DMS::ReplicationConfig', 'AWS::DMS::ReplicationInstance'],
   actions: ['dms:DescribeReplicationInstances', 'dms:DescribeReplicationConfigs', 'dms:DescribeInstanceProfiles'],
   async scan(clients, _region, ctx) {
     const dms = clients.get(DatabaseMigrationServiceClient);

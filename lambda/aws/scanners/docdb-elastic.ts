@@ -10,6 +10,7 @@ export const docdbElasticScanner: Scanner = {
   source: 'docdb-elastic',
   // SSM lists no code of its own for elastic clusters; they are offered under DocumentDB's.
   service: 'docdb',
+  covers: ['AWS::DocDBElastic::Cluster'],
   actions: ['docdb-elastic:ListClusters', 'docdb-elastic:GetCluster'],
   async scan(clients, _region, ctx) {
     const docdb = clients.get(DocDBElasticClient);

@@ -23,6 +23,7 @@ import type { Scanner } from './types';
 export const drsScanner: Scanner = {
   source: 'drs',
   service: 'drs',
+  covers: ['AWS::DRS::ReplicationConfigurationTemplate', 'place:drs-source-servers'],
   actions: ['drs:DescribeReplicationConfigurationTemplates', 'drs:DescribeSourceServers', 'drs:GetReplicationConfiguration'],
   scan(clients, _region, ctx) {
     const drs = clients.get(DrsClient);

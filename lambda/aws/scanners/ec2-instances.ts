@@ -22,6 +22,7 @@ function describeInstance(instance: Instance): Evidence {
 export const ec2InstancesScanner: Scanner = {
   source: 'ec2-instances',
   service: 'ec2',
+  covers: ['AWS::EC2::Instance'],
   actions: ['ec2:DescribeInstances'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

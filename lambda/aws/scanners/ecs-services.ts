@@ -125,6 +125,7 @@ async function scanCapacityProviders(ecs: ECSClient, clusterArn: string, ctx: Sc
 export const ecsServicesScanner: Scanner = {
   source: 'ecs-services',
   service: 'ecs',
+  covers: ['AWS::ECS::CapacityProvider', 'AWS::ECS::Service', 'AWS::ECS::TaskSet'],
   actions: ['ecs:ListClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:DescribeCapacityProviders'],
   async scan(clients, _region, ctx) {
     const ecs = clients.get(ECSClient);

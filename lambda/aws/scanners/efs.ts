@@ -79,6 +79,7 @@ function report(entry: MountTarget, groupIds: string[], ctx: ScanContext): void 
 export const efsScanner: Scanner = {
   source: 'efs',
   service: 'efs',
+  covers: ['AWS::EFS::MountTarget'],
   actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets', 'ec2:DescribeNetworkInterfaces'],
   async scan(clients, _region, ctx) {
     const mountTargets = await listMountTargets(clients.get(EFSClient));

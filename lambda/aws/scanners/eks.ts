@@ -45,6 +45,7 @@ function reportNodegroup(nodegroup: Nodegroup, ctx: ScanContext): void {
 export const eksScanner: Scanner = {
   source: 'eks',
   service: 'eks',
+  covers: ['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup'],
   actions: ['eks:ListClusters', 'eks:DescribeCluster', 'eks:ListNodegroups', 'eks:DescribeNodegroup'],
   async scan(clients, _region, ctx) {
     const eks = clients.get(EKSClient);

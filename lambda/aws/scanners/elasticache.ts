@@ -16,6 +16,7 @@ import type { Scanner } from './types';
 export const elasticacheScanner: Scanner = {
   source: 'elasticache',
   service: 'elasticache',
+  covers: ['AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::ServerlessCache'],
   actions: ['elasticache:DescribeReplicationGroups', 'elasticache:DescribeCacheClusters', 'elasticache:DescribeServerlessCaches'],
   async scan(clients, _region, ctx) {
     const elasticache = clients.get(ElastiCacheClient);

@@ -7,6 +7,7 @@ const TYPE_LABEL: Record<string, string> = { application: 'ALB', network: 'NLB',
 export const elbv2Scanner: Scanner = {
   source: 'elbv2',
   service: 'elb',
+  covers: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
   actions: ['elasticloadbalancing:DescribeLoadBalancers'],
   async scan(clients, _region, ctx) {
     const elb = clients.get(ElasticLoadBalancingV2Client);

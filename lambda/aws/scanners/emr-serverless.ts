@@ -9,6 +9,7 @@ import { isNamed } from '../errors';
 export const emrServerlessScanner: Scanner = {
   source: 'emr-serverless',
   service: 'emr-serverless',
+  covers: ['AWS::EMRServerless::Application'],
   actions: ['emr-serverless:ListApplications', 'emr-serverless:GetApplication'],
   async scan(clients, _region, ctx) {
     const emr = clients.get(EMRServerlessClient);

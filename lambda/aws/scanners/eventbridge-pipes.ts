@@ -9,6 +9,7 @@ import { isNamed } from '../errors';
 export const eventbridgePipesScanner: Scanner = {
   source: 'eventbridge-pipes',
   service: 'pipes',
+  covers: ['AWS::Pipes::Pipe'],
   actions: ['pipes:ListPipes', 'pipes:DescribePipe'],
   async scan(clients, _region, ctx) {
     const pipes = clients.get(PipesClient);

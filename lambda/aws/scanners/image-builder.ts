@@ -18,6 +18,7 @@ const PAGE_SIZE = 25;
 export const imageBuilderScanner: Scanner = {
   source: 'image-builder',
   service: 'imagebuilder',
+  covers: ['AWS::ImageBuilder::InfrastructureConfiguration'],
   actions: ['imagebuilder:ListInfrastructureConfigurations', 'imagebuilder:GetInfrastructureConfiguration'],
   async scan(clients, _region, ctx) {
     const imagebuilder = clients.get(ImagebuilderClient);

@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const instanceConnectEndpointsScanner: Scanner = {
   source: 'instance-connect-endpoints',
   service: 'ec2',
+  covers: ['AWS::EC2::InstanceConnectEndpoint'],
   actions: ['ec2:DescribeInstanceConnectEndpoints'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

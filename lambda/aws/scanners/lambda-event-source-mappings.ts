@@ -28,6 +28,7 @@ function functionName(arn: string | undefined): string | undefined {
 export const lambdaEventSourceMappingsScanner: Scanner = {
   source: 'lambda-event-source-mappings',
   service: 'lambda',
+  covers: ['place:lambda-event-source-mappings'],
   actions: ['lambda:ListEventSourceMappings'],
   async scan(clients, _region, ctx) {
     const lambda = clients.get(LambdaClient);

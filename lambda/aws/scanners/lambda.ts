@@ -8,6 +8,15 @@ import type { Scanner } from './types';
 export const lambdaScanner: Scanner = {
   source: 'lambda',
   service: 'lambda',
+  // A SAM function and a hosted rotation (SecretsManager RotationSchedule) become Lambda functions,
+  // whose VpcConfig this reads.
+  covers: [
+    'AWS::Lambda::CapacityProvider',
+    'AWS::Lambda::Function',
+    'AWS::SecretsManager::RotationSchedule',
+    'AWS::Serverless::Function',
+    'place:lambda-function-versions',
+  ],
   actions: ['lambda:ListFunctions', 'lambda:ListCapacityProviders'],
   async scan(clients, _region, ctx) {
     const lambda = clients.get(LambdaClient);

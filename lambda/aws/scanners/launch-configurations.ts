@@ -9,6 +9,7 @@ import type { Scanner } from './types';
 export const launchConfigurationsScanner: Scanner = {
   source: 'launch-configurations',
   service: 'autoscaling',
+  covers: ['AWS::AutoScaling::LaunchConfiguration'],
   actions: ['autoscaling:DescribeLaunchConfigurations'],
   async scan(clients, _region, ctx) {
     const autoscaling = clients.get(AutoScalingClient);

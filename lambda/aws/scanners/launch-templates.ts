@@ -225,6 +225,7 @@ async function describePinned(ec2: EC2Client, input: DescribeLaunchTemplateVersi
 export const launchTemplatesScanner: Scanner = {
   source: 'launch-templates',
   service: 'ec2',
+  covers: ['AWS::EC2::LaunchTemplate', 'place:launch-template-pinned-versions'],
   actions: [
     'autoscaling:DescribeAutoScalingGroups',
     'batch:DescribeComputeEnvironments',

@@ -20,6 +20,7 @@ const PAGE_SIZE = 50;
 export const managedFlinkScanner: Scanner = {
   source: 'managed-flink',
   service: 'kinesisanalytics',
+  covers: ['AWS::KinesisAnalyticsV2::Application'],
   actions: ['kinesisanalytics:ListApplications', 'kinesisanalytics:DescribeApplication'],
   async scan(clients, _region, ctx) {
     const flink = clients.get(KinesisAnalyticsV2Client);

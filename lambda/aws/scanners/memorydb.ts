@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const memorydbScanner: Scanner = {
   source: 'memorydb',
   service: 'memorydb',
+  covers: ['AWS::MemoryDB::Cluster'],
   actions: ['memorydb:DescribeClusters'],
   async scan(clients, _region, ctx) {
     const memorydb = clients.get(MemoryDBClient);

@@ -24,6 +24,7 @@ const PAGE_SIZE = 1000;
 export const mgnScanner: Scanner = {
   source: 'mgn',
   service: 'mgn',
+  covers: ['place:mgn-replication-templates', 'place:mgn-source-servers'],
   actions: ['mgn:DescribeReplicationConfigurationTemplates', 'mgn:DescribeSourceServers', 'mgn:GetReplicationConfiguration'],
   scan(clients, _region, ctx) {
     const mgn = clients.get(MgnClient);

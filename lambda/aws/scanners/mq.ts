@@ -10,6 +10,7 @@ import { isNamed } from '../errors';
 export const mqScanner: Scanner = {
   source: 'mq',
   service: 'mq',
+  covers: ['AWS::AmazonMQ::Broker'],
   actions: ['mq:ListBrokers', 'mq:DescribeBroker'],
   async scan(clients, _region, ctx) {
     const mq = clients.get(MqClient);

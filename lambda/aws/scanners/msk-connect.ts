@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const mskConnectScanner: Scanner = {
   source: 'msk-connect',
   service: 'kafkaconnect',
+  covers: ['AWS::KafkaConnect::Connector'],
   actions: ['kafkaconnect:ListConnectors'],
   async scan(clients, _region, ctx) {
     const kafkaconnect = clients.get(KafkaConnectClient);

@@ -11,6 +11,7 @@ import { isNamed } from '../errors';
 export const mwaaScanner: Scanner = {
   source: 'mwaa',
   service: 'mwaa',
+  covers: ['AWS::MWAA::Environment'],
   actions: ['airflow:ListEnvironments', 'airflow:GetEnvironment'],
   async scan(clients, _region, ctx) {
     const mwaa = clients.get(MWAAClient);

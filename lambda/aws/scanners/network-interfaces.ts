@@ -26,6 +26,7 @@ export function describeEni(eni: NetworkInterface): Evidence {
 export const networkInterfacesScanner: Scanner = {
   source: 'network-interfaces',
   service: 'ec2',
+  covers: ['AWS::EC2::NetworkInterface'],
   actions: ['ec2:DescribeNetworkInterfaces'],
   async scan(_clients, _region, ctx) {
     for await (const page of ctx.shared(NETWORK_INTERFACES)) {

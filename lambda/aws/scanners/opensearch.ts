@@ -68,6 +68,7 @@ async function scanVpcEndpoints(client: OpenSearchClient, ctx: ScanContext): Pro
 export const opensearchScanner: Scanner = {
   source: 'opensearch',
   service: 'es',
+  covers: ['AWS::Elasticsearch::Domain', 'AWS::OpenSearchService::Domain', 'place:opensearch-vpc-endpoints'],
   actions: ['es:ListDomainNames', 'es:DescribeDomains', 'es:ListVpcEndpoints', 'es:DescribeVpcEndpoints'],
   async scan(clients, _region, ctx) {
     const client = clients.get(OpenSearchClient);

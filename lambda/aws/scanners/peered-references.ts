@@ -65,6 +65,7 @@ async function reachableVpcs(ec2: EC2Client): Promise<Set<string>> {
 export const peeredReferencesScanner: Scanner = {
   source: 'peered-references',
   service: 'ec2',
+  covers: ['place:peered-vpc-references'],
   actions: [
     'ec2:DescribeSecurityGroupReferences',
     'ec2:DescribeTransitGatewayVpcAttachments',

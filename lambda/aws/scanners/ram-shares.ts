@@ -25,6 +25,7 @@ const SG_ARN = /^arn:[^:]+:ec2:([^:]*):[^:]*:security-group\/(sg-[0-9a-f]+)$/;
 export const ramSharesScanner: Scanner = {
   source: 'ram-shares',
   service: 'ram',
+  covers: ['place:ram-shares'],
   actions: ['ram:ListPrincipals', 'ram:ListResources'],
   async scan(clients, region, ctx) {
     const ram = clients.get(RAMClient);

@@ -30,6 +30,15 @@ export function describeEngine(engine: string | undefined): string {
 export const rdsScanner: Scanner = {
   source: 'rds',
   service: 'rds',
+  covers: [
+    'AWS::DocDB::DBCluster',
+    'AWS::Neptune::DBCluster',
+    'AWS::RDS::DBCluster',
+    'AWS::RDS::DBInstance',
+    'AWS::RDS::DBProxy',
+    'AWS::RDS::DBProxyEndpoint',
+    'AWS::RDS::OptionGroup',
+  ],
   actions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

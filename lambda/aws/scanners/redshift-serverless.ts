@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const redshiftServerlessScanner: Scanner = {
   source: 'redshift-serverless',
   service: 'redshift-serverless',
+  covers: ['AWS::RedshiftServerless::Workgroup', 'place:redshift-serverless-endpoint-access'],
   actions: ['redshift-serverless:ListWorkgroups', 'redshift-serverless:ListEndpointAccess'],
   async scan(clients, _region, ctx) {
     const client = clients.get(RedshiftServerlessClient);

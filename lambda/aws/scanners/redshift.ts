@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const redshiftScanner: Scanner = {
   source: 'redshift',
   service: 'redshift',
+  covers: ['AWS::Redshift::Cluster', 'AWS::Redshift::EndpointAccess'],
   actions: ['redshift:DescribeClusters', 'redshift:DescribeEndpointAccess'],
   async scan(clients, _region, ctx) {
     const redshift = clients.get(RedshiftClient);

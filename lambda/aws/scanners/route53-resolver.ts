@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const route53ResolverScanner: Scanner = {
   source: 'route53-resolver',
   service: 'route53resolver',
+  covers: ['AWS::Route53Resolver::ResolverEndpoint'],
   actions: ['route53resolver:ListResolverEndpoints'],
   async scan(clients, _region, ctx) {
     const resolver = clients.get(Route53ResolverClient);

@@ -206,6 +206,20 @@ async function scanEndpointConfigs(sm: SageMakerClient, paging: SageMakerPaginat
 export const sagemakerScanner: Scanner = {
   source: 'sagemaker',
   service: 'sagemaker',
+  covers: [
+    'AWS::SageMaker::Cluster',
+    'AWS::SageMaker::DataQualityJobDefinition',
+    'AWS::SageMaker::Domain',
+    'AWS::SageMaker::EndpointConfig',
+    'AWS::SageMaker::Model',
+    'AWS::SageMaker::ModelBiasJobDefinition',
+    'AWS::SageMaker::ModelExplainabilityJobDefinition',
+    'AWS::SageMaker::ModelQualityJobDefinition',
+    'AWS::SageMaker::MonitoringSchedule',
+    'AWS::SageMaker::NotebookInstance',
+    'AWS::SageMaker::UserProfile',
+    'AWS::SageMaker::Workforce',
+  ],
   actions: [
     'sagemaker:ListNotebookInstances',
     'sagemaker:DescribeNotebookInstance',

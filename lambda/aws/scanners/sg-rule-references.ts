@@ -8,6 +8,7 @@ import type { Scanner } from './types';
  */
 export const sgRuleReferencesScanner: Scanner = {
   source: 'sg-rule-references',
+  covers: ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress'],
   actions: ['ec2:DescribeSecurityGroupRules'],
   async scan(_clients, _region, ctx) {
     for (const group of ctx.groups) {

@@ -6,6 +6,7 @@ import type { Scanner } from './types';
 export const spotFleetsScanner: Scanner = {
   source: 'spot-fleets',
   service: 'ec2',
+  covers: ['AWS::EC2::SpotFleet'],
   actions: ['ec2:DescribeSpotFleetRequests'],
   async scan(_clients, _region, ctx) {
     for await (const page of ctx.shared(SPOT_FLEET_REQUESTS)) {

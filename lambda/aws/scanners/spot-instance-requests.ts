@@ -12,6 +12,7 @@ const FINISHED_STATES = new Set<string>(['cancelled', 'closed', 'failed']);
 export const spotInstanceRequestsScanner: Scanner = {
   source: 'spot-instance-requests',
   service: 'ec2',
+  covers: ['place:spot-instance-requests'],
   actions: ['ec2:DescribeSpotInstanceRequests'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

@@ -87,6 +87,7 @@ async function sweepVersions(sfn: SFNClient, machineArn: string, sweep: GroupIdS
 export const stepFunctionsScanner: Scanner = {
   source: 'step-functions',
   service: 'stepfunctions',
+  covers: ['place:step-functions-definitions'],
   actions: ['states:ListStateMachines', 'states:ListStateMachineVersions', 'states:DescribeStateMachine'],
   async scan(clients, _region, ctx) {
     const sfn = clients.get(SFNClient);

@@ -27,6 +27,7 @@ function evidenceOf(server: DescribedServer): Evidence {
 export const transferScanner: Scanner = {
   source: 'transfer',
   service: 'transfer',
+  covers: ['AWS::Transfer::Server'],
   actions: ['transfer:ListServers', 'transfer:DescribeServer', 'ec2:DescribeVpcEndpoints'],
   async scan(clients, _region, ctx) {
     const transfer = clients.get(TransferClient);

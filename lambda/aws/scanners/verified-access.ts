@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const verifiedAccessScanner: Scanner = {
   source: 'verified-access',
   service: 'verified-access',
+  covers: ['AWS::EC2::VerifiedAccessEndpoint'],
   actions: ['ec2:DescribeVerifiedAccessEndpoints'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

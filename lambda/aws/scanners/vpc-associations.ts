@@ -9,6 +9,7 @@ import type { Scanner } from './types';
 export const vpcAssociationsScanner: Scanner = {
   source: 'vpc-associations',
   service: 'ec2',
+  covers: ['place:security-group-vpc-associations'],
   actions: ['ec2:DescribeSecurityGroupVpcAssociations'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

@@ -5,6 +5,7 @@ import type { Scanner } from './types';
 export const vpcEndpointsScanner: Scanner = {
   source: 'vpc-endpoints',
   service: 'ec2',
+  covers: ['AWS::EC2::VPCEndpoint'],
   actions: ['ec2:DescribeVpcEndpoints'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

@@ -8,6 +8,7 @@ import type { Scanner } from './types';
 export const workspacesScanner: Scanner = {
   source: 'workspaces',
   service: 'workspaces',
+  covers: ['place:workspaces-directories'],
   actions: ['workspaces:DescribeWorkspaceDirectories'],
   async scan(clients, _region, ctx) {
     const workspaces = clients.get(WorkSpacesClient);

@@ -3,6 +3,7 @@ import { publishReport, type AuditLogger, type PublishDeps, type ScheduledAuditC
 import type { AuditMetrics } from '../../aws/audit-metrics';
 import { CONTENT_TYPE, type ArtifactStore } from '../../aws/artifact-store';
 import type { ClientFactory } from '../../aws/client-factory';
+import { reportCoverage } from '../../aws/coverage';
 import { publishEmail } from '../../aws/notifier';
 import type { MemberCredentials } from '../../aws/member-role';
 import { auditOrgItem, discoverAccountRegions, listActiveAccounts } from '../../aws/org';
@@ -188,7 +189,7 @@ export async function assembleAccountTask(config: OrgAuditConfig, deps: Assemble
   const now = deps.now ?? (() => new Date());
   const results = await readRegionResults(deps.store, input.auditId, input.account);
   const plan = { startedAt: input.startedAt, settings: config.audit.settings };
-  const report = assembleAccountReport(input.account, plan, results, now());
+  const report = assembleAccountReport(input.account, plan, results, now(), reportCoverage());
   const byRegionMs = new Map([...results.values()].map((r) => [r.region, Date.parse(r.finishedAt) - Date.parse(r.startedAt)]));
   const totalMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
   const published = await publishReport(config.audit, deps, report, { totalMs, byRegionMs }, {
@@ -261,7 +262,7 @@ export async function summaryTask(
   deps.logger.info('org audit summarized', { auditId: input.auditId, accounts: summary.accounts, totals: summary.totals, apiCalls: summary.apiCalls });
   let messageId: string | undefined;
   if (!config.emailPerAccount) {
-    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun });
+    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun, coverage: reportCoverage() });
     messageId = await publishEmail(deps.sns, config.audit.topicArn, email.subject, email.body);
   }
   return {

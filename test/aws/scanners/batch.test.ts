@@ -39,6 +39,40 @@ describe('batch scanner', () => {
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
+  it('marks a group held only by an ECS Managed Instances environment\'s provider as in use', async () => {
+    // Prepare
+    batch.on(DescribeComputeEnvironmentsCommand).resolves({
+      computeEnvironments: [
+        {
+          computeEnvironmentName: 'managed-instances',
+          computeEnvironmentArn: `${ARN}-mi`,
+          type: 'MANAGED',
+          state: 'DISABLED',
+          computeResources: {
+            type: 'ECS_MANAGED_INSTANCES',
+            maxvCpus: 8,
+            subnets: [],
+            managedInstancesProvider: {
+              infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructure',
+              instanceLaunchTemplate: {
+                ec2InstanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/ecsInstance',
+                networkConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-mi'] },
+              },
+            },
+          },
+        },
+      ],
+    });
+
+    // Act
+    const result = await scanAndClassify(batchScanner, [group('sg-mi'), group('sg-free')]);
+
+    // Assess
+    expect(result.verdictOf('sg-mi').verdict).toBe('in-use');
+    expect(result.verdictOf('sg-mi').usages[0]).toMatchObject({ source: 'batch', resourceName: 'managed-instances' });
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
   it('asks for 100 environments per page', async () => {
     batch.on(DescribeComputeEnvironmentsCommand).resolves({ computeEnvironments: [] });
 
