@@ -287,4 +287,12 @@ export const MOTO_MISSING_SOURCES = [
   'appstream',
   'drs',
   'mgn',
+  'codestar-connections',
+  'deadline',
+  'device-farm',
+  'groundstation',
+  'm2',
+  'msk-cross-vpc',
+  'transfer-web-apps',
+  'application-status-checks',
 ] as const;

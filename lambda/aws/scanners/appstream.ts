@@ -41,6 +41,7 @@ function record(ctx: ScanContext, resourceType: string, item: Described, extra?:
 export const appstreamScanner: Scanner = {
   source: 'appstream',
   service: 'appstream',
+  covers: ['AWS::AppStream::Fleet', 'AWS::AppStream::ImageBuilder', 'AWS::AppStream::AppBlockBuilder'],
   actions: ['appstream:DescribeFleets', 'appstream:DescribeImageBuilders', 'appstream:DescribeAppBlockBuilders'],
   async scan(clients, _region, ctx) {
     const appstream = clients.get(AppStreamClient);

@@ -19,6 +19,7 @@ const BATCH_SIZE = 100;
 export const codebuildScanner: Scanner = {
   source: 'codebuild',
   service: 'codebuild',
+  covers: ['AWS::CodeBuild::Project', 'AWS::CodeBuild::Fleet'],
   actions: ['codebuild:ListProjects', 'codebuild:BatchGetProjects', 'codebuild:ListFleets', 'codebuild:BatchGetFleets'],
   async scan(clients, _region, ctx) {
     const codebuild = clients.get(CodeBuildClient);

@@ -135,6 +135,7 @@ async function scanSchedules(scheduler: SchedulerClient, sweep: GroupIdSweep, ct
 export const ecsScheduledTasksScanner: Scanner = {
   source: 'ecs-scheduled-tasks',
   service: 'events',
+  covers: ['AWS::Events::Rule', 'AWS::Scheduler::Schedule'],
   actions: ['events:ListEventBuses', 'events:ListRules', 'events:ListTargetsByRule', 'scheduler:ListSchedules', 'scheduler:GetSchedule'],
   async scan(clients, _region, ctx) {
     const sweep = groupIdSweep(ctx.groups.map((g) => g.groupId));

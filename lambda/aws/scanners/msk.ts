@@ -9,6 +9,7 @@ import type { Scanner } from './types';
 export const mskScanner: Scanner = {
   source: 'msk',
   service: 'kafka',
+  covers: ['AWS::MSK::Cluster', 'AWS::MSK::ServerlessCluster'],
   actions: ['kafka:ListClustersV2'],
   async scan(clients, _region, ctx) {
     const kafka = clients.get(KafkaClient);

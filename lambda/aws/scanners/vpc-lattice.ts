@@ -18,6 +18,7 @@ import { isNamed } from '../errors';
 export const vpcLatticeScanner: Scanner = {
   source: 'vpc-lattice',
   service: 'vpc-lattice',
+  covers: ['AWS::VpcLattice::ResourceGateway', 'AWS::VpcLattice::ServiceNetworkVpcAssociation'],
   actions: [
     'vpc-lattice:ListResourceGateways',
     'vpc-lattice:ListServiceNetworks',
