@@ -15,7 +15,7 @@ describe('application-status-checks scanner', () => {
         {
           ApplicationStatusCheckId: 'asc-0123456789abcdef0',
           Aggregation: 'included',
-          Protocol: 'HTTP',
+          Protocol: 'http',
           Port: 8080,
           Path: '/health',
           HealthCheckPaths: [
@@ -34,10 +34,10 @@ describe('application-status-checks scanner', () => {
       source: 'application-status-checks',
       resourceType: 'EC2 application status check',
       resourceId: 'asc-0123456789abcdef0',
-      detail: 'HTTP port 8080 /health, health check source',
+      detail: 'http port 8080 /health, health check source',
     });
     expect(result.verdictOf('sg-dest').verdict).toBe('in-use');
-    expect(result.verdictOf('sg-dest').usages[0]?.detail).toBe('HTTP port 8080 /health, health check destination');
+    expect(result.verdictOf('sg-dest').usages[0]?.detail).toBe('http port 8080 /health, health check destination');
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
