@@ -295,4 +295,5 @@ export const MOTO_MISSING_SOURCES = [
   'msk-cross-vpc',
   'transfer-web-apps',
   'application-status-checks',
+  's3files',
 ] as const;

@@ -81,6 +81,7 @@ export const SOURCE_IDS = [
   'transfer-web-apps',
   'workspaces-web',
   'application-status-checks',
+  's3files',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];

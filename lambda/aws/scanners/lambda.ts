@@ -8,7 +8,7 @@ import type { Scanner } from './types';
 export const lambdaScanner: Scanner = {
   source: 'lambda',
   service: 'lambda',
-  covers: ['AWS::Lambda::Function', 'AWS::Lambda::CapacityProvider', 'AWS::Serverless::Function'],
+  covers: ['AWS::Lambda::Function', 'AWS::Lambda::CapacityProvider', 'AWS::Serverless::Function', 'AWS::SecretsManager::RotationSchedule'],
   actions: ['lambda:ListFunctions', 'lambda:ListCapacityProviders'],
   async scan(clients, _region, ctx) {
     const lambda = clients.get(LambdaClient);

@@ -67,6 +67,7 @@ import { medialiveScanner } from './medialive';
 import { transferWebAppsScanner } from './transfer-web-apps';
 import { workspacesWebScanner } from './workspaces-web';
 import { applicationStatusChecksScanner } from './application-status-checks';
+import { s3filesScanner } from './s3files';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -140,6 +141,7 @@ export const SCANNERS: readonly Scanner[] = [
   transferWebAppsScanner,
   workspacesWebScanner,
   applicationStatusChecksScanner,
+  s3filesScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */
