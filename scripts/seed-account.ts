@@ -294,6 +294,7 @@ export const MOTO_MISSING_SOURCES = [
   'm2',
   'msk-cross-vpc',
   'transfer-web-apps',
+  'workspaces-web',
   'application-status-checks',
   's3files',
 ] as const;
