@@ -69,6 +69,19 @@ export const SOURCE_IDS = [
   'managed-flink',
   'drs',
   'mgn',
+  'codestar-connections',
+  'deadline',
+  'device-farm',
+  'elastic-beanstalk',
+  'groundstation',
+  'm2',
+  'msk-cross-vpc',
+  'mediaconnect',
+  'medialive',
+  'transfer-web-apps',
+  'workspaces-web',
+  'application-status-checks',
+  's3files',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];

@@ -120,12 +120,14 @@ async function scanCapacityProviders(ecs: ECSClient, clusterArn: string, ctx: Sc
 /**
  * Every ECS service of every cluster, desiredCount 0 included (no ENI shows those), with the
  * groups of its deployments and task sets, plus Managed Instances capacity providers.
- * No API lists services across clusters, hence the loop per cluster.
+ * No API lists services across clusters, hence the loop per cluster. An ECS Express Mode service
+ * (AWS::ECS::ExpressGatewayService) is an ECS service in its cluster ("Resources created by Amazon
+ * ECS Express Mode services", ECS developer guide), so its groups come with DescribeServices.
  */
 export const ecsServicesScanner: Scanner = {
   source: 'ecs-services',
   service: 'ecs',
-  covers: ['AWS::ECS::CapacityProvider', 'AWS::ECS::Service', 'AWS::ECS::TaskSet'],
+  covers: ['AWS::ECS::CapacityProvider', 'AWS::ECS::ExpressGatewayService', 'AWS::ECS::Service', 'AWS::ECS::TaskSet'],
   actions: ['ecs:ListClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:DescribeCapacityProviders'],
   async scan(clients, _region, ctx) {
     const ecs = clients.get(ECSClient);

@@ -55,6 +55,19 @@ import { appstreamScanner } from './appstream';
 import { managedFlinkScanner } from './managed-flink';
 import { drsScanner } from './drs';
 import { mgnScanner } from './mgn';
+import { codestarConnectionsScanner } from './codestar-connections';
+import { deadlineScanner } from './deadline';
+import { deviceFarmScanner } from './device-farm';
+import { elasticBeanstalkScanner } from './elastic-beanstalk';
+import { groundstationScanner } from './groundstation';
+import { m2Scanner } from './m2';
+import { mskCrossVpcScanner } from './msk-cross-vpc';
+import { mediaconnectScanner } from './mediaconnect';
+import { medialiveScanner } from './medialive';
+import { transferWebAppsScanner } from './transfer-web-apps';
+import { workspacesWebScanner } from './workspaces-web';
+import { applicationStatusChecksScanner } from './application-status-checks';
+import { s3filesScanner } from './s3files';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -116,6 +129,19 @@ export const SCANNERS: readonly Scanner[] = [
   managedFlinkScanner,
   drsScanner,
   mgnScanner,
+  codestarConnectionsScanner,
+  deadlineScanner,
+  deviceFarmScanner,
+  elasticBeanstalkScanner,
+  groundstationScanner,
+  m2Scanner,
+  mskCrossVpcScanner,
+  mediaconnectScanner,
+  medialiveScanner,
+  transferWebAppsScanner,
+  workspacesWebScanner,
+  applicationStatusChecksScanner,
+  s3filesScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

@@ -1,6 +1,7 @@
 import { EC2Client, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
 import { DescribeServerCommand, paginateListServers, TransferClient, type DescribedServer } from '@aws-sdk/client-transfer';
-import type { Evidence, Scanner } from './types';
+import type { RegionClients } from '../client-factory';
+import type { Evidence, ScanContext, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
 import { isNamed } from '../errors';
 
@@ -45,21 +46,29 @@ export const transferScanner: Scanner = {
         if (endpointId) byEndpoint.set(endpointId, evidence);
       }
     }
-    const endpointIds = [...byEndpoint.keys()];
-    if (endpointIds.length === 0) return;
-    const ec2 = clients.get(EC2Client);
-    for (const batch of chunks(endpointIds, ENDPOINT_IDS_PER_CALL)) {
-      // A filter, not VpcEndpointIds: an endpoint deleted since DescribeServer must not fail the scan.
-      const filter = { Name: 'vpc-endpoint-id', Values: batch };
-      for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
-        for (const endpoint of page.VpcEndpoints ?? []) {
-          const evidence = endpoint.VpcEndpointId ? byEndpoint.get(endpoint.VpcEndpointId) : undefined;
-          if (evidence) ctx.found((endpoint.Groups ?? []).map((g) => g.GroupId), evidence);
-        }
-      }
-    }
+    await recordEndpointGroups(clients, byEndpoint, ctx);
   },
 };
+
+/**
+ * Records the groups of the VPC endpoints in `byEndpoint`, each as the evidence given for it:
+ * Transfer Family servers and web apps keep their groups on the endpoint they own.
+ */
+export async function recordEndpointGroups(clients: RegionClients, byEndpoint: ReadonlyMap<string, Evidence>, ctx: ScanContext): Promise<void> {
+  const endpointIds = [...byEndpoint.keys()];
+  if (endpointIds.length === 0) return;
+  const ec2 = clients.get(EC2Client);
+  for (const batch of chunks(endpointIds, ENDPOINT_IDS_PER_CALL)) {
+    // A filter, not VpcEndpointIds: an endpoint deleted since it was described must not fail the scan.
+    const filter = { Name: 'vpc-endpoint-id', Values: batch };
+    for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
+      for (const endpoint of page.VpcEndpoints ?? []) {
+        const evidence = endpoint.VpcEndpointId ? byEndpoint.get(endpoint.VpcEndpointId) : undefined;
+        if (evidence) ctx.found((endpoint.Groups ?? []).map((g) => g.GroupId), evidence);
+      }
+    }
+  }
+}
 
 /** Describes one server; undefined only when it was deleted between ListServers and now. */
 async function describeServer(transfer: TransferClient, serverId: string): Promise<DescribedServer | undefined> {
