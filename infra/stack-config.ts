@@ -44,6 +44,8 @@ export interface StackConfig {
   artifactRetentionDays: number;
   dryRun: boolean;
   emailWhenClean: boolean;
+  /** S3 Object Lock (governance mode, artifactRetentionDays) on the artifact bucket: context objectLock. */
+  objectLock: boolean;
   /** Organization mode: the audit state machine over every account instead of one account. */
   organization: boolean;
   accounts: string[] | 'all';
@@ -83,6 +85,7 @@ export const CONTEXT_EXAMPLES = {
   memberStackSetTargets: 'ou-ab12-cdef3456,ou-ab12-ghij7890',
   maxConcurrency: String(DEFAULT_MAX_CONCURRENCY),
   emailPerAccount: 'true',
+  objectLock: 'true',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -210,6 +213,7 @@ export function readStackConfig(context: ContextReader): StackConfig {
     memberStackSetTargets: read('memberStackSetTargets', parseOuTargets, ''),
     maxConcurrency: read('maxConcurrency', parseMaxConcurrency, String(DEFAULT_MAX_CONCURRENCY)),
     emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
+    objectLock: read('objectLock', parseBoolean, 'false'),
   };
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);

@@ -45,6 +45,7 @@ describe('readStackConfig', () => {
       memberStackSetTargets: [],
       maxConcurrency: 100,
       emailPerAccount: true,
+      objectLock: false,
     });
   });
 
