@@ -119,7 +119,7 @@ export class MemberCredentials {
 
   /** A ClientFactory whose every client acts in `accountId` through the member role. */
   factoryFor(accountId: string, options: Omit<ClientFactoryOptions, 'credentials'> = {}): ClientFactory {
-    return new ClientFactory({ ...options, credentials: this.provider(accountId) });
+    return new ClientFactory({ ...options, credentials: this.provider(accountId), identity: this.roleArn(accountId) });
   }
 
   private refresh(accountId: string): Promise<Credentials> {

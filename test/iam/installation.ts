@@ -26,15 +26,17 @@ export interface Installation {
 }
 
 /** Synthesizes an installation (as `cdk synth` would, inline code) and deploys it on paper. */
-export function install(label: string, context: Record<string, string> = {}): Installation {
+export function install(label: string, context: Record<string, string> = {}, accounts: { auditor?: string; member?: string; region?: string } = {}): Installation {
+  const auditorAccount = accounts.auditor ?? AUDITOR;
+  const region = accounts.region ?? HOME;
   const built = buildApp({ context: { notificationEmail: EMAIL, ...context }, code: () => Code.fromInline('exports.handler = async () => undefined;') });
   const { stack } = built;
-  const auditor = new DeployedTemplate(stack.stackName, Template.fromStack(stack).toJSON() as TemplateJson, { account: AUDITOR, region: HOME });
+  const auditor = new DeployedTemplate(stack.stackName, Template.fromStack(stack).toJSON() as TemplateJson, { account: auditorAccount, region });
   const member = built.member
     ? new DeployedTemplate(built.member.stackName, Template.fromStack(built.member).toJSON() as TemplateJson, {
-        account: MEMBER,
-        region: HOME,
-        parameters: { AuditorAccountId: AUDITOR, OrganizationId: ORG_ID },
+        account: accounts.member ?? MEMBER,
+        region,
+        parameters: { AuditorAccountId: auditorAccount, OrganizationId: ORG_ID },
       })
     : undefined;
   const roleOf = (construct: { node: { defaultChild?: unknown } }): RoleInfo => {
