@@ -29,8 +29,10 @@ export interface AuditorFunctionProps {
   /** Async retries of a failed invocation (EventBridge invokes asynchronously). */
   retryAttempts?: number;
   code?: FunctionCodeFactory;
-  /** IAM path of the role (organization mode: member roles trust the worker path only). */
+  /** IAM path of the role (organization mode: the worker roles the member roles trust). */
   rolePath?: string;
+  /** A fixed role name (organization mode: member roles trust these exact worker role ARNs). */
+  roleName?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export class AuditorFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (least privilege, derived from the code)`,
       ...(props.rolePath ? { path: props.rolePath } : {}),
+      ...(props.roleName ? { roleName: props.roleName } : {}),
     });
     this.logGroup.grantWrite(this.role);
 

@@ -57,6 +57,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SgAu
         roleName: config.memberRoleName,
         protectTag: config.protectTag,
         productionTag: config.productionTag,
+        regions: config.regions,
         ...(config.organizationId ? { organizationId: config.organizationId } : {}),
         ...(config.auditorAccountId ? { auditorAccountId: config.auditorAccountId } : {}),
       })

@@ -6,10 +6,10 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ASSUME_ROLE_ACTIONS } from '../lambda/aws/member-role';
+import { ASSUME_ROLE_ACTIONS, memberRoleNames } from '../lambda/aws/member-role';
 import { DELETION_STATES, type DeletionTask } from '../lambda/core/deletion-contract';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
-import { WORKER_ROLE_PATH } from './member-stack';
+import { MEMBER_ROLE_USERS, WORKER_ROLE_NAMES, WORKER_ROLE_PATH, type WorkerRole } from './member-stack';
 
 /** Regions deleted at once: each keeps EC2's mutating calls near 5/s on its own. */
 export const REGION_CONCURRENCY = 4;
@@ -42,9 +42,9 @@ export interface DeletionWorkflowProps {
   bucket: s3.IBucket;
   regionConcurrency?: number;
   /**
-   * Organization mode: the member role's name. The tasks that act in the account (re-audit and
-   * batch) may assume it in any account, and their roles sit on the worker path the member
-   * role trusts.
+   * Organization mode: the member roles' base name. The tasks that act in the account may assume
+   * a member role in any account (keep and re-audit the reader, the batch the deleter), and their
+   * roles have the fixed names and path the member roles trust (WORKER_ROLE_NAMES).
    */
   memberRoleName?: string;
 }
@@ -75,7 +75,7 @@ export class DeletionWorkflow extends Construct {
         memorySize: spec.memorySize,
         environment: props.environment,
         logRetention: logs.RetentionDays.ONE_YEAR,
-        ...(props.memberRoleName && ACCOUNT_TASKS.includes(task) ? { rolePath: WORKER_ROLE_PATH } : {}),
+        ...(props.memberRoleName && ACCOUNT_TASKS.includes(task) ? { rolePath: WORKER_ROLE_PATH, roleName: WORKER_ROLE_NAMES[task as WorkerRole] } : {}),
         // Step Functions retries the task; Lambda's own async retries would not apply anyway.
         ...(props.code ? { code: props.code } : {}),
       });
@@ -158,16 +158,24 @@ export class DeletionWorkflow extends Construct {
     );
   }
 
-  /** The keep tagging, the re-audit and the batches reach a member account only through its member role. */
-  private grantAssumeMemberRole(roleName: string): void {
-    const memberRoles = `arn:${Stack.of(this).partition}:iam::*:role/${roleName}`;
-    for (const task of ACCOUNT_TASKS) {
-      const role = this.functions[task].role;
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'AssumeMemberRole', actions: [...ASSUME_ROLE_ACTIONS], resources: [memberRoles] }));
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${roleName}]`,
-        reason: 'The member role has one name in every account of the Organization; the approved account is known only at run time. Each member trusts only this account.',
-      });
+  /**
+   * The keep tagging and the re-audit reach a member account only through its reader role, the
+   * batches only through its deleter role (MEMBER_ROLE_USERS, which the member roles' trust names).
+   */
+  private grantAssumeMemberRole(baseName: string): void {
+    const names = memberRoleNames(baseName);
+    for (const [which, users] of Object.entries(MEMBER_ROLE_USERS) as Array<['reader' | 'deleter', readonly WorkerRole[]]>) {
+      const roleName = names[which];
+      for (const task of users.filter((u): u is DeletionTask & WorkerRole => (ACCOUNT_TASKS as readonly string[]).includes(u))) {
+        const role = this.functions[task].role;
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ sid: 'AssumeMemberRole', actions: [...ASSUME_ROLE_ACTIONS], resources: [`arn:${Stack.of(this).partition}:iam::*:role/${roleName}`] }),
+        );
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${roleName}]`,
+          reason: 'The member role has one name in every account of the Organization; the approved account is known only at run time. Each member trusts only this role of this account.',
+        });
+      }
     }
   }
 

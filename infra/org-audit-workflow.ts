@@ -11,13 +11,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ORGANIZATIONS_ACTIONS } from '../lambda/aws/org';
-import { ASSUME_ROLE_ACTIONS } from '../lambda/aws/member-role';
+import { ASSUME_ROLE_ACTIONS, memberRoleNames } from '../lambda/aws/member-role';
 import { ORG_TUNING } from '../lambda/core/org';
 import { ORG_STATES } from '../lambda/workflows/org-audit/states';
 import type { OrgAuditEnvInput } from '../lambda/core/org-config';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { grantIntegrations } from './permissions';
-import { WORKER_ROLE_PATH } from './member-stack';
+import { WORKER_ROLE_NAMES, WORKER_ROLE_PATH } from './member-stack';
 
 export const ORG_ENTRIES = {
   plan: 'lambda/workflows/org-audit/plan-handler.ts',
@@ -65,6 +65,7 @@ export class OrgAuditWorkflow extends Construct {
         timeout: Duration.minutes(15),
         memorySize: 512,
         rolePath: WORKER_ROLE_PATH,
+        roleName: WORKER_ROLE_NAMES.plan,
       }),
       regionItems: new AuditorFunction(this, 'RegionItems', {
         ...common,
@@ -73,6 +74,7 @@ export class OrgAuditWorkflow extends Construct {
         timeout: Duration.minutes(15),
         memorySize: 1024,
         rolePath: WORKER_ROLE_PATH,
+        roleName: WORKER_ROLE_NAMES.regionItems,
       }),
       assemble: new AuditorFunction(this, 'Assemble', {
         ...common,
@@ -202,8 +204,8 @@ export class OrgAuditWorkflow extends Construct {
     });
     for (const fn of [plan, regionItems]) {
       Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`,
-        reason: 'The member role has one name in every account of the Organization; accounts are listed at run time. Each member trusts only this account.',
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${memberRoleNames(props.memberRoleName).reader}]`,
+        reason: 'The member reader role has one name in every account of the Organization; accounts are listed at run time. Each member trusts only these roles of this account.',
       });
     }
     for (const fn of [plan, regionItems, assemble, notify]) {
@@ -246,7 +248,8 @@ export class OrgAuditWorkflow extends Construct {
 
   private grant(props: OrgAuditWorkflowProps): void {
     const stack = Stack.of(this);
-    const memberRoles = `arn:${stack.partition}:iam::*:role/${props.memberRoleName}`;
+    // The audit only reads: the member reader role (the deleter trusts the deletion batch alone).
+    const memberRoles = `arn:${stack.partition}:iam::*:role/${memberRoleNames(props.memberRoleName).reader}`;
     const orgObjects = props.bucket.arnForObjects('audits/_org/*');
     const { plan, regionItems, assemble, notify } = this.functions;
     // The assemble task publishes each account: findings in this (the auditor) account's hub, and its event.

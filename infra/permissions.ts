@@ -72,11 +72,21 @@ export function keepTaggingStatement(regions: readonly string[] | 'all' = 'all')
 export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-id';
 
 /**
+ * The values IAM compares a protective tag with: the value, and the value with one surrounding
+ * space on either side or both (StringEqualsIgnoreCase ignores case, not spaces). IAM has no
+ * trimming operator, so other spacing (two spaces, a tab) is not matched: the classifier, which
+ * trims, still protects such a group, and the deletion never plans it.
+ */
+export function spacedVariants(value: string): string[] {
+  return [...new Set([value, ` ${value}`, `${value} `, ` ${value} `])];
+}
+
+/**
  * The deletion statements: allowed only on groups not tagged with the production tag (and only
- * in the configured regions when they are a list), and
- * explicitly denied on groups carrying the protection tag or created by a CloudFormation stack.
- * IAM is the last line of defence if a report or the classifier were ever wrong; the tag checks
- * ignore case to err on the safe side (the classifier also ignores surrounding spaces).
+ * in the configured regions when they are a list), and explicitly denied on groups carrying the
+ * production tag, the protection tag, or created by a CloudFormation stack. IAM is the last line
+ * of defence if a report or the classifier were ever wrong; the tag checks ignore case and one
+ * surrounding space (see spacedVariants for what IAM cannot compare).
  */
 export function deletionStatements(protectTag: TagSpec, productionTag: TagSpec, regions: readonly string[] | 'all' = 'all'): iam.PolicyStatement[] {
   // With a list of regions, deleting anywhere else is refused by IAM too, not only by the code.
@@ -86,14 +96,21 @@ export function deletionStatements(protectTag: TagSpec, productionTag: TagSpec, 
       sid: 'DeleteUnprotectedSecurityGroups',
       actions: [...DELETION_ACTIONS],
       resources: securityGroupArns(),
-      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: productionTag.value }, ...inRegions },
+      conditions: { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: spacedVariants(productionTag.value) }, ...inRegions },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyDeletingProductionSecurityGroups',
+      effect: iam.Effect.DENY,
+      actions: [...DELETION_ACTIONS],
+      resources: securityGroupArns(),
+      conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${productionTag.key}`]: spacedVariants(productionTag.value) } },
     }),
     new iam.PolicyStatement({
       sid: 'DenyDeletingProtectedSecurityGroups',
       effect: iam.Effect.DENY,
       actions: [...DELETION_ACTIONS],
       resources: securityGroupArns(),
-      conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${protectTag.key}`]: protectTag.value } },
+      conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${protectTag.key}`]: spacedVariants(protectTag.value) } },
     }),
     // `Null: false` holds when the key is present with any value: every group a stack created.
     new iam.PolicyStatement({
@@ -137,29 +154,31 @@ const KEY_ADMIN_ACTIONS = [
 
 /**
  * The approval-link key's policy: the account's IAM policies may administer the key, but its use
- * is not delegated to them. Only `signer` may GenerateMac and only `verifier` may VerifyMac,
- * named here, and every other principal is explicitly denied both, so neither `kms:*` in an IAM
- * policy nor a grant mints or checks a link. CreateGrant is not delegated either: a grant is a
- * quiet way to hand out GenerateMac. Rewriting the key policy (kms:PutKeyPolicy) stays an
- * administrator's act, as it must for CloudFormation to update the key; CloudTrail records it.
+ * is not delegated to them. Only the `signers` may GenerateMac and only the `verifiers` may
+ * VerifyMac, named here, and every other principal is explicitly denied both, so neither `kms:*`
+ * in an IAM policy nor a grant mints or checks a link. CreateGrant is not delegated either: a
+ * grant is a quiet way to hand out GenerateMac. Rewriting the key policy (kms:PutKeyPolicy) stays
+ * an administrator's act, as it must for CloudFormation to update the key; CloudTrail records it.
+ * Signers: the audit role, and in organization mode the assemble role (DESIGN.md "Approval link").
  */
-export function macKeyPolicy(signer: iam.IRole, verifier: iam.IRole): iam.PolicyStatement[] {
-  const use = (sid: string, action: string, role: iam.IRole) =>
-    new iam.PolicyStatement({ sid, principals: [new iam.ArnPrincipal(role.roleArn)], actions: [action], resources: ['*'] });
-  const denyOthers = (sid: string, action: string, role: iam.IRole) =>
+export function macKeyPolicy(signers: readonly iam.IRole[], verifiers: readonly iam.IRole[]): iam.PolicyStatement[] {
+  const use = (sid: string, action: string, roles: readonly iam.IRole[]) =>
+    new iam.PolicyStatement({ sid, principals: roles.map((r) => new iam.ArnPrincipal(r.roleArn)), actions: [action], resources: ['*'] });
+  // ArnNotEquals with several values holds when the caller matches none of them.
+  const denyOthers = (sid: string, action: string, roles: readonly iam.IRole[]) =>
     new iam.PolicyStatement({
       sid,
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: [action],
       resources: ['*'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': roles.map((r) => r.roleArn) } },
     });
   return [
-    use('AuditRoleSignsLinks', 'kms:GenerateMac', signer),
-    use('ApprovalFrontVerifiesLinks', 'kms:VerifyMac', verifier),
-    denyOthers('NoOtherSigner', 'kms:GenerateMac', signer),
-    denyOthers('NoOtherVerifier', 'kms:VerifyMac', verifier),
+    use('SignerRolesSignLinks', 'kms:GenerateMac', signers),
+    use('ApprovalFrontVerifiesLinks', 'kms:VerifyMac', verifiers),
+    denyOthers('NoOtherSigner', 'kms:GenerateMac', signers),
+    denyOthers('NoOtherVerifier', 'kms:VerifyMac', verifiers),
   ];
 }
 
@@ -176,20 +195,21 @@ export function adminOnlyKeyPolicy(): iam.PolicyDocument {
 }
 
 /**
- * Bucket statements that keep a used link used: the single-use lock under approvals/ and the
- * deletion trail under deletions/ cannot be deleted (a delete marker or a removed version would
- * make a lock look absent and reopen a still-valid link), and a lock can only be created, never
- * overwritten (a PutObject to approvals/ must carry If-None-Match). They bind every principal;
- * S3 Lifecycle expiry is not subject to bucket policies and still cleans up.
+ * Bucket statements that keep a used link used and the evidence whole: the single-use lock under
+ * approvals/, the deletion trail under deletions/ and the audits' reports, logs and backups under
+ * audits/ cannot be deleted (a delete marker or a removed version would make a lock look absent
+ * and reopen a still-valid link, or erase what a deletion was decided on), and a lock can only be
+ * created, never overwritten (a PutObject to approvals/ must carry If-None-Match). They bind every
+ * principal; S3 Lifecycle expiry is not subject to bucket policies and still cleans up.
  */
 export function lockAndTrailStatements(bucket: { arnForObjects(key: string): string }): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
-      sid: 'LocksAndTrailAreNeverDeleted',
+      sid: 'LocksTrailsAndEvidenceAreNeverDeleted',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-      resources: [bucket.arnForObjects('approvals/*'), bucket.arnForObjects('deletions/*')],
+      resources: [bucket.arnForObjects('approvals/*'), bucket.arnForObjects('deletions/*'), bucket.arnForObjects('audits/*')],
     }),
     new iam.PolicyStatement({
       sid: 'LocksAreOnlyCreated',
@@ -212,6 +232,21 @@ export function subscribeWithinAccountStatement(topicArn: string, account: strin
     resources: [topicArn],
     conditions: { StringNotEquals: { 'aws:PrincipalAccount': account } },
   });
+}
+
+/**
+ * Topic statements limiting subscriptions to the stack's own: an email subscription of the
+ * configured address (what the stack's AWS::SNS::Subscription creates). Any other protocol or
+ * endpoint is denied to every principal, an administrator of the account included: a subscriber
+ * receives every approval link. Adding a recipient is a stack change (notificationEmail).
+ */
+export function subscribeOnlyTheStackStatements(topicArn: string, email: string): iam.PolicyStatement[] {
+  const deny = (sid: string, conditions: Record<string, unknown>) =>
+    new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['sns:Subscribe'], resources: [topicArn], conditions });
+  return [
+    deny('SubscribeOnlyByEmail', { StringNotEquals: { 'sns:Protocol': 'email' } }),
+    deny('SubscribeOnlyTheConfiguredEmail', { StringNotEqualsIgnoreCase: { 'sns:Endpoint': email } }),
+  ];
 }
 
 /**
@@ -268,7 +303,10 @@ export function integrationStatements(needs: IntegrationNeeds): iam.PolicyStatem
         sid: 'PutSgAuditorEvents',
         actions: ['events:PutEvents'],
         resources: [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`],
-        conditions: { StringEquals: { 'events:source': 'sg-auditor' } },
+        // events:source is multivalued (one per entry): every entry's source must be sg-auditor, and
+        // Null false so a request without the key is not allowed by an empty set. (StringEquals on it
+        // never matches: the IAM conformance test showed every PutEvents denied.)
+        conditions: { 'ForAllValues:StringEquals': { 'events:source': ['sg-auditor'] }, Null: { 'events:source': 'false' } },
       }),
     );
   }

@@ -30,6 +30,7 @@ import {
   lockAndTrailStatements,
   macKeyPolicy,
   readStatements,
+  subscribeOnlyTheStackStatements,
   subscribeWithinAccountStatement,
 } from './permissions';
 import { AUDIT_MEMORY_MB } from './sizing';
@@ -89,11 +90,17 @@ export class SgAuditorStack extends Stack {
         {
           id: 'retention',
           expiration: Duration.days(config.artifactRetentionDays),
-          noncurrentVersionExpiration: Duration.days(30),
+          // An overwritten or deleted object's older versions are evidence too: kept as long.
+          noncurrentVersionExpiration: Duration.days(config.artifactRetentionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
+      // Context objectLock=true: every version is also kept by S3 Object Lock (governance mode)
+      // for artifactRetentionDays; only a principal with s3:BypassGovernanceRetention can remove one.
+      ...(config.objectLock
+        ? { objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(config.artifactRetentionDays)) }
+        : {}),
     });
 
     this.topicKey = new kms.Key(this, 'TopicKey', {
@@ -196,9 +203,9 @@ export class SgAuditorStack extends Stack {
     this.grantAudit(config);
     this.grantApprove();
     this.grantWorkers(config);
-    for (const statement of macKeyPolicy(this.audit.role, this.approve.role)) this.macKey.addToResourcePolicy(statement);
     for (const statement of lockAndTrailStatements(this.bucket)) this.bucket.addToResourcePolicy(statement);
     this.topic.addToResourcePolicy(subscribeWithinAccountStatement(this.topic.topicArn, this.account));
+    for (const statement of subscribeOnlyTheStackStatements(this.topic.topicArn, config.notificationEmail)) this.topic.addToResourcePolicy(statement);
 
     // A Catch never sees an execution timeout, a States.Runtime error or a stop: this rule runs
     // the abort task for those too, so the ABORTED trail and email are never skipped.
@@ -231,6 +238,10 @@ export class SgAuditorStack extends Stack {
       });
       if (config.memberStackSetTargets.length > 0) this.memberStackSet(config);
     }
+    // The key policy names exactly the roles that sign (the audit role, and in organization
+    // mode the assemble role) and the one that verifies.
+    const signers = [this.audit.role, ...(this.orgAudit ? [this.orgAudit.functions.assemble.role] : [])];
+    for (const statement of macKeyPolicy(signers, [this.approve.role])) this.macKey.addToResourcePolicy(statement);
 
     new events.Rule(this, 'Schedule', {
       description: 'Runs the security group audit',
@@ -312,7 +323,7 @@ export class SgAuditorStack extends Stack {
         { parameterKey: 'AuditorAccountId', parameterValue: this.account },
         { parameterKey: 'OrganizationId', parameterValue: config.organizationId ?? '' },
       ],
-      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag, productionTag: config.productionTag }),
+      templateBody: memberTemplateBody({ roleName: config.memberRoleName, protectTag: config.protectTag, productionTag: config.productionTag, regions: config.regions }),
     });
   }
 

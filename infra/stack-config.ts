@@ -46,6 +46,8 @@ export interface StackConfig {
   artifactRetentionDays: number;
   dryRun: boolean;
   emailWhenClean: boolean;
+  /** S3 Object Lock (governance mode, artifactRetentionDays) on the artifact bucket: context objectLock. */
+  objectLock: boolean;
   /** Organization mode: the audit state machine over every account instead of one account. */
   organization: boolean;
   accounts: string[] | 'all';
@@ -91,6 +93,7 @@ export const CONTEXT_EXAMPLES = {
   emailPerAccount: 'true',
   securityHubFindings: 'auto',
   integrationEvents: 'true',
+  objectLock: 'true',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -220,6 +223,7 @@ export function readStackConfig(context: ContextReader): StackConfig {
     emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
     securityHubFindings: read('securityHubFindings', parseFindingsMode, 'auto'),
     integrationEvents: read('integrationEvents', parseBoolean, 'true'),
+    objectLock: read('objectLock', parseBoolean, 'false'),
   };
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);

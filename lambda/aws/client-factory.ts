@@ -99,6 +99,70 @@ export class CallCounter {
   }
 }
 
+/** One AWS call as sent: who sent it, to which service, what, where (for the IAM conformance tests). */
+export interface RecordedCall {
+  /** The Lambda or state-machine task that made the call (CallRecorder.as). */
+  actor: string;
+  /** The assumed role the call was signed with (a member role's ARN); absent: the actor's own role. */
+  identity?: string;
+  /** The SDK's service id (EC2, S3, KMS, ...). */
+  serviceId: string;
+  /** The operation (DeleteSecurityGroup, PutObject, ...). */
+  operation: string;
+  region: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Records every call sent by the clients it is attached to, attributed to the actor whose work
+ * is running (an AsyncLocalStorage scope, as CallCounter does). Off unless a test turns it on
+ * with `recordCalls`: then every client a ClientFactory creates is recorded, and calls made
+ * outside any `as` scope (test setup) are not.
+ */
+export class CallRecorder {
+  private readonly scope = new AsyncLocalStorage<string>();
+  readonly calls: RecordedCall[] = [];
+
+  /** Runs `fn` with every recorded call attributed to `actor`. */
+  as<T>(actor: string, fn: () => T): T {
+    return this.scope.run(actor, fn);
+  }
+
+  /** Records the calls of one client (signed as `identity` when given). */
+  attach<C extends SdkClient>(client: C, identity?: string): C {
+    const { scope, calls } = this;
+    const sdk = client as unknown as {
+      config: { serviceId?: string; region: () => Promise<string> };
+      middlewareStack: { add(mw: unknown, options: { step: string; name: string; override?: boolean }): void };
+    };
+    sdk.middlewareStack.add(
+      (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+        const actor = scope.getStore();
+        if (actor !== undefined) {
+          calls.push({
+            actor,
+            ...(identity ? { identity } : {}),
+            serviceId: sdk.config.serviceId ?? 'unknown',
+            operation: (context.commandName ?? 'unknown').replace(/Command$/, ''),
+            region: await sdk.config.region(),
+            input: { ...(args.input as Record<string, unknown>) },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'sgAuditorCallRecorder', override: true },
+    );
+    return client;
+  }
+}
+
+let activeRecorder: CallRecorder | undefined;
+
+/** Turns recording on for every client ClientFactory creates from now on (tests only); undefined turns it off. */
+export function recordCalls(recorder: CallRecorder | undefined): void {
+  activeRecorder = recorder;
+}
+
 /** How long one attempt of one call may take; the SDK retries a timed-out attempt like any transient error. */
 export interface HttpTimeouts {
   /** Until the TCP connection is open. */
@@ -128,6 +192,8 @@ export interface ClientFactoryOptions {
   credentials?: CredentialsProvider;
   /** Overrides DEFAULT_HTTP_TIMEOUTS (tests use short ones). */
   timeouts?: Partial<HttpTimeouts>;
+  /** Who `credentials` are (the assumed role's ARN), for recorded calls. */
+  identity?: string;
 }
 
 /** What the SDK accepts as `credentials`: a provider it calls again when the last ones expire. */
@@ -142,6 +208,7 @@ export class ClientFactory {
   private readonly regions = new Map<string, Map<unknown, SdkClient>>();
   private readonly maxAttempts: number;
   private readonly credentials: CredentialsProvider | undefined;
+  private readonly identity: string | undefined;
   readonly timeouts: Readonly<HttpTimeouts>;
   // Aborts every call still in flight when the factory is destroyed (no retries follow an abort).
   private inFlight = abortController();
@@ -149,6 +216,7 @@ export class ClientFactory {
   constructor(options: ClientFactoryOptions = {}) {
     this.counter = options.counter ?? new CallCounter();
     this.credentials = options.credentials;
+    this.identity = options.identity;
     const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
     this.maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 5);
     this.timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
@@ -199,6 +267,7 @@ export class ClientFactory {
       ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
       ...(this.credentials ? { credentials: this.credentials } : {}),
     });
+    activeRecorder?.attach(client, this.identity);
     // Count at `send` (looked up on the prototype at call time) rather than in middleware, so
     // the count is the same with real clients and with aws-sdk-client-mock's stubs (bench).
     const counter = this.counter;

@@ -10,6 +10,20 @@ import { homeRegion } from './regions';
  */
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'sg-auditor-member';
+
+/**
+ * The two roles the member stack deploys from one base name (memberRoleName): the reader, assumed
+ * by the audit items, the re-audit before a deletion and the keep tagging (read actions and the
+ * two keep tags), and the deleter, assumed only by the deletion batch (DeleteSecurityGroup and
+ * Revoke*, in the configured regions, never a Production, protected or stack-managed group).
+ */
+export function memberRoleNames(base: string): { reader: string; deleter: string } {
+  const names = { reader: `${base}-reader`, deleter: `${base}-deleter` };
+  if (!isRoleName(names.reader) || !isRoleName(names.deleter)) {
+    throw new Error(`memberRoleName "${base}" is too long: ${names.deleter} must be a role name of at most 64 characters`);
+  }
+  return names;
+}
 /** Session names show in the member's CloudTrail: they say who called. */
 export const DEFAULT_SESSION_NAME = 'sg-auditor';
 /** What the auditor's worker roles need to reach a member. */
@@ -105,7 +119,7 @@ export class MemberCredentials {
 
   /** A ClientFactory whose every client acts in `accountId` through the member role. */
   factoryFor(accountId: string, options: Omit<ClientFactoryOptions, 'credentials'> = {}): ClientFactory {
-    return new ClientFactory({ ...options, credentials: this.provider(accountId) });
+    return new ClientFactory({ ...options, credentials: this.provider(accountId), identity: this.roleArn(accountId) });
   }
 
   private refresh(accountId: string): Promise<Credentials> {

@@ -62,8 +62,8 @@ describe('approval MAC key policy', () => {
     const verifier = bySid(macKeyStatements(), 'NoOtherVerifier');
 
     // Assess
-    expect(signer).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:GenerateMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn(ids.audit) } } });
-    expect(verifier).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:VerifyMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn(ids.approve) } } });
+    expect(signer).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:GenerateMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(ids.audit)] } } });
+    expect(verifier).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:VerifyMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(ids.approve)] } } });
   });
 
   it('lets the account administer the key, but delegates neither its use nor grants', () => {
@@ -83,12 +83,12 @@ describe('approval MAC key policy', () => {
 describe('artifact bucket policy', () => {
   const bucketStatements = () => (resourceOfType('AWS::S3::BucketPolicy', (p) => JSON.stringify(p.Bucket).includes(ids.bucket)).PolicyDocument as { Statement: Statement[] }).Statement;
 
-  it('denies DeleteObject and DeleteObjectVersion on approvals/ and deletions/ to every principal', () => {
+  it('denies DeleteObject and DeleteObjectVersion on approvals/, deletions/ and audits/ to every principal', () => {
     // Prepare / Act
-    const deny = bySid(bucketStatements(), 'LocksAndTrailAreNeverDeleted');
+    const deny = bySid(bucketStatements(), 'LocksTrailsAndEvidenceAreNeverDeleted');
 
     // Assess
-    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Resource: [objectArn('approvals'), objectArn('deletions')] });
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Resource: [objectArn('approvals'), objectArn('deletions'), objectArn('audits')] });
     expect(actionsOf(deny).sort()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
     expect(deny.Condition).toBeUndefined();
   });

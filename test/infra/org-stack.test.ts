@@ -3,7 +3,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { App } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/build-app';
-import { WORKER_ROLE_PATH, type SgAuditorMemberStack } from '../../infra/member-stack';
+import { WORKER_ROLE_NAMES, WORKER_ROLE_PATH, type SgAuditorMemberStack } from '../../infra/member-stack';
 import { definitionsOf } from '../../infra/local-asl';
 import { auditReadActions } from '../../infra/permissions';
 import type { SgAuditorStack } from '../../infra/sg-auditor-stack';
@@ -139,22 +139,25 @@ describe('the deletion workflow (organization=true)', () => {
       }),
     );
 
-  it('lets only the keep tagging, the re-audit and the batch assume the member role, from roles on the path the member role trusts', () => {
+  it('lets the keep tagging and the re-audit assume only the member reader and the batch only the member deleter, from the named worker roles', () => {
     // Act
     const tasks = assumers(stack.deletion.functions);
+    const names = Object.fromEntries(Object.entries(stack.deletion.functions).map(([name, fn]) => [name, resources[logicalId(stack, fn.role)]?.Properties?.RoleName]));
 
     // Assess
-    const memberRoles = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/sg-auditor-member']] };
-    const assumeMember = [{ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles }];
+    const assume = (role: string) => [
+      { Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::*:role/${role}`]] } },
+    ];
     expect(tasks).toEqual({
       started: { path: undefined, assume: [] },
-      keep: { path: WORKER_ROLE_PATH, assume: assumeMember },
-      reaudit: { path: WORKER_ROLE_PATH, assume: assumeMember },
+      keep: { path: WORKER_ROLE_PATH, assume: assume('sg-auditor-member-reader') },
+      reaudit: { path: WORKER_ROLE_PATH, assume: assume('sg-auditor-member-reader') },
       backup: { path: undefined, assume: [] },
-      batch: { path: WORKER_ROLE_PATH, assume: assumeMember },
+      batch: { path: WORKER_ROLE_PATH, assume: assume('sg-auditor-member-deleter') },
       finish: { path: undefined, assume: [] },
       abort: { path: undefined, assume: [] },
     });
+    expect(names).toMatchObject({ keep: WORKER_ROLE_NAMES.keep, reaudit: WORKER_ROLE_NAMES.reaudit, batch: WORKER_ROLE_NAMES.batch, started: undefined });
   });
 
   it('tells the tasks and the approval front that links and deletions may be for member accounts', () => {
@@ -167,50 +170,75 @@ describe('the deletion workflow (organization=true)', () => {
   });
 });
 
-describe('the member role', () => {
-  const role = () => Object.values(memberResources).find((r) => r.Type === 'AWS::IAM::Role');
+describe('the member roles', () => {
+  const role = (name: string) => Object.entries(memberResources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === name);
+  const statementsOf = (name: string) => {
+    const [id] = role(name) ?? [];
+    return Object.values(memberResources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(`"${id}"`))
+      .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
   const policies = () => Object.values(memberResources).filter((r) => r.Type === 'AWS::IAM::Policy');
+  const workerArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AuditorAccountId' }, `:role${WORKER_ROLE_PATH}${name}`]] });
 
-  it('trusts only worker roles of the auditor account, inside the organization', () => {
+  it.each([
+    ['sg-auditor-member-reader', [WORKER_ROLE_NAMES.plan, WORKER_ROLE_NAMES.regionItems, WORKER_ROLE_NAMES.keep, WORKER_ROLE_NAMES.reaudit]],
+    ['sg-auditor-member-deleter', [WORKER_ROLE_NAMES.batch]],
+  ])('%s trusts exactly the named worker roles of the auditor account, inside the organization', (name, workers) => {
     // Act
-    const trust = (role()?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    const trust = (role(name)?.[1].Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
 
     // Assess
-    expect(trust).toHaveLength(1);
-    expect(trust[0]).toMatchObject({
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AuditorAccountId' }, ':root']] } },
-      Condition: {
-        ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AuditorAccountId' }, `:role${WORKER_ROLE_PATH}*`]] } },
-        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AuditorAccountId' }, ':root']] } },
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': workers.map(workerArn) },
+          StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+        },
       },
-    });
+    ]);
   });
 
-  it('is named by memberRoleName and grants every read action the scanners declare, and no wildcard action', () => {
+  it('gives the reader every read action the scanners declare and no deletion, and no wildcard action anywhere', () => {
     // Act
-    const statements = policies().flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-    const allowed = [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf))];
+    const reader = [...new Set(statementsOf('sg-auditor-member-reader').filter((s) => s.Effect === 'Allow').flatMap(actionsOf))];
+    const allowed = [...new Set(policies().flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement).filter((s) => s.Effect === 'Allow').flatMap(actionsOf))];
 
     // Assess
-    expect(role()?.Properties?.RoleName).toBe('sg-auditor-member');
-    expect(allowed).toEqual(expect.arrayContaining(auditReadActions()));
+    expect(reader).toEqual(expect.arrayContaining(auditReadActions()));
+    expect(reader.filter((a) => /Delete|Revoke/.test(a))).toEqual([]);
     expect(allowed.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('gives the deleter only deletion, revocation and the describe a resumed batch needs, in the configured regions', () => {
+    // Act
+    const deleter = statementsOf('sg-auditor-member-deleter');
+    const allowed = [...new Set(deleter.filter((s) => s.Effect === 'Allow').flatMap(actionsOf))].sort();
+
+    // Assess
+    expect(allowed).toEqual(['ec2:DeleteSecurityGroup', 'ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress']);
+    expect(deleter.filter((s) => s.Effect === 'Deny').map((s) => s.Sid)).toEqual([
+      'DenyDeletingProductionSecurityGroups',
+      'DenyDeletingProtectedSecurityGroups',
+      'DenyDeletingStackManagedSecurityGroups',
+    ]);
   });
 
   it('deletes only as the auditor account does: not production-tagged, never the protection tag', () => {
     // Act
-    const statements = policies().flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    const statements = statementsOf('sg-auditor-member-deleter');
 
     // Assess
     expect(statements.find((s) => s.Sid === 'DeleteUnprotectedSecurityGroups')?.Condition).toBeDefined();
     expect(statements.find((s) => s.Sid === 'DenyDeletingProtectedSecurityGroups')).toMatchObject({ Effect: 'Deny' });
   });
 
-  it('may tag security groups only with the two keep keys', () => {
+  it('lets the reader tag security groups only with the two keep keys', () => {
     // Act
-    const statements = policies().flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    const statements = statementsOf('sg-auditor-member-reader');
     const tagging = statements.filter((s) => actionsOf(s).includes('ec2:CreateTags'));
 
     // Assess
@@ -237,7 +265,7 @@ describe('the member role', () => {
       ],
     });
     expect(Object.keys(body.Parameters).sort()).toEqual(['AuditorAccountId', 'OrganizationId']);
-    expect(Object.values(body.Resources).find((r) => r.Type === 'AWS::IAM::Role')?.Properties.RoleName).toBe('sg-auditor-member');
+    expect(Object.values(body.Resources).filter((r) => r.Type === 'AWS::IAM::Role').map((r) => r.Properties.RoleName)).toEqual(['sg-auditor-member-reader', 'sg-auditor-member-deleter']);
   });
 });
 

@@ -47,6 +47,7 @@ describe('readStackConfig', () => {
       memberStackSetTargets: [],
       maxConcurrency: 100,
       emailPerAccount: true,
+      objectLock: false,
     });
   });
 

@@ -112,7 +112,7 @@ describe('audit role', () => {
     // Assess
     expect(JSON.stringify(importFindings.Resource)).toContain(':product/');
     expect(JSON.stringify(importFindings.Resource)).toContain('/default');
-    expect(putEvents).toMatchObject({ Action: 'events:PutEvents', Condition: { StringEquals: { 'events:source': 'sg-auditor' } } });
+    expect(putEvents).toMatchObject({ Action: 'events:PutEvents', Condition: { 'ForAllValues:StringEquals': { 'events:source': ['sg-auditor'] }, Null: { 'events:source': 'false' } } });
     expect(JSON.stringify(putEvents.Resource)).toContain(':event-bus/default');
   });
 
@@ -188,7 +188,7 @@ describe('deletion workflow roles', () => {
     // Assess
     expect(allow.Effect).toBe('Allow');
     expect(actionsOf(allow).sort()).toEqual([...DELETION_ACTIONS].sort());
-    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Stage': 'live' } });
+    expect(allow.Condition).toEqual({ StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Stage': ['live', ' live', 'live ', ' live '] } });
     expect(JSON.stringify(allow.Resource)).toContain(':security-group/*');
     expect(others).toEqual([]);
   });
@@ -200,7 +200,17 @@ describe('deletion workflow roles', () => {
     // Assess
     expect(deny.Effect).toBe('Deny');
     expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
-    expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Keep': 'forever' } });
+    expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Keep': ['forever', ' forever', 'forever ', ' forever '] } });
+  });
+
+  it('denies the batch task deleting and revoking on groups carrying the configured productionTag, ignoring case and one surrounding space', () => {
+    // Prepare / Act
+    const deny = bySid(batch, 'DenyDeletingProductionSecurityGroups');
+
+    // Assess
+    expect(deny.Effect).toBe('Deny');
+    expect(actionsOf(deny).sort()).toEqual([...DELETION_ACTIONS].sort());
+    expect(deny.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/Stage': ['live', ' live', 'live ', ' live '] } });
   });
 
   it('denies the batch task deleting and revoking on groups a CloudFormation stack created (tag aws:cloudformation:stack-id present)', () => {

@@ -56,7 +56,7 @@ describe('artifact bucket', () => {
     });
   });
 
-  it('expires objects after the retention, noncurrent versions after 30 days, and aborts incomplete uploads', () => {
+  it('expires objects and their noncurrent versions after the retention, and aborts incomplete uploads', () => {
     // Prepare / Act
     const rules = (properties(ids.bucket).LifecycleConfiguration as { Rules: unknown[] }).Rules;
 
@@ -66,7 +66,7 @@ describe('artifact bucket', () => {
         Id: 'retention',
         Status: 'Enabled',
         ExpirationInDays: 400,
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        NoncurrentVersionExpiration: { NoncurrentDays: 400 },
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       },
     ]);
@@ -106,7 +106,30 @@ describe('artifact bucket', () => {
     const bucket = custom.resources[logicalId(custom.stack, custom.stack.bucket)];
 
     // Assess
-    expect(bucket?.Properties?.LifecycleConfiguration).toMatchObject({ Rules: [expect.objectContaining({ ExpirationInDays: 90 })] });
+    expect(bucket?.Properties?.LifecycleConfiguration).toMatchObject({ Rules: [expect.objectContaining({ ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 90 } })] });
+  });
+
+  it('has no S3 Object Lock unless the objectLock context asks for it', () => {
+    // Act
+    const bucket = synth.resources[ids.bucket];
+
+    // Assess
+    expect(bucket?.Properties?.ObjectLockEnabled).toBeUndefined();
+    expect(bucket?.Properties?.ObjectLockConfiguration).toBeUndefined();
+  });
+
+  it('keeps every version under S3 Object Lock in governance mode for artifactRetentionDays with objectLock=true', () => {
+    // Prepare
+    const custom = synthStack({ objectLock: 'true', artifactRetentionDays: '90' });
+
+    // Act
+    const bucket = custom.resources[logicalId(custom.stack, custom.stack.bucket)];
+
+    // Assess
+    expect(bucket?.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 90 } } },
+    });
   });
 });
 

@@ -8,7 +8,7 @@ import { accountClients } from '../../aws/account-clients';
 import { Integrations } from '../../aws/integrations';
 import { s3ApprovalStore } from '../../aws/approval-store';
 import { ClientFactory } from '../../aws/client-factory';
-import { MemberCredentials } from '../../aws/member-role';
+import { MemberCredentials, memberRoleNames } from '../../aws/member-role';
 import { s3DeletionStore } from '../../aws/deletion-store';
 import { publishEmail } from '../../aws/notifier';
 import { homeRegion } from '../../aws/regions';
@@ -57,12 +57,16 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
   const logger = options.logger ?? new Logger({ serviceName: DELETION_METRICS_SERVICE });
   let auditor: Promise<string> | undefined;
   const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: DELETION_METRICS_SERVICE });
+  const roles = memberRoleNames(config.MEMBER_ROLE_NAME);
+  const member = (roleName: string) => (config.ORGANIZATION ? new MemberCredentials({ sts: home.get(STSClient), roleName }) : undefined);
   return {
     store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
     approvals: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
     factory,
-    // Organization mode: a member account's approval re-audits and deletes through its member role.
-    accounts: accountClients(factory, config.ORGANIZATION ? new MemberCredentials({ sts: home.get(STSClient), roleName: config.MEMBER_ROLE_NAME }) : undefined),
+    // Organization mode: a member account's approval is re-audited (and its kept groups tagged)
+    // through the member reader role; only the batch deletes, through the member deleter role.
+    accounts: accountClients(factory, member(roles.reader)),
+    deleterAccounts: accountClients(factory, member(roles.deleter)),
     settings: settingsFromEnv(config),
     notify: async (subject, body) => {
       await publishEmail(home.get(SNSClient), config.TOPIC_ARN, subject, body);

@@ -60,6 +60,8 @@ export interface DeletionTaskDeps {
    * member role (organization mode). Absent: every account is served by `factory`.
    */
   accounts?: AccountClients;
+  /** As `accounts`, for the deletion batch only: a member's clients through its member deleter role. Absent: `accounts`. */
+  deleterAccounts?: AccountClients;
   /** The deployed settings; the re-audit uses the strictest of these and the signed report's. */
   settings: AuditSettings;
   notify(subject: string, body: string): Promise<void>;
@@ -104,8 +106,9 @@ async function loadApproval(input: DeletionExecutionInput, deps: DeletionTaskDep
 }
 
 /** The clients acting in the account the approval is for (re-audit and deletions). */
-function clientsFor(accountId: string, deps: DeletionTaskDeps): Promise<ClientFactory> {
-  return deps.accounts ? deps.accounts.forAccount(accountId) : Promise.resolve(deps.factory);
+function clientsFor(accountId: string, deps: DeletionTaskDeps, purpose: 'read' | 'delete' = 'read'): Promise<ClientFactory> {
+  const accounts = purpose === 'delete' ? (deps.deleterAccounts ?? deps.accounts) : deps.accounts;
+  return accounts ? accounts.forAccount(accountId) : Promise.resolve(deps.factory);
 }
 
 function requesterOf(lock: LockRecord): Requester {
@@ -223,7 +226,7 @@ export async function deleteBatch(input: RegionInput, deps: DeletionTaskDeps): P
   if (!plan) return { region: input.region, done: true, deleted: 0, remaining: 0 };
   const checkpoints = await deps.store.checkpoints(input.accountId, input.auditId, input.region);
   const batchId = `${deps.now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  const ec2 = (await clientsFor(input.accountId, deps)).forRegion(input.region).get(EC2Client);
+  const ec2 = (await clientsFor(input.accountId, deps, 'delete')).forRegion(input.region).get(EC2Client);
   const result = await runRegionBatch(
     plan,
     mergeCheckpoints(checkpoints),

@@ -10,7 +10,7 @@ import { Integrations } from '../../aws/integrations';
 import { configFromEnv, type AuditLogger } from '../../aws/publish-audit';
 import { s3ArtifactStore, type ArtifactStore } from '../../aws/artifact-store';
 import { ClientFactory } from '../../aws/client-factory';
-import { MemberCredentials } from '../../aws/member-role';
+import { MemberCredentials, memberRoleNames } from '../../aws/member-role';
 import { homeRegion } from '../../aws/regions';
 import type { Scanner } from '../../aws/scanners/types';
 import { kmsMac } from '../../aws/signer';
@@ -58,7 +58,7 @@ export function orgRuntime(service: string): OrgRuntime {
     store: s3ArtifactStore(region.get(S3Client), config.audit.bucket),
     sns: region.get(SNSClient),
     mac: kmsMac(region.get(KMSClient), config.audit.macKeyId),
-    credentials: new MemberCredentials({ sts: region.get(STSClient), roleName: config.memberRoleName }),
+    credentials: new MemberCredentials({ sts: region.get(STSClient), roleName: memberRoleNames(config.memberRoleName).reader }),
   };
   let auditor: Promise<string> | undefined;
   runtime.integrations = new Integrations({
