@@ -39,6 +39,7 @@ function reportCluster(cluster: Cluster, ctx: ScanContext): void {
 export const emrScanner: Scanner = {
   source: 'emr',
   service: 'emr',
+  covers: ['AWS::EMR::Cluster', 'AWS::EMR::Studio'],
   actions: [
     'elasticmapreduce:ListClusters',
     'elasticmapreduce:DescribeCluster',

@@ -8,6 +8,7 @@ const PAGE_SIZE = 1000;
 export const glueScanner: Scanner = {
   source: 'glue',
   service: 'glue',
+  covers: ['AWS::Glue::Connection', 'AWS::Glue::DevEndpoint'],
   actions: ['glue:GetConnections', 'glue:GetDevEndpoints'],
   async scan(clients, _region, ctx) {
     const glue = clients.get(GlueClient);
