@@ -17,6 +17,7 @@ import {
   ListGatewaysCommand,
   ListHarnessesCommand,
   ListOauth2CredentialProvidersCommand,
+  type Harness,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { bedrockAgentCoreScanner } from '../../../lambda/aws/scanners/bedrock-agentcore';
@@ -26,7 +27,8 @@ const ac = mockClient(BedrockAgentCoreControlClient);
 const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012';
 const AT = new Date('2026-01-01T00:00:00Z');
 const SG_ARN = (id: string) => `arn:aws:ec2:us-east-1:123456789012:security-group/${id}`;
-const PRIVATE = (ids: string[]) => ({ customJWTAuthorizer: { discoveryUrl: 'https://idp/.well-known/openid-configuration', privateEndpoint: { managedVpcResource: { vpcIdentifier: 'vpc-1', subnetIds: ['subnet-1'], endpointIpAddressType: 'IPV4', securityGroupIds: ids } } } });
+const ENDPOINT = (ids: string[]) => ({ managedVpcResource: { vpcIdentifier: 'vpc-1', subnetIds: ['subnet-1'], endpointIpAddressType: 'IPV4' as const, securityGroupIds: ids } });
+const PRIVATE = (ids: string[]) => ({ customJWTAuthorizer: { discoveryUrl: 'https://idp/.well-known/openid-configuration', privateEndpoint: ENDPOINT(ids) } });
 
 beforeEach(() => {
   ac.reset();
@@ -89,9 +91,11 @@ describe('bedrock-agentcore scanner', () => {
     ac.on(ListCodeInterpretersCommand, { type: 'CUSTOM' }).resolves({ codeInterpreterSummaries: [{ codeInterpreterId: 'c-1', codeInterpreterArn: `${ARN}:code-interpreter-custom/c-1`, status: 'READY', createdAt: AT }] });
     ac.on(GetCodeInterpreterCommand).resolves({ networkConfiguration: { networkMode: 'VPC', vpcConfig: { securityGroups: ['sg-code'], subnets: ['subnet-1'] } } });
     ac.on(ListCapacityProvidersCommand).resolves({ capacityProviders: [{ capacityProviderId: 'cp-1', capacityProviderArn: `${ARN}:capacity-provider/cp-1`, name: 'cp', status: 'READY', lastUpdatedAt: AT }] });
-    ac.on(GetCapacityProviderCommand).resolves({ computeConfiguration: { ec2Configuration: { vpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-cap'] } } } } as never);
+    ac.on(GetCapacityProviderCommand).resolves({ computeConfiguration: { ec2Configuration: { launchTemplateSource: { launchParameters: { operatingSystem: 'LINUX_X86_64', instanceRequirements: { allowedInstanceTypes: ['m7i.large'] } } }, vpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-cap'] } } } });
     ac.on(ListHarnessesCommand).resolves({ harnesses: [{ harnessId: 'h-1', harnessName: 'h', arn: `${ARN}:harness/h-1`, status: 'READY', createdAt: AT, updatedAt: AT }] });
-    ac.on(GetHarnessCommand).resolves({ harness: { environment: { agentCoreRuntimeEnvironment: { networkConfiguration: { networkMode: 'VPC', networkModeConfig: { securityGroups: ['sg-harness'], subnets: ['subnet-1'] } } } } } } as never);
+    // Only the harness fields the scanner reads (the response's other required fields are omitted).
+    const harness = { environment: { agentCoreRuntimeEnvironment: { agentRuntimeArn: `${ARN}:runtime/h-rt`, agentRuntimeName: 'h-rt', agentRuntimeId: 'h-rt', lifecycleConfiguration: {}, networkConfiguration: { networkMode: 'VPC', networkModeConfig: { securityGroups: ['sg-harness'], subnets: ['subnet-1'] } } } } };
+    ac.on(GetHarnessCommand).resolves({ harness: harness as unknown as Harness });
 
     const result = await scanAndClassify(bedrockAgentCoreScanner, [group('sg-browser'), group('sg-code'), group('sg-cap'), group('sg-harness')]);
 
@@ -103,13 +107,13 @@ describe('bedrock-agentcore scanner', () => {
 
   it('marks groups written as ARNs in gateway, gateway target and OAuth2 provider private endpoints as in use', async () => {
     ac.on(ListGatewaysCommand).resolves({ items: [{ gatewayId: 'gw-1', name: 'gw', status: 'READY', createdAt: AT, updatedAt: AT, authorizerType: 'CUSTOM_JWT' }] });
-    ac.on(GetGatewayCommand).resolves({ authorizerConfiguration: PRIVATE([SG_ARN('sg-0a1b2c3d')]) } as never);
+    ac.on(GetGatewayCommand).resolves({ authorizerConfiguration: PRIVATE([SG_ARN('sg-0a1b2c3d')]) });
     ac.on(ListGatewayTargetsCommand, { gatewayIdentifier: 'gw-1' }).resolves({ items: [{ targetId: 't-1', name: 't', status: 'READY', createdAt: AT, updatedAt: AT }] });
-    ac.on(GetGatewayTargetCommand, { gatewayIdentifier: 'gw-1', targetId: 't-1' }).resolves({ privateEndpoint: PRIVATE([SG_ARN('sg-0e0f0a0b')]).customJWTAuthorizer.privateEndpoint } as never);
+    ac.on(GetGatewayTargetCommand, { gatewayIdentifier: 'gw-1', targetId: 't-1' }).resolves({ privateEndpoint: ENDPOINT([SG_ARN('sg-0e0f0a0b')]) });
     ac.on(ListOauth2CredentialProvidersCommand).resolves({ credentialProviders: [{ name: 'idp', credentialProviderVendor: 'CustomOauth2', credentialProviderArn: `${ARN}:token-vault/default/oauth2credentialprovider/idp`, createdTime: AT, lastUpdatedTime: AT }] });
     ac.on(GetOauth2CredentialProviderCommand, { name: 'idp' }).resolves({
-      oauth2ProviderConfigOutput: { customOauth2ProviderConfig: { privateEndpointOverrides: [{ privateEndpoint: PRIVATE(['sg-0c0c0c0c']).customJWTAuthorizer.privateEndpoint }] } },
-    } as never);
+      oauth2ProviderConfigOutput: { customOauth2ProviderConfig: { privateEndpointOverrides: [{ domain: 'idp.example.com', privateEndpoint: ENDPOINT(['sg-0c0c0c0c']) }] } },
+    });
 
     const result = await scanAndClassify(bedrockAgentCoreScanner, [group('sg-0a1b2c3d'), group('sg-0e0f0a0b'), group('sg-0c0c0c0c')]);
 
