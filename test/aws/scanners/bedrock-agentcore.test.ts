@@ -112,7 +112,7 @@ describe('bedrock-agentcore scanner', () => {
     ac.on(GetGatewayTargetCommand, { gatewayIdentifier: 'gw-1', targetId: 't-1' }).resolves({ privateEndpoint: ENDPOINT([SG_ARN('sg-0e0f0a0b')]) });
     ac.on(ListOauth2CredentialProvidersCommand).resolves({ credentialProviders: [{ name: 'idp', credentialProviderVendor: 'CustomOauth2', credentialProviderArn: `${ARN}:token-vault/default/oauth2credentialprovider/idp`, createdTime: AT, lastUpdatedTime: AT }] });
     ac.on(GetOauth2CredentialProviderCommand, { name: 'idp' }).resolves({
-      oauth2ProviderConfigOutput: { customOauth2ProviderConfig: { privateEndpointOverrides: [{ domain: 'idp.example.com', privateEndpoint: ENDPOINT(['sg-0c0c0c0c']) }] } },
+      oauth2ProviderConfigOutput: { customOauth2ProviderConfig: { oauthDiscovery: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration' }, privateEndpointOverrides: [{ domain: 'idp.example.com', privateEndpoint: ENDPOINT(['sg-0c0c0c0c']) }] } },
     });
 
     const result = await scanAndClassify(bedrockAgentCoreScanner, [group('sg-0a1b2c3d'), group('sg-0e0f0a0b'), group('sg-0c0c0c0c')]);
