@@ -23,7 +23,8 @@ export const opensearchServerlessScanner: Scanner = {
   actions: ['aoss:ListVpcEndpoints', 'aoss:BatchGetVpcEndpoint'],
   async scan(clients, _region, ctx) {
     const aoss = clients.get(OpenSearchServerlessClient);
-    for await (const page of paginateListVpcEndpoints({ client: aoss, pageSize: 100 }, {})) {
+    // The SDK's paginator has no page-size key (it ignores pageSize), so maxResults goes in the input.
+    for await (const page of paginateListVpcEndpoints({ client: aoss }, { maxResults: 100 })) {
       const ids = (page.vpcEndpointSummaries ?? []).flatMap((summary) => (summary.id ? [summary.id] : []));
       if (ids.length === 0) continue;
       const batch = await aoss.send(new BatchGetVpcEndpointCommand({ ids }));
