@@ -68,6 +68,24 @@ import { transferWebAppsScanner } from './transfer-web-apps';
 import { workspacesWebScanner } from './workspaces-web';
 import { applicationStatusChecksScanner } from './application-status-checks';
 import { s3filesScanner } from './s3files';
+import { kendraScanner } from './kendra';
+import { qbusinessScanner } from './qbusiness';
+import { comprehendScanner } from './comprehend';
+import { omicsScanner } from './omics';
+import { bedrockAgentCoreScanner } from './bedrock-agentcore';
+import { emrContainersScanner } from './emr-containers';
+import { datasyncScanner } from './datasync';
+import { datazoneScanner } from './datazone';
+import { lookoutmetricsScanner } from './lookoutmetrics';
+import { firehoseScanner } from './firehose';
+import { osisScanner } from './osis';
+import { opensearchServerlessScanner } from './opensearch-serverless';
+import { syntheticsScanner } from './synthetics';
+import { grafanaScanner } from './grafana';
+import { apsScrapersScanner } from './aps-scrapers';
+import { iotTopicRuleDestinationsScanner } from './iot-topic-rule-destinations';
+import { timestreamInfluxdbScanner } from './timestream-influxdb';
+import { quicksightScanner } from './quicksight';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -142,6 +160,24 @@ export const SCANNERS: readonly Scanner[] = [
   workspacesWebScanner,
   applicationStatusChecksScanner,
   s3filesScanner,
+  kendraScanner,
+  qbusinessScanner,
+  comprehendScanner,
+  omicsScanner,
+  bedrockAgentCoreScanner,
+  emrContainersScanner,
+  datasyncScanner,
+  datazoneScanner,
+  lookoutmetricsScanner,
+  firehoseScanner,
+  osisScanner,
+  opensearchServerlessScanner,
+  syntheticsScanner,
+  grafanaScanner,
+  apsScrapersScanner,
+  iotTopicRuleDestinationsScanner,
+  timestreamInfluxdbScanner,
+  quicksightScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

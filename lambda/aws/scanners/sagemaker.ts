@@ -9,6 +9,7 @@ import {
   DescribeModelQualityJobDefinitionCommand,
   DescribeMonitoringScheduleCommand,
   DescribeNotebookInstanceCommand,
+  DescribeProcessingJobCommand,
   DescribeUserProfileCommand,
   SageMakerClient,
   paginateListClusters,
@@ -21,6 +22,7 @@ import {
   paginateListModels,
   paginateListMonitoringSchedules,
   paginateListNotebookInstances,
+  paginateListProcessingJobs,
   paginateListUserProfiles,
   paginateListWorkforces,
   type MonitoringJobDefinitionSummary,
@@ -195,8 +197,33 @@ async function scanEndpointConfigs(sm: SageMakerClient, paging: SageMakerPaginat
 }
 
 /**
+ * Processing jobs not yet ended: one in progress names its groups before (and while) its
+ * interfaces exist. ListProcessingJobs (MaxResults 1–100, NextToken, StatusEquals InProgress |
+ * Completed | Failed | Stopping | Stopped) carries no network config, so one
+ * DescribeProcessingJob per live job: NetworkConfig.VpcConfig.SecurityGroupIds.
+ */
+async function scanProcessingJobs(sm: SageMakerClient, paging: SageMakerPaginationConfiguration, ctx: ScanContext): Promise<void> {
+  for (const status of ['InProgress', 'Stopping'] as const) {
+    for await (const page of paginateListProcessingJobs(paging, { StatusEquals: status })) {
+      for (const summary of page.ProcessingJobSummaries ?? []) {
+        const name = summary.ProcessingJobName;
+        if (!name) continue;
+        const job = await unlessGone(sm.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })));
+        if (!job) continue;
+        ctx.found(job.NetworkConfig?.VpcConfig?.SecurityGroupIds, {
+          resourceType: 'SageMaker processing job',
+          resourceId: job.ProcessingJobArn ?? summary.ProcessingJobArn ?? name,
+          resourceName: name,
+          detail: `status ${job.ProcessingJobStatus ?? summary.ProcessingJobStatus ?? 'unknown'}`,
+        });
+      }
+    }
+  }
+}
+
+/**
  * Notebook instances, Studio domains and user profiles, models, HyperPod clusters, private
- * workforces, model monitor schedules and job definitions, and endpoint configs. Only
+ * workforces, model monitor schedules and job definitions, endpoint configs and live processing jobs. Only
  * ListWorkforces carries the groups itself: every other List returns summaries without them and
  * SageMaker has no batch Describe, so one Describe per resource is unavoidable (SOURCES.md),
  * made one at a time. Stopped notebooks, idle models, monitoring schedules between runs and
@@ -207,18 +234,19 @@ export const sagemakerScanner: Scanner = {
   source: 'sagemaker',
   service: 'sagemaker',
   covers: [
-    'AWS::SageMaker::Cluster',
-    'AWS::SageMaker::DataQualityJobDefinition',
+    'AWS::SageMaker::NotebookInstance',
     'AWS::SageMaker::Domain',
-    'AWS::SageMaker::EndpointConfig',
+    'AWS::SageMaker::UserProfile',
     'AWS::SageMaker::Model',
+    'AWS::SageMaker::Cluster',
+    'AWS::SageMaker::Workforce',
+    'AWS::SageMaker::MonitoringSchedule',
+    'AWS::SageMaker::DataQualityJobDefinition',
+    'AWS::SageMaker::ModelQualityJobDefinition',
     'AWS::SageMaker::ModelBiasJobDefinition',
     'AWS::SageMaker::ModelExplainabilityJobDefinition',
-    'AWS::SageMaker::ModelQualityJobDefinition',
-    'AWS::SageMaker::MonitoringSchedule',
-    'AWS::SageMaker::NotebookInstance',
-    'AWS::SageMaker::UserProfile',
-    'AWS::SageMaker::Workforce',
+    'AWS::SageMaker::EndpointConfig',
+    'AWS::SageMaker::ProcessingJob',
   ],
   actions: [
     'sagemaker:ListNotebookInstances',
@@ -244,6 +272,8 @@ export const sagemakerScanner: Scanner = {
     'sagemaker:DescribeModelExplainabilityJobDefinition',
     'sagemaker:ListEndpointConfigs',
     'sagemaker:DescribeEndpointConfig',
+    'sagemaker:ListProcessingJobs',
+    'sagemaker:DescribeProcessingJob',
   ],
   async scan(clients, _region, ctx) {
     const sm = clients.get(SageMakerClient);
@@ -346,5 +376,6 @@ export const sagemakerScanner: Scanner = {
     const references = await scanMonitoringSchedules(sm, paging, ctx);
     await scanJobDefinitions(sm, paging, ctx, references);
     await scanEndpointConfigs(sm, paging, ctx);
+    await scanProcessingJobs(sm, paging, ctx);
   },
 };

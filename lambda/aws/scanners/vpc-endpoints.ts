@@ -5,7 +5,8 @@ import type { Scanner } from './types';
 export const vpcEndpointsScanner: Scanner = {
   source: 'vpc-endpoints',
   service: 'ec2',
-  covers: ['AWS::EC2::VPCEndpoint'],
+  // Neptune Analytics private graph endpoints hold their groups on the interface VPC endpoint they create.
+  covers: ['AWS::EC2::VPCEndpoint', 'AWS::NeptuneGraph::PrivateGraphEndpoint'],
   actions: ['ec2:DescribeVpcEndpoints'],
   async scan(clients, _region, ctx) {
     const ec2 = clients.get(EC2Client);

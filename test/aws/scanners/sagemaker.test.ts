@@ -22,6 +22,8 @@ import {
   ListNotebookInstancesCommand,
   ListUserProfilesCommand,
   ListWorkforcesCommand,
+  ListProcessingJobsCommand,
+  DescribeProcessingJobCommand,
   SageMakerClient,
   type MonitoringJobDefinitionSummary,
   type MonitoringScheduleSummary,
@@ -158,6 +160,7 @@ beforeEach(() => {
   sm.on(ListMonitoringSchedulesCommand).resolves({ MonitoringScheduleSummaries: [] });
   for (const kind of JOB_DEFINITIONS) sm.on(kind.list as typeof ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
   sm.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+  sm.on(ListProcessingJobsCommand).resolves({ ProcessingJobSummaries: [] });
 });
 
 describe('sagemaker scanner', () => {
@@ -556,4 +559,71 @@ describe('sagemaker scanner', () => {
       expect(result.scan.error).toMatchObject({ code: 'AccessDeniedException' });
     },
   );
+
+  describe('processing jobs', () => {
+    function jobSummary(name: string, status: 'InProgress' | 'Stopping') {
+      return { ProcessingJobName: name, ProcessingJobArn: `${ARN}:processing-job/${name}`, CreationTime: CREATED, ProcessingJobStatus: status };
+    }
+
+    it('marks the group of a processing job still in progress as in use, naming the job', async () => {
+      // Prepare
+      sm.on(ListProcessingJobsCommand, { StatusEquals: 'InProgress' }).resolves({ ProcessingJobSummaries: [jobSummary('etl', 'InProgress')] });
+      sm.on(DescribeProcessingJobCommand, { ProcessingJobName: 'etl' }).resolves({
+        ProcessingJobName: 'etl',
+        ProcessingJobArn: `${ARN}:processing-job/etl`,
+        ProcessingJobStatus: 'InProgress',
+        NetworkConfig: { VpcConfig: { SecurityGroupIds: ['sg-job'], Subnets: ['subnet-1'] } },
+        AppSpecification: { ImageUri: 'image' },
+        RoleArn: 'arn:aws:iam::123456789012:role/r',
+        ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 30 } },
+        CreationTime: CREATED,
+      });
+
+      // Act
+      const result = await scanAndClassify(sagemakerScanner, [group('sg-job'), group('sg-free')]);
+
+      // Assess
+      expect(result.verdictOf('sg-job').verdict).toBe('in-use');
+      expect(result.verdictOf('sg-job').usages[0]).toMatchObject({
+        resourceType: 'SageMaker processing job',
+        resourceId: `${ARN}:processing-job/etl`,
+        detail: 'status InProgress',
+      });
+      expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+    });
+
+    it('lists only jobs in progress or stopping, 100 per page, following NextToken', async () => {
+      // Prepare
+      sm.on(ListProcessingJobsCommand, { StatusEquals: 'Stopping' })
+        .resolvesOnce({ ProcessingJobSummaries: [], NextToken: 'p2' })
+        .resolvesOnce({ ProcessingJobSummaries: [jobSummary('late', 'Stopping')] });
+      sm.on(DescribeProcessingJobCommand).resolves({
+        ProcessingJobName: 'late',
+        ProcessingJobStatus: 'Stopping',
+        NetworkConfig: { VpcConfig: { SecurityGroupIds: ['sg-late'], Subnets: ['subnet-1'] } },
+        AppSpecification: { ImageUri: 'image' },
+        RoleArn: 'arn:aws:iam::123456789012:role/r',
+        ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 30 } },
+        CreationTime: CREATED,
+      });
+
+      // Act
+      const result = await scanAndClassify(sagemakerScanner, [group('sg-late')]);
+
+      // Assess
+      expect(result.verdictOf('sg-late').verdict).toBe('in-use');
+      expect(sm).toHaveReceivedCommandTimes(ListProcessingJobsCommand, 3);
+      expect(sm).toHaveReceivedCommandWith(ListProcessingJobsCommand, { StatusEquals: 'InProgress', MaxResults: 100 });
+      expect(sm).toHaveReceivedCommandWith(ListProcessingJobsCommand, { StatusEquals: 'Stopping', MaxResults: 100, NextToken: 'p2' });
+    });
+
+    it('makes otherwise-unproven groups unknown when ListProcessingJobs is denied', async () => {
+      sm.on(ListProcessingJobsCommand).rejects(awsError('AccessDeniedException'));
+
+      const result = await scanAndClassify(sagemakerScanner, [group('sg-a')]);
+
+      expect(result.scan.status).toBe('failed');
+      expect(result.verdictOf('sg-a').verdict).toBe('unknown');
+    });
+  });
 });
