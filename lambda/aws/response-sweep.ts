@@ -92,6 +92,9 @@ function identityOf(root: unknown, segments: readonly (string | number)[]): { id
     else break; // the path went into JSON held in a string: the enclosing items are above it
   }
   const gone = chain.some(({ item }) => isGone(item));
+  // An item whose own ARN (`ResourceARN` in the tagging API, `Arn`) is a group's is that group's listing.
+  const selfArn = chain.map(({ item }) => item.ResourceARN ?? item.ResourceArn ?? item.Arn ?? item.arn).find((v): v is string => typeof v === 'string' && /:security-group\/sg-/i.test(v));
+  if (selfArn) return { identity: selfArn, gone };
   const usable = (key: string, value: unknown, next: string | number | undefined): value is string =>
     key !== next && typeof value === 'string' && value.length > 0 && value.length <= MAX_IDENTITY_CHARS;
   for (const { item, next } of chain) {
@@ -144,7 +147,9 @@ export class ResponseSweep {
 
   private read({ service, operation, output }: SdkResponse): void {
     if (!isObject(output)) return;
-    const { $metadata: _metadata, ...body } = output;
+    // The request id and attempts are the SDK's, not the resource's.
+    const body: Json = { ...output };
+    delete body.$metadata;
     const places: GroupIdPlace[] = this.sweep.inJson(body);
     for (const place of places) {
       const { identity, gone } = identityOf(body, place.segments);
@@ -170,5 +175,16 @@ export class ResponseSweep {
         detail: `found in ${paths.join(', ')}${more > 0 ? ` (+${more} more)` : ''} of ${identity}, by the free-text sweep`,
       },
     }));
+  }
+}
+
+/**
+ * Reads every page of a listing and keeps nothing: for sources whose answers matter only to the
+ * sweep, which sees each page as it arrives.
+ */
+export async function readEveryPage(pages: AsyncIterable<unknown>): Promise<void> {
+  const iterator = pages[Symbol.asyncIterator]();
+  while (!(await iterator.next()).done) {
+    // each page was swept on arrival
   }
 }

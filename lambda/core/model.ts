@@ -69,6 +69,11 @@ export const SOURCE_IDS = [
   'managed-flink',
   'drs',
   'mgn',
+  'ssm-parameters',
+  'resource-tags',
+  'batch-job-definitions',
+  'ecs-task-definitions',
+  'glue-jobs',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];

@@ -55,6 +55,11 @@ import { appstreamScanner } from './appstream';
 import { managedFlinkScanner } from './managed-flink';
 import { drsScanner } from './drs';
 import { mgnScanner } from './mgn';
+import { ssmParametersScanner } from './ssm-parameters';
+import { resourceTagsScanner } from './resource-tags';
+import { batchJobDefinitionsScanner } from './batch-job-definitions';
+import { ecsTaskDefinitionsScanner } from './ecs-task-definitions';
+import { glueJobsScanner } from './glue-jobs';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -116,6 +121,11 @@ export const SCANNERS: readonly Scanner[] = [
   managedFlinkScanner,
   drsScanner,
   mgnScanner,
+  ssmParametersScanner,
+  resourceTagsScanner,
+  batchJobDefinitionsScanner,
+  ecsTaskDefinitionsScanner,
+  glueJobsScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

@@ -1,0 +1,33 @@
+import { DescribeTaskDefinitionCommand, ECSClient, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
+import { mapLimit } from '../../core/concurrency';
+import type { Scanner } from './types';
+
+// Confirmed in the ECS API reference: ListTaskDefinitions (status ACTIVE, maxResults 1-100,
+// nextToken) lists the ARNs of every active revision; only DescribeTaskDefinition returns a
+// revision's containerDefinitions (environment[], command, entryPoint, dockerLabels, ...), one
+// revision per call (ECS has no bulk describe for task definitions); include TAGS adds its tags.
+const PAGE_SIZE = 100;
+/** DescribeTaskDefinition calls in flight: well inside ECS's describe rate, and the region's other scans keep going. */
+const CONCURRENCY = 4;
+
+/**
+ * ECS task definitions: environment variables, commands and labels of every active revision (a
+ * task that creates resources of its own, or is told which group to use). The free-text sweep
+ * (response-sweep.ts) reports each group named there with the revision's ARN and the path. One
+ * call per active revision: the cost grows with revisions, never with groups.
+ */
+export const ecsTaskDefinitionsScanner: Scanner = {
+  source: 'ecs-task-definitions',
+  service: 'ecs',
+  covers: ['place:ecs-task-definitions'],
+  actions: ['ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition'],
+  async scan(clients) {
+    const ecs = clients.get(ECSClient);
+    const arns: string[] = [];
+    for await (const page of paginateListTaskDefinitions({ client: ecs, pageSize: PAGE_SIZE }, { status: 'ACTIVE' })) {
+      arns.push(...(page.taskDefinitionArns ?? []));
+    }
+    // A revision deregistered since the listing is still described (INACTIVE): no error to allow for.
+    await mapLimit(arns, CONCURRENCY, (arn) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
+  },
+};
