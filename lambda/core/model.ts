@@ -165,6 +165,8 @@ export type ProtectionReason =
   | 'production-tag'
   | 'cloudformation'
   | 'kubernetes'
+  /** Tagged by a managed service as its own (an `aws:` key, or a service's marker tag): see MANAGED_SERVICE_TAGS. */
+  | 'managed-service'
   | 'other-owner'
   | 'too-new'
   /** Tagged sg-auditor:kept-until (a reviewer kept it, until that date; a malformed date keeps it too). */
