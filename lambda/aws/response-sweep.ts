@@ -117,6 +117,8 @@ export interface SweepFinding {
   evidence: Evidence;
 }
 
+const SWEEPS = new WeakMap<readonly GroupRecord[], GroupIdSweep>();
+
 /** Places kept per group and resource: the evidence names the first few. */
 const MAX_PATHS_SHOWN = 2;
 
@@ -131,10 +133,16 @@ export class ResponseSweep {
   error: ScanError | undefined;
 
   constructor(groups: readonly GroupRecord[]) {
-    this.sweep = groupIdSweep(
-      groups.map((g) => g.groupId),
-      { inflate },
-    );
+    // One id index per region's inventory, shared by that region's scans.
+    let sweep = SWEEPS.get(groups);
+    if (!sweep) {
+      sweep = groupIdSweep(
+        groups.map((g) => g.groupId),
+        { inflate },
+      );
+      SWEEPS.set(groups, sweep);
+    }
+    this.sweep = sweep;
   }
 
   readonly observer: ResponseObserver = (response: SdkResponse): void => {
