@@ -7,8 +7,12 @@ import type { Scanner } from './types';
 // revision's containerDefinitions (environment[], command, entryPoint, dockerLabels, ...), one
 // revision per call (ECS has no bulk describe for task definitions); include TAGS adds its tags.
 const PAGE_SIZE = 100;
-/** DescribeTaskDefinition calls in flight: well inside ECS's describe rate, and the region's other scans keep going. */
-const CONCURRENCY = 4;
+/**
+ * DescribeTaskDefinition calls in flight: one. ECS lets an account burst 50 reads and sustain about
+ * 20 a second (bench/latency-model.ts); one call at a time (~60 ms each) stays under that, so the
+ * source never throttles itself or the region's other ECS scans, at ~16 revisions a second.
+ */
+const CONCURRENCY = 1;
 
 /**
  * ECS task definitions: environment variables, commands and labels of every active revision (a
