@@ -36,10 +36,11 @@ export function sweepsResponses(source: SourceId): boolean {
 
 /**
  * States of a resource that is gone for good (an instance terminated an hour ago, a deleted
- * stack or endpoint still listed): whatever its answer still names holds nothing. Deliberately
+ * stack or endpoint, a closed or cancelled Spot request still listed): whatever its answer still
+ * names holds nothing. Deliberately
  * short: a stopped, failed, inactive or deleting resource is still swept.
  */
-const GONE_STATES = new Set(['terminated', 'deleted', 'delete_complete', 'delete-complete']);
+const GONE_STATES = new Set(['terminated', 'deleted', 'delete_complete', 'delete-complete', 'cancelled', 'closed']);
 const STATE_KEY = /^(?:state|status|stackstatus|lifecyclestate)$/i;
 
 /** Gzip user data inflates to at most 1 MB here (EC2 user data is at most 16 KB before encoding). */
