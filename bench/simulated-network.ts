@@ -108,7 +108,8 @@ export function installSimulatedNetwork(options: NetworkOptions): { stats: Netwo
       stats.attempts += 1;
       const perRegion = (stats.regions[region] ??= { attempts: 0, ssm: 0, repeated: [] });
       perRegion.attempts += 1;
-      if (clientName === 'SSMClient') perRegion.ssm += 1;
+      // The service list's reads only: ssm-parameters' own calls are a source's listing like any other.
+      if (clientName === 'SSMClient' && (api === 'GetParameter' || api === 'GetParametersByPath')) perRegion.ssm += 1;
       const key = `${clientName} ${api}`;
       const request = `${key} ${JSON.stringify(command.input ?? {})}`;
       let wait = latency(`${region} ${request}`) + (options.latency.regionRttMs[region] ?? 0);

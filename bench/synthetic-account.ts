@@ -26,7 +26,11 @@ import {
 import { DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { BatchClient, DescribeJobDefinitionsCommand, type JobDefinition } from '@aws-sdk/client-batch';
+import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { GetJobsCommand, GlueClient, type Job } from '@aws-sdk/client-glue';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DescribeParametersCommand, GetParametersCommand, SSMClient, type ParameterMetadata } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { nextTurn, paged, type Listing, type PageLedger } from './paged';
 
@@ -46,6 +50,21 @@ export interface AccountShape {
   dbInstances: number;
   functions: number;
 }
+
+/**
+ * The free-form stores and definitions the sweep's sources read: a fixed number whatever the group
+ * count (a platform team's parameters, tags and definitions grow with its resources, not with its
+ * groups), so their calls must stay the same at every size. One parameter in four is a
+ * SecureString (counted, never requested); one String value in ten and one tag in twenty name a
+ * group, through the sweep.
+ */
+export const FREE_FORM_STORES = {
+  parameters: 400,
+  taggedResources: 1000,
+  jobDefinitions: 150,
+  taskDefinitions: 120,
+  glueJobs: 60,
+} as const;
 
 /** Resource counts proportional to the group count (the ratios of a large, busy account). */
 export function accountShape(groups: number): AccountShape {
@@ -294,7 +313,7 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
     }
     return stub;
   };
-  for (const ctor of [EC2Client, SSMClient, ElasticLoadBalancingV2Client, ElasticLoadBalancingClient, RDSClient, LambdaClient, EFSClient, ...loadedClientClasses()]) {
+  for (const ctor of [EC2Client, SSMClient, ElasticLoadBalancingV2Client, ElasticLoadBalancingClient, RDSClient, LambdaClient, EFSClient, ResourceGroupsTaggingAPIClient, BatchClient, ECSClient, GlueClient, ...loadedClientClasses()]) {
     stubFor(ctor);
   }
 
@@ -362,6 +381,79 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
     .callsFake(
       fake(paged(ledger, { name: 'lambda:ListFunctions', listKey: 'Functions', total: shape.functions, item: r.lambdaFunction, tokenIn: 'Marker', tokenOut: 'NextMarker', sizeKey: 'MaxItems', maxPage: 50, defaultPage: 50 })),
     );
+
+  // The sweep's free-form stores (FREE_FORM_STORES), populated and paged like the real APIs.
+  const stores = FREE_FORM_STORES;
+  const bareGroupId = (i: number): string => `sg-${i.toString(16).padStart(17, '0')}`;
+  const parameter = (i: number): ParameterMetadata => ({ Name: `/platform/param-${i}`, Type: i % 4 === 3 ? 'SecureString' : 'String' });
+  stubFor(SSMClient)
+    .on(DescribeParametersCommand)
+    .callsFake(fake(paged(ledger, { name: 'ssm:DescribeParameters', listKey: 'Parameters', total: stores.parameters, item: parameter, tokenIn: 'NextToken', tokenOut: 'NextToken', sizeKey: 'MaxResults', maxPage: 50, defaultPage: 10 })));
+  stubFor(SSMClient)
+    .on(GetParametersCommand)
+    .callsFake(
+      fake(async (input) => {
+        await nextTurn();
+        // At most 10 names a call (the API's limit): calls = String parameters / 10, whatever the group count.
+        ledger.called('GetParameters', input, 'SSMClient');
+        const names = Array.isArray(input.Names) ? (input.Names as string[]) : [];
+        return {
+          Parameters: names.map((Name) => {
+            const i = Number(Name.slice(Name.lastIndexOf('-') + 1));
+            return { Name, Type: 'String', ARN: `arn:aws:ssm:${BENCH_REGION}:${BENCH_ACCOUNT}:parameter${Name}`, Value: i % 10 === 0 ? bareGroupId(i % shape.groups) : `value-${i}` };
+          }),
+          InvalidParameters: [],
+        };
+      }),
+    );
+  const tagged = (i: number): ResourceTagMapping => ({
+    ResourceARN: `arn:aws:s3:::bench-bucket-${i}`,
+    Tags: [
+      { Key: 'team', Value: `team-${i % 7}` },
+      ...(i % 20 === 0 ? [{ Key: 'allowed-from', Value: bareGroupId(i % shape.groups) }] : []),
+    ],
+  });
+  stubFor(ResourceGroupsTaggingAPIClient)
+    .on(GetResourcesCommand)
+    .callsFake(
+      fake(
+        paged(ledger, { name: 'tag:GetResources', listKey: 'ResourceTagMappingList', total: stores.taggedResources, item: tagged, tokenIn: 'PaginationToken', tokenOut: 'PaginationToken', sizeKey: 'ResourcesPerPage', maxPage: 100, defaultPage: 50 }),
+      ),
+    );
+  const jobDefinition = (i: number): JobDefinition => ({
+    jobDefinitionName: `job-${i}`,
+    jobDefinitionArn: `arn:aws:batch:${BENCH_REGION}:${BENCH_ACCOUNT}:job-definition/job-${i}:1`,
+    revision: 1,
+    type: 'container',
+    status: 'ACTIVE',
+    containerProperties: { image: 'busybox', environment: [{ name: 'MODE', value: 'batch' }] },
+  });
+  stubFor(BatchClient)
+    .on(DescribeJobDefinitionsCommand)
+    .callsFake(
+      fake(paged(ledger, { name: 'batch:DescribeJobDefinitions', listKey: 'jobDefinitions', total: stores.jobDefinitions, item: jobDefinition, tokenIn: 'nextToken', tokenOut: 'nextToken', sizeKey: 'maxResults', maxPage: 100, defaultPage: 100 }, ['jobDefinitionName'])),
+    );
+  const taskDefinitionArn = (i: number): string => `arn:aws:ecs:${BENCH_REGION}:${BENCH_ACCOUNT}:task-definition/app-${i}:1`;
+  stubFor(ECSClient)
+    .on(ListTaskDefinitionsCommand)
+    .callsFake(
+      fake(paged(ledger, { name: 'ecs:ListTaskDefinitions', listKey: 'taskDefinitionArns', total: stores.taskDefinitions, item: taskDefinitionArn, tokenIn: 'nextToken', tokenOut: 'nextToken', sizeKey: 'maxResults', maxPage: 100, defaultPage: 100 })),
+    );
+  stubFor(ECSClient)
+    .on(DescribeTaskDefinitionCommand)
+    .callsFake(
+      fake(async (input) => {
+        await nextTurn();
+        // One call per active revision: ECS has no bulk describe. Grows with revisions, never with groups.
+        ledger.called('DescribeTaskDefinition', input, 'ECSClient');
+        const arn = String(input.taskDefinition);
+        return { taskDefinition: { taskDefinitionArn: arn, family: arn.split('/')[1]?.split(':')[0], revision: 1, status: 'ACTIVE', containerDefinitions: [{ name: 'app', environment: [{ name: 'PORT', value: '8080' }] }] }, tags: [] };
+      }),
+    );
+  const glueJob = (i: number): Job => ({ Name: `etl-${i}`, Command: { Name: 'glueetl' }, DefaultArguments: { '--job-language': 'python', '--stage': `s${i % 3}` } });
+  stubFor(GlueClient)
+    .on(GetJobsCommand)
+    .callsFake(fake(paged(ledger, { name: 'glue:GetJobs', listKey: 'Jobs', total: stores.glueJobs, item: glueJob, tokenIn: 'NextToken', tokenOut: 'NextToken', sizeKey: 'MaxResults', maxPage: 1000, defaultPage: 100 })));
 
   // One EFS file system with two mount targets on interfaces of the ENI listing, so that efs
   // reads the interface listing it shares with network-interfaces.

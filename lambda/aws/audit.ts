@@ -16,14 +16,15 @@ import {
   type Usage,
 } from '../core/model';
 import { currentAccountId } from './account';
-import { INVENTORY_LABEL, type ClientFactory } from './client-factory';
+import { INVENTORY_LABEL, observeResponses, type ClientFactory } from './client-factory';
 import { toScanError } from './errors';
 import { reportCoverage } from './coverage';
 import { loadInventory } from './inventory';
 import { RegionScope } from './region-scope';
+import { ResponseSweep, sweepsResponses } from './response-sweep';
 import { listEnabledRegions } from './regions';
 import { SCANNERS } from './scanners/registry';
-import type { ScanContext, Scanner } from './scanners/types';
+import type { ScanContext, ScanOutcome, Scanner } from './scanners/types';
 
 export type ProgressEvent =
   | { kind: 'region-start'; region: string }
@@ -175,7 +176,25 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
   const seen = new Set<string>();
   const sharedRead = new Set<string>();
   const notes: string[] = [];
-  const result = (status: ScanResult['status'], extra: Partial<ScanResult> = {}): ScanResult => {
+  // The free-text sweep of every answer this scan gets (response-sweep.ts).
+  const sweep = sweepsResponses(scanner.source) ? new ResponseSweep(base.groups) : undefined;
+  const result = (scanStatus: ScanResult['status'], scanExtra: Partial<ScanResult> = {}): ScanResult => {
+    let status = scanStatus;
+    let extra = scanExtra;
+    if (sweep && status !== 'skipped') {
+      // Groups the scanner itself reported keep its evidence; the sweep adds the others.
+      const reported = new Set(usages.map((u) => u.groupId));
+      for (const finding of sweep.findings()) {
+        if (!reported.has(finding.groupId)) usages.push({ groupId: finding.groupId, region, source: scanner.source, ...finding.evidence });
+      }
+      if (sweep.error) {
+        // Fail closed: a sweep that broke may have missed a group. It never hides the scanner's own error.
+        if (status === 'ok') {
+          status = 'failed';
+          extra = { ...extra, error: sweep.error };
+        } else notes.push(sweep.error.message);
+      }
+    }
     const note = [...new Set([...notes, extra.note].filter(Boolean))].join('; ');
     const scan: ScanResult = {
       source: scanner.source,
@@ -237,7 +256,8 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
     },
   };
   try {
-    const outcome = await counter.run(scanner.source, () => scanner.scan(deps.factory.forRegion(region), region, ctx));
+    const scan = (): Promise<ScanOutcome | void> => scanner.scan(deps.factory.forRegion(region), region, ctx);
+    const outcome = await counter.run(scanner.source, () => (sweep ? observeResponses(sweep.observer, scan) : scan()));
     return result('ok', outcome?.note ? { note: outcome.note } : {});
   } catch (error) {
     const verdict = await counter.run(scanner.source, () => scope.judge(error, scanner.service, scanner.source));

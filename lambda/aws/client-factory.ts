@@ -28,6 +28,52 @@ function abortController(): AbortController {
   return controller;
 }
 
+/** One answer of an SDK call, as a response observer sees it. */
+export interface SdkResponse {
+  /** The client's service id ("Lambda", "EC2"). */
+  service: string;
+  /** The operation ("ListFunctions"). */
+  operation: string;
+  /** The deserialized output, exactly as the caller gets it. */
+  output: unknown;
+}
+
+/** Sees every successful answer sent from inside its scope; must never throw. */
+export type ResponseObserver = (response: SdkResponse) => void;
+
+// Separate from the call counter's scope: the observer is set per scan (see runScanner) and
+// cleared for work that one scan starts on behalf of others (shared listings).
+const responseScope = new AsyncLocalStorage<ResponseObserver | undefined>();
+
+/** Runs `fn` with every answer its calls get (through factory clients) handed to `observer`. */
+export function observeResponses<T>(observer: ResponseObserver, fn: () => Promise<T>): Promise<T> {
+  return responseScope.run(observer, fn);
+}
+
+/** Runs `fn` with no response observer (for work done on behalf of several scans). */
+export function withoutResponseObserver<T>(fn: () => T): T {
+  return responseScope.run(undefined, fn);
+}
+
+/**
+ * The operation a command calls ("ListFunctions"), from its schema (`[kind, namespace, name, ...]`
+ * in SDK 3.9xx), which survives the bundle's minification, unlike the class name.
+ */
+function operationOf(command: unknown): string {
+  const schema = (command as { schema?: unknown } | undefined)?.schema;
+  if (Array.isArray(schema) && typeof schema[2] === 'string') return schema[2];
+  const name = (schema as { name?: unknown } | undefined)?.name;
+  if (typeof name === 'string') return name;
+  const ctor = (command as { constructor?: { name?: unknown } } | undefined)?.constructor?.name;
+  return typeof ctor === 'string' && ctor.endsWith('Command') ? ctor.slice(0, -'Command'.length) : 'unknown operation';
+}
+
+/** The service a client calls ("Lambda", "EC2"): its configured service id. */
+function serviceOf(client: unknown): string {
+  const id = (client as { config?: { serviceId?: unknown } } | undefined)?.config?.serviceId;
+  return typeof id === 'string' && id ? id : 'AWS';
+}
+
 /** Label for calls made outside any scanner (inventory, region discovery, deletion). */
 export const INVENTORY_LABEL = 'inventory';
 
@@ -275,6 +321,7 @@ export class ClientFactory {
     const proto = Object.getPrototypeOf(client) as SdkClient;
     client.send = function countedSend(this: SdkClient, command: unknown, options?: unknown, ...rest: unknown[]) {
       const label = counter.record(region);
+      const observer = responseScope.getStore();
       const withAbort = typeof options === 'function' ? options : { abortSignal: inFlight(), ...(options as object | undefined) };
       const sent = proto.send.call(client, command, withAbort, ...rest) as unknown;
       // A callback-style send (or a test stub) may not return a promise: nothing to watch then.
@@ -282,6 +329,7 @@ export class ClientFactory {
       return (sent as Promise<unknown>).then(
         (output) => {
           counter.recordAnswer(region, label);
+          if (observer) observer({ service: serviceOf(client), operation: operationOf(command), output });
           return output;
         },
         (error: unknown) => {

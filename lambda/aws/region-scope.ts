@@ -1,4 +1,4 @@
-import type { CallCounter, RegionClients } from './client-factory';
+import { withoutResponseObserver, type CallCounter, type RegionClients } from './client-factory';
 import { toScanError } from './errors';
 import { isMissingEndpoint, ServiceList } from './regions';
 import type { SharedListing } from './scanners/types';
@@ -94,7 +94,8 @@ export class RegionScope {
       pages = fresh;
       this.listings.set(listing.key, fresh as SharedPages<unknown>);
       const label = sharedLabel(listing.key);
-      void this.counter.run(label, () => this.fill(listing, fresh, label));
+      // Fetched on behalf of every reader: no one scan's response observer sees its pages.
+      void withoutResponseObserver(() => this.counter.run(label, () => this.fill(listing, fresh, label)));
     }
     return pages;
   }

@@ -21,6 +21,40 @@ const CLOUDFORMATION_TAGS = ['aws:cloudformation:stack-id', 'aws:cloudformation:
  * API a scanner could read. Keys ending in `/` are prefixes.
  */
 export const KUBERNETES_TAGS = ['karpenter.sh/discovery', 'kubernetes.io/cluster/', 'elbv2.k8s.aws/cluster', 'aws:eks:cluster-name'] as const;
+
+/**
+ * Tags by which a managed service marks a group it created or uses as its own; such a group is
+ * `protected`, "managed by <service>": the service, not a person, decides when it goes. Keys match
+ * ignoring case; `value` when only that value counts. Any other key with the `aws:` prefix (only
+ * AWS can write those) protects too, naming the service of its second segment.
+ * - `ManagedByAmazonSageMakerResource`: the NFS groups SageMaker creates for a Studio domain
+ *   (value: the domain's ARN), like the domain's EFS file system.
+ * - `elasticbeanstalk:environment-name` / `-id`: resources Elastic Beanstalk creates for an environment.
+ * - `for-use-with-amazon-emr-managed-policies=true`: a group EMR's v2 managed policies may launch
+ *   clusters in (EMR propagates the tag to what it creates).
+ * - `AmazonECSManaged`: ECS's marker on what its capacity providers manage.
+ * - `alpha.eksctl.io/cluster-name`: groups eksctl creates for a cluster.
+ */
+export const MANAGED_SERVICE_TAGS: ReadonlyArray<{ key: string; service: string; value?: string }> = [
+  { key: 'ManagedByAmazonSageMakerResource', service: 'Amazon SageMaker' },
+  { key: 'elasticbeanstalk:environment-name', service: 'Elastic Beanstalk' },
+  { key: 'elasticbeanstalk:environment-id', service: 'Elastic Beanstalk' },
+  { key: 'for-use-with-amazon-emr-managed-policies', service: 'Amazon EMR', value: 'true' },
+  { key: 'AmazonECSManaged', service: 'Amazon ECS' },
+  { key: 'alpha.eksctl.io/cluster-name', service: 'eksctl' },
+];
+
+/** Names of the services behind `aws:<service>:...` keys, for the reason; others show their code. */
+const AWS_TAG_SERVICES: Readonly<Record<string, string>> = {
+  eks: 'Amazon EKS',
+  ecs: 'Amazon ECS',
+  autoscaling: 'EC2 Auto Scaling',
+  servicecatalog: 'Service Catalog',
+  elasticmapreduce: 'Amazon EMR',
+  sagemaker: 'Amazon SageMaker',
+  ec2launchtemplate: 'EC2 launch templates',
+  ec2: 'Amazon EC2',
+};
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ClassifyOptions {
@@ -81,6 +115,31 @@ function kubernetesTags(tags: Readonly<Record<string, string>>): Array<[string, 
   });
 }
 
+/**
+ * "managed by Elastic Beanstalk (tag elasticbeanstalk:environment-name=web)" for each service
+ * whose marker tags the group carries; CloudFormation's and the Kubernetes selectors' tags are
+ * their own protections and are left out here.
+ */
+function managedServiceReasons(tags: Readonly<Record<string, string>>): string[] {
+  const byService = new Map<string, string[]>();
+  const add = (service: string, tag: string): void => {
+    const list = byService.get(service);
+    if (list) list.push(tag);
+    else byService.set(service, [tag]);
+  };
+  for (const [k, v] of Object.entries(tags)) {
+    const key = normalizeTagText(k);
+    if (CLOUDFORMATION_TAGS.includes(key) || KUBERNETES_TAGS.some((t) => (t.endsWith('/') ? key.startsWith(t) : key === t))) continue;
+    const marker = MANAGED_SERVICE_TAGS.find((m) => normalizeTagText(m.key) === key && (m.value === undefined || normalizeTagText(v) === m.value));
+    if (marker) add(marker.service, `${k}=${v}`);
+    else if (key.startsWith('aws:')) {
+      const code = key.split(':')[1] ?? '';
+      add(AWS_TAG_SERVICES[code] ?? (code ? `AWS (${code})` : 'AWS'), `${k}=${v}`);
+    }
+  }
+  return [...byService].map(([service, found]) => `managed by ${service} (tag ${found.join(', ')}): the service created or uses it; remove it through ${service}`);
+}
+
 /** The reason a candidate gives when sources were excluded in its region. */
 export function unverifiedReason(sources: readonly SourceId[]): string {
   return `unverified by: ${sources.join(', ')} (excluded by skipSources, so a use there was never looked for)`;
@@ -130,6 +189,7 @@ function protectionsOf(
       reason: `selected by Kubernetes tooling (tag ${selectors.map(([k, v]) => `${k}=${v}`).join(', ')}): a NodeClass or controller in the cluster, not any AWS API, holds that selection`,
     });
   }
+  for (const reason of managedServiceReasons(group.tags)) found.push({ kind: 'managed-service', reason });
   if (group.ownerId !== options.accountId) {
     found.push({ kind: 'other-owner', reason: `owned by another account (${group.ownerId})` });
   }

@@ -21,6 +21,24 @@ const WORD = /[A-Za-z0-9_]/;
 const HEX = /[0-9A-Fa-f]/;
 /** How many levels of JSON-in-a-string are opened (an EventBridge Input inside a definition...). */
 const MAX_NESTED_JSON = 4;
+/**
+ * Keys of values that AWS documents as base64 (EC2 and Auto Scaling `UserData`, Spot and EC2 Fleet
+ * launch specifications, Image Builder `userDataOverride`, Batch/EKS launch template data...): the
+ * value is decoded before it is swept, and gzip-compressed user data (cloud-init accepts it) is
+ * inflated.
+ */
+const BASE64_KEY = /userdata/i;
+const BASE64_TEXT = /^[A-Za-z0-9+/\r\n]+={0,2}\s*$/;
+/** A larger blob is not read (an SDK blob member larger than this is not a configuration value). */
+const MAX_BLOB_BYTES = 4 * 1024 * 1024;
+
+/** A streaming member (an S3 object body): never read by a sweep. */
+function isStream(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof v.pipe === 'function' || typeof v.getReader === 'function' || typeof v[Symbol.asyncIterator] === 'function';
+}
+
 /** A longer path is cut: the evidence names the place, it does not reproduce the document. */
 const MAX_PATH_CHARS = 300;
 
@@ -77,6 +95,8 @@ interface Frame {
   parent: Frame | undefined;
   segment: string | number | undefined;
   nestedJson: number;
+  /** Set once a base64 value was decoded: its text is not decoded again. */
+  decoded?: boolean;
 }
 
 function segmentsOf(frame: Frame): (string | number)[] {
@@ -97,6 +117,26 @@ function nestedDocument(text: string): object | undefined {
   }
 }
 
+/**
+ * The text a base64 value holds (inflated when it is gzip), or undefined when it is not base64.
+ * `inflate` is given by the caller (node:zlib in lambda/aws), keeping this module free of I/O.
+ */
+export function decodeBase64Text(value: string, inflate?: (bytes: Uint8Array) => Uint8Array | undefined): string | undefined {
+  if (value.length < 4 || !BASE64_TEXT.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length === 0) return undefined;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const inflated = inflate?.(bytes);
+    return inflated ? Buffer.from(inflated).toString('utf8') : undefined;
+  }
+  return bytes.toString('utf8');
+}
+
+export interface GroupIdSweepOptions {
+  /** Inflates gzip bytes (bounded), or undefined when they are not gzip; gzip user data is not opened without it. */
+  inflate?: (bytes: Uint8Array) => Uint8Array | undefined;
+}
+
 /** Finds the inventory's group ids in the documents of one region. */
 export interface GroupIdSweep {
   /** Inventory ids named in `text`, each once, in order of first appearance. */
@@ -111,7 +151,7 @@ export interface GroupIdSweep {
 }
 
 /** A sweep that reports only ids of `inventoryIds` (the region's groups), in their inventory spelling. */
-export function groupIdSweep(inventoryIds: Iterable<string>): GroupIdSweep {
+export function groupIdSweep(inventoryIds: Iterable<string>, options: GroupIdSweepOptions = {}): GroupIdSweep {
   const known = new Map<string, string>();
   for (const id of inventoryIds) known.set(id.toLowerCase(), id);
 
@@ -146,9 +186,24 @@ export function groupIdSweep(inventoryIds: Iterable<string>): GroupIdSweep {
       const frame = stack.pop() as Frame;
       const current = frame.value;
       if (typeof current === 'string') {
+        if (!frame.decoded && typeof frame.segment === 'string' && BASE64_KEY.test(frame.segment)) {
+          const text = decodeBase64Text(current, options.inflate);
+          if (text !== undefined) {
+            stack.push({ ...frame, value: text, decoded: true });
+            continue;
+          }
+        }
         const nested = frame.nestedJson < MAX_NESTED_JSON && /sg-/i.test(current) ? nestedDocument(current) : undefined;
         if (nested) stack.push({ value: nested, parent: frame.parent, segment: frame.segment, nestedJson: frame.nestedJson + 1 });
         else record(idsIn(current), frame);
+      } else if (ArrayBuffer.isView(current)) {
+        // A blob member (AppConfig content, a payload): swept as UTF-8 text, or JSON in it.
+        if (current.byteLength <= MAX_BLOB_BYTES) {
+          const text = Buffer.from(current.buffer, current.byteOffset, current.byteLength).toString('utf8');
+          stack.push({ ...frame, value: text });
+        }
+      } else if (current instanceof Date || isStream(current)) {
+        continue;
       } else if (Array.isArray(current)) {
         for (let i = current.length - 1; i >= 0; i -= 1) stack.push({ value: current[i], parent: frame, segment: i, nestedJson: frame.nestedJson });
       } else if (typeof current === 'object' && current !== null) {

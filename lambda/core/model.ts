@@ -100,6 +100,11 @@ export const SOURCE_IDS = [
   'iot-topic-rule-destinations',
   'timestream-influxdb',
   'quicksight',
+  'ssm-parameters',
+  'resource-tags',
+  'batch-job-definitions',
+  'ecs-task-definitions',
+  'glue-jobs',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];
@@ -191,6 +196,8 @@ export type ProtectionReason =
   | 'production-tag'
   | 'cloudformation'
   | 'kubernetes'
+  /** Tagged by a managed service as its own (an `aws:` key, or a service's marker tag): see MANAGED_SERVICE_TAGS. */
+  | 'managed-service'
   | 'other-owner'
   | 'too-new'
   /** Tagged sg-auditor:kept-until (a reviewer kept it, until that date; a malformed date keeps it too). */

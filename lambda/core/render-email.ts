@@ -133,6 +133,7 @@ const PROTECTION_LABEL: Record<ProtectionReason, (report: AuditReport) => string
   'production-tag': (r) => `tagged ${tagList(r.settings.productionTags)} (the stack's IAM refuses to delete these)`,
   cloudformation: () => 'managed by CloudFormation (delete it through its stack)',
   kubernetes: () => 'selected by Kubernetes tooling (karpenter.sh/discovery, kubernetes.io/cluster/*, ...)',
+  'managed-service': () => 'managed by an AWS service (an aws: tag, or a service marker tag such as elasticbeanstalk:environment-name)',
   'other-owner': () => 'owned by another account',
   'too-new': (r) => `created less than ${r.settings.minAgeDays} days ago`,
   'kept-by-reviewer': () => 'kept by a reviewer until a date (tag sg-auditor:kept-until)',

@@ -249,7 +249,7 @@ describe('deletion workflow roles', () => {
 describe('audit and re-audit roles', () => {
   it('read service parameters only under the public global-infrastructure path, one at a time', () => {
     // Prepare
-    const ssm = (statements: Statement[]) => statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
+    const ssm = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('ssm:GetParameter'));
 
     // Act
     const statements = [...ssm(audit), ...ssm(reaudit)];
@@ -260,6 +260,19 @@ describe('audit and re-audit roles', () => {
       expect(actionsOf(statement)).toEqual(['ssm:GetParameter']);
       expect(JSON.stringify(statement.Resource)).toContain(':ssm:*::parameter/aws/service/global-infrastructure/*');
     }
+  });
+
+  it('read parameter values for the sweep (ssm-parameters) but can decrypt no SecureString: no kms:Decrypt on every key', () => {
+    // Prepare
+    const grants = (statements: Statement[], action: string) => statements.filter((s) => actionsOf(s).includes(action));
+
+    // Act
+    const values = [...grants(audit, 'ssm:GetParameters'), ...grants(reaudit, 'ssm:GetParameters')];
+    const decrypt = [...grants(audit, 'kms:Decrypt'), ...grants(reaudit, 'kms:Decrypt')];
+
+    // Assess
+    expect(values).toHaveLength(2);
+    expect(decrypt.filter((s) => JSON.stringify(s.Resource) === '"*"')).toEqual([]);
   });
 
   it('read API Gateway only at the VPC links path, since GET on every path would read API keys', () => {

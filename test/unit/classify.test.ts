@@ -210,6 +210,45 @@ describe('classifyRegion: protections as people write them', () => {
     expect(g?.reasons[0]).toContain(`${key}=${value}`);
   });
 
+  it.each([
+    ['ManagedByAmazonSageMakerResource', 'arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc', 'Amazon SageMaker'],
+    ['elasticbeanstalk:environment-name', 'web-prod', 'Elastic Beanstalk'],
+    ['elasticbeanstalk:environment-id', 'e-abc123', 'Elastic Beanstalk'],
+    ['for-use-with-amazon-emr-managed-policies', 'true', 'Amazon EMR'],
+    ['AmazonECSManaged', '', 'Amazon ECS'],
+    ['alpha.eksctl.io/cluster-name', 'dev', 'eksctl'],
+    ['aws:servicecatalog:provisionedProductArn', 'arn:aws:servicecatalog:us-east-1:123456789012:stack/x/pp-1', 'Service Catalog'],
+    ['aws:somefutureservice:owner', 'x', 'AWS (somefutureservice)'],
+  ])('protects a group carrying the managed-service tag %s, naming the service', (key, value, service) => {
+    // Prepare / Act
+    const [g] = classifyRegion([group('sg-m', { tags: { [key]: value } })], [], OPTIONS);
+
+    // Assess
+    expect(g).toMatchObject({ verdict: 'protected', protection: ['managed-service'] });
+    expect(g?.reasons[0]).toContain(`managed by ${service} (tag ${key}=${value})`);
+  });
+
+  it('does not protect a group tagged for-use-with-amazon-emr-managed-policies with a value other than true', () => {
+    // Prepare / Act
+    const out = verdicts([group('sg-e', { tags: { 'for-use-with-amazon-emr-managed-policies': 'false' } })], []);
+
+    // Assess
+    expect(out['sg-e']).toBe('candidate');
+  });
+
+  it('keeps CloudFormation and Kubernetes tags as their own protections, not as managed-service ones', () => {
+    // Prepare / Act
+    const [g] = classifyRegion(
+      [group('sg-c', { tags: { 'aws:cloudformation:stack-name': 'net', 'aws:cloudformation:stack-id': 'arn:x', 'aws:eks:cluster-name': 'c' } })],
+      [],
+      OPTIONS,
+    );
+
+    // Assess
+    expect(g?.protection).toEqual(['cloudformation', 'kubernetes']);
+    expect(g?.reasons[0]).toContain('managed by CloudFormation stack net');
+  });
+
   it('does not protect a group whose tag only resembles a Kubernetes selector', () => {
     // Prepare / Act
     const out = verdicts([group('sg-k', { tags: { 'kubernetes.io/role': 'x', 'karpenter.sh/discovery-old': 'x' } })], []);

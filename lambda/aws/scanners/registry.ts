@@ -86,6 +86,11 @@ import { apsScrapersScanner } from './aps-scrapers';
 import { iotTopicRuleDestinationsScanner } from './iot-topic-rule-destinations';
 import { timestreamInfluxdbScanner } from './timestream-influxdb';
 import { quicksightScanner } from './quicksight';
+import { ssmParametersScanner } from './ssm-parameters';
+import { resourceTagsScanner } from './resource-tags';
+import { batchJobDefinitionsScanner } from './batch-job-definitions';
+import { ecsTaskDefinitionsScanner } from './ecs-task-definitions';
+import { glueJobsScanner } from './glue-jobs';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -178,6 +183,11 @@ export const SCANNERS: readonly Scanner[] = [
   iotTopicRuleDestinationsScanner,
   timestreamInfluxdbScanner,
   quicksightScanner,
+  ssmParametersScanner,
+  resourceTagsScanner,
+  batchJobDefinitionsScanner,
+  ecsTaskDefinitionsScanner,
+  glueJobsScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */
