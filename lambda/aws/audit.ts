@@ -112,7 +112,7 @@ export async function auditRegion(
   const scope = new RegionScope(clients, factory.counter);
 
   const classifyOptions = classifyOptionsFor(settings, accountId, now);
-  const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, now };
+  const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0, now };
   const run = (scanner: Scanner, candidates: ReadonlySet<string>): Promise<ScanResult> =>
     runScanner(scanner, { ...baseContext, candidates }, { deps, region, scope, settings });
 
@@ -141,6 +141,7 @@ export async function auditRegion(
       ...(s.sharedListings ? { sharedListings: s.sharedListings } : {}),
       ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
       usageCount: s.usages.length,
+      ...(s.activityWindow ? { activityWindow: s.activityWindow } : {}),
     })),
     groups: classified,
     totals,
@@ -236,7 +237,11 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
   };
   try {
     const outcome = await counter.run(scanner.source, () => scanner.scan(deps.factory.forRegion(region), region, ctx));
-    return result('ok', outcome?.note ? { note: outcome.note } : {});
+    return result('ok', {
+      ...(outcome?.note ? { note: outcome.note } : {}),
+      ...(outcome?.activity ? { activity: outcome.activity } : {}),
+      ...(outcome?.activityWindow ? { activityWindow: outcome.activityWindow } : {}),
+    });
   } catch (error) {
     const verdict = await counter.run(scanner.source, () => scope.judge(error, scanner.service, scanner.source));
     if (verdict.kind === 'not-offered') return result('ok', { note: notOffered });

@@ -55,6 +55,8 @@ import { appstreamScanner } from './appstream';
 import { managedFlinkScanner } from './managed-flink';
 import { drsScanner } from './drs';
 import { mgnScanner } from './mgn';
+// issue 21: activity in the idle window
+import { recentActivityScanner } from './recent-activity';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -116,6 +118,8 @@ export const SCANNERS: readonly Scanner[] = [
   managedFlinkScanner,
   drsScanner,
   mgnScanner,
+  // issue 21: activity in the idle window
+  recentActivityScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

@@ -1,4 +1,4 @@
-import type { GroupRecord, SourceId } from '../../core/model';
+import type { Activity, ActivityWindow, GroupRecord, SourceId } from '../../core/model';
 import type { RegionClients } from '../client-factory';
 
 /** The evidence a scanner reports for every group id it finds on one resource. */
@@ -19,6 +19,8 @@ export interface ScanContext {
   /** Groups still candidates after every other scanner; only filled for `afterClassify` scanners. */
   candidates: ReadonlySet<string>;
   minAgeDays: number;
+  /** recent-activity's window (0 = off). */
+  idleDays: number;
   now: Date;
   /**
    * Records that the given groups are used by one resource. Usages are kept as they are
@@ -53,6 +55,9 @@ export interface SharedListing<T> {
 /** What a scan may add besides its usages. */
 export interface ScanOutcome {
   note?: string;
+  /** recent-activity: each group's latest activity in the window, and how far back it read. */
+  activity?: Record<string, Activity>;
+  activityWindow?: ActivityWindow;
 }
 
 /**
