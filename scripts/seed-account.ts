@@ -287,4 +287,6 @@ export const MOTO_MISSING_SOURCES = [
   'appstream',
   'drs',
   'mgn',
+  // moto has no CloudTrail LookupEvents (issue 21's source is tested against a local stub of it)
+  'recent-activity',
 ] as const;

@@ -65,6 +65,7 @@ const settingsV2 = z.looseObject({
   productionTags: z.array(tag),
   protectNamePatterns: z.array(z.string()),
   minAgeDays: z.number(),
+  idleDays: z.number().int().nonnegative().optional(),
 });
 
 const settingsV1 = z.looseObject({
@@ -134,8 +135,8 @@ function firstIssue(error: z.ZodError): string {
 export function upgradeSettings(raw: unknown): AuditSettings {
   const current = settingsV2.safeParse(raw);
   if (current.success) {
-    const { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays } = current.data;
-    return { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays };
+    const { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays, idleDays } = current.data;
+    return { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays, ...(idleDays !== undefined ? { idleDays } : {}) };
   }
   const v1 = settingsV1.safeParse(raw);
   if (v1.success) {
