@@ -91,6 +91,14 @@ export async function auditRegion(
   const now = (deps.now ?? (() => new Date()))();
   deps.onProgress?.({ kind: 'region-start', region });
 
+  // Shared listings and service-list answers of this region, for this run only.
+  const scope = new RegionScope(clients, factory.counter);
+  const window = { now, minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0 };
+  for (const scanner of scanners) {
+    if (!scanner.prefetch || settings.skipSources.includes(scanner.source)) continue;
+    for (const listing of scanner.prefetch(window)) scope.shared(listing);
+  }
+
   let groups: GroupRecord[];
   try {
     groups = await factory.counter.run(INVENTORY_LABEL, () => loadInventory(clients));
@@ -107,9 +115,6 @@ export async function auditRegion(
     };
   }
   deps.onProgress?.({ kind: 'inventory', region, groups: groups.length });
-
-  // Shared listings and service-list answers of this region, for this run only.
-  const scope = new RegionScope(clients, factory.counter);
 
   const classifyOptions = classifyOptionsFor(settings, accountId, now);
   const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0, now };

@@ -21,6 +21,7 @@ export function createCloudtrailAgeScanner(options: CloudtrailAgeOptions = {}): 
     source: 'cloudtrail-age',
     service: 'cloudtrail',
     actions: ['cloudtrail:LookupEvents'],
+    prefetch: (window) => (window.minAgeDays > 0 ? [cloudTrailListing(window, options)] : []),
     async scan(_clients, _region, ctx) {
       if (ctx.minAgeDays <= 0) return { note: 'age check off (minAgeDays 0)' };
       const days = Math.min(ctx.minAgeDays, HISTORY_DAYS);

@@ -40,6 +40,7 @@ export function createRecentActivityScanner(options: RecentActivityOptions = {})
     service: 'cloudtrail',
     covers: ['place:cloudtrail-event-history', 'place:config-history'],
     actions: ['cloudtrail:LookupEvents', ...CONFIG_ACTIONS],
+    prefetch: (window) => (window.idleDays > 0 ? [cloudTrailListing(window, options)] : []),
     async scan(clients, region, ctx) {
       if (ctx.idleDays <= 0) return { note: 'activity check off (idleDays 0)' };
       const days = Math.min(ctx.idleDays, HISTORY_DAYS);

@@ -84,6 +84,12 @@ export interface Scanner {
   covers?: readonly string[];
   /** Every IAM action `scan` calls: the CDK stack grants exactly the union of these. */
   actions: readonly string[];
+  /**
+   * Shared listings the scanner will read that need no inventory: the audit starts them before
+   * the inventory, so a slow, rate-limited listing (CloudTrail LookupEvents at 2/s) runs while
+   * the groups load. Not called for a skipped source.
+   */
+  prefetch?(window: { now: Date; minAgeDays: number; idleDays: number }): readonly SharedListing<unknown>[];
   /** Runs after a first classification, with `ctx.candidates` set (peered-references). */
   afterClassify?: boolean;
   scan(clients: RegionClients, region: string, ctx: ScanContext): Promise<ScanOutcome | void>;
