@@ -92,15 +92,10 @@ export const USE_EVENT_NAMES = [
 
 /**
  * Edits of a group's own rules: recorded as the group's last activity, never as use (see
- * recent-activity.ts). Read only with the budget the use queries leave.
+ * recent-activity.ts). Ingress only (the edits people make; each name costs a request of the
+ * budget): their first page, then only with the budget the use queries leave.
  */
-export const RULE_EDIT_EVENT_NAMES = [
-  'AuthorizeSecurityGroupIngress',
-  'AuthorizeSecurityGroupEgress',
-  'RevokeSecurityGroupIngress',
-  'RevokeSecurityGroupEgress',
-  'ModifySecurityGroupRules',
-] as const;
+export const RULE_EDIT_EVENT_NAMES = ['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress'] as const;
 
 /** One event, reduced to what its readers use (the raw record, which may hold secrets, is dropped). */
 export interface TrailEvent {
@@ -164,6 +159,8 @@ interface Query {
   /** Never cut before this time (the age check's window). */
   mandatoryFrom?: Date;
   kind: 'create' | 'use' | 'rule-edit';
+  /** Read past its first page only once every use query is complete (display, or a refinement). */
+  low: boolean;
   reached: Date;
   nextToken?: string;
   started: boolean;
@@ -201,6 +198,7 @@ async function readTrail(
   const query = (name: string, kind: Query['kind'], from: Date, mandatoryFrom?: Date): Query => ({
     name,
     kind,
+    low: kind !== 'use',
     from,
     ...(mandatoryFrom ? { mandatoryFrom } : {}),
     reached: now,
@@ -217,13 +215,16 @@ async function readTrail(
     for (const name of RULE_EDIT_EVENT_NAMES) queries.push(query(name, 'rule-edit', ago(idleDays)));
   }
 
-  let first = true;
+  // Requests start at most every `interval` (start to start), so the 2 per second are used in full.
+  let lastStart: number | undefined;
   for (;;) {
     const next = pick(queries, budget);
     if (!next) break;
-    // Pages follow each other at once, so waiting before each keeps under the rate limit.
-    if (!first) await sleep(interval);
-    first = false;
+    if (lastStart !== undefined) {
+      const wait = lastStart + interval - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+    lastStart = Date.now();
     const mandatory = next.mandatoryFrom !== undefined && next.reached.getTime() > next.mandatoryFrom.getTime();
     if (!mandatory) budget -= 1;
     const page = await cloudtrail.send(
@@ -263,22 +264,22 @@ async function readTrail(
 
 /**
  * The next query to read a page of: the age check's mandatory pages first; then, within the
- * budget, the creation and use query that has read the least far back (newest first, so every
- * query's reach advances together and the date reached by all of them is as old as the budget
- * allows); rule edits only once every use query is complete.
+ * budget, every query's first (newest) page; then the use query that has read the least far back
+ * (newest first, so every query's reach advances together and the date reached by all of them
+ * is as old as the budget allows); creation events past the age window and rule edits only once
+ * every use query is complete.
  */
 function pick(queries: Query[], budget: number): Query | undefined {
   const open = queries.filter((q) => !q.done);
   const mandatory = open.find((q) => q.mandatoryFrom !== undefined && q.reached.getTime() > q.mandatoryFrom.getTime());
   if (mandatory) return mandatory;
   if (budget <= 0) return undefined;
-  const useOpen = open.filter((q) => q.kind !== 'rule-edit');
+  const fresh = open.find((q) => !q.started);
+  if (fresh) return fresh;
+  const useOpen = open.filter((q) => !q.low);
   const pool = useOpen.length > 0 ? useOpen : open;
   let best: Query | undefined;
-  for (const q of pool) {
-    if (!q.started) return q; // every query gets its first (newest) page before any gets a second
-    if (!best || q.reached.getTime() > best.reached.getTime()) best = q;
-  }
+  for (const q of pool) if (!best || q.reached.getTime() > best.reached.getTime()) best = q;
   return best;
 }
 

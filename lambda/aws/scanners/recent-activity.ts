@@ -60,7 +60,8 @@ export function createRecentActivityScanner(options: RecentActivityOptions = {})
       for await (const page of ctx.shared(listing)) {
         for (const item of page) {
           if (item.kind === 'query-end') {
-            if ((RULE_EDIT_EVENT_NAMES as readonly string[]).includes(item.query)) continue;
+            // Rule edits are shown, never use; creation events only refine (classify.ts): neither bounds the window.
+            if ((RULE_EDIT_EVENT_NAMES as readonly string[]).includes(item.query) || item.query === 'CreateSecurityGroup') continue;
             reached = Math.max(reached, Date.parse(item.reached));
             complete &&= item.complete;
             continue;
