@@ -256,6 +256,10 @@ export function runActivitySection(log: (line: string) => void = (l) => process.
   log('bench activity: 17 x 10,000 groups, 100 events a day, today\'s defaults...');
   const big = scenario('activity', 10_000, 17, CURRENT_CONCURRENCY);
   const p17 = predictInChild({ ...big.options, idleDays: 90, eventsPerDay: 100 });
+  log('bench activity: 17 x 10,000 groups, 100 events a day, 17 regions at once...');
+  const p17all = predictInChild({ ...scenario('activity', 10_000, 17, { ...CURRENT_CONCURRENCY, regionConcurrency: 17 }).options, idleDays: 90, eventsPerDay: 100 });
+  log('bench activity: 17 x 10,000 groups, activity off, today\'s defaults...');
+  const p17off = predictInChild({ ...big.options, idleDays: 0 });
   const slowest = Math.max(0, ...Object.values(p17.regionMs));
   const inventory = Math.max(0, ...Object.values(p17.inventoryMs));
   checks.push({ ok: p17.wallMs < 60_000, text: `17 regions x 10k groups with recent-activity (100 events a day) predicted ${secs(p17.wallMs)} (target: under 1 minute)` });
@@ -268,6 +272,8 @@ export function runActivitySection(log: (line: string) => void = (l) => process.
     table(['events a day', 'LookupEvents calls per region', 'region, activity on', 'region, activity off', '90-day window read', 'candidates / unknown'], rows),
     '',
     `17 regions x 10,000 groups, 100 events a day, ${CURRENT_CONCURRENCY.regionConcurrency} regions and ${CURRENT_CONCURRENCY.scannerConcurrency} scanners at once: ${secs(p17.wallMs)} predicted; slowest region ${secs(slowest)} (inventory ${secs(inventory)}); ${count(p17.apiCalls)} calls, ${count(p17.lookupCallsPerRegion)} LookupEvents per region; peak RSS ${mb(p17.peakRss)}`,
+    `  the same, activity off: ${secs(p17off.wallMs)} (slowest region ${secs(Math.max(0, ...Object.values(p17off.regionMs)))}, ${count(p17off.apiCalls)} calls, peak RSS ${mb(p17off.peakRss)})`,
+    `  the same, activity on, 17 regions at once: ${secs(p17all.wallMs)} (slowest region ${secs(Math.max(0, ...Object.values(p17all.regionMs)))}; peak RSS ${mb(p17all.peakRss)} / ${mb(p17all.artifactsPeakRss)} with the artifacts)`,
     '',
     'Activity targets',
     ...checks.map((c) => `  ${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`),

@@ -144,6 +144,8 @@ function cloudTrailFixture(groups: number, eventsPerDay: number): ExtraFixture {
 
 function cloudTrailEvents(groups: number, days: number): ExtraFixture {
   const total = Math.round((groups * CREATED_PER_WEEK * days) / 7);
+  // Spread at the weekly rate (the age check's 7 days hold CREATED_PER_WEEK of the groups), at least a minute apart.
+  const spacingMs = Math.max(60_000, (7 * 86_400_000) / Math.max(1, groups * CREATED_PER_WEEK));
   return (input) => {
     const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
     const end = Math.min(total, start + 50);
@@ -152,7 +154,7 @@ function cloudTrailEvents(groups: number, days: number): ExtraFixture {
     const since = input.StartTime instanceof Date ? input.StartTime.getTime() : 0;
     for (let k = start; k < end; k++) {
       const groupId = `sg-${hex((k * 37) % groups)}`;
-      const eventTime = new Date(now - (k + 1) * 60_000);
+      const eventTime = new Date(now - (k + 1) * spacingMs);
       if (eventTime.getTime() < since) break;
       Events.push({
         EventId: `ev-${k}`,
