@@ -317,6 +317,39 @@ describe('recent-activity scanner', () => {
     expect(classified[0]?.verdict).toBe('protected');
   });
 
+  it('in an account with activity nobody described to it, keeps every used group and no group with only old, read-only or rule-edit activity', async () => {
+    // Prepare: 60 groups, each given one fate at random (seeded), events of every kind above in random order.
+    let seed = 21;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const fates = ['used', 'read-only', 'old', 'rule-edit', 'none'] as const;
+    const groups = Array.from({ length: 60 }, (_, i) => `sg-0${(0xa000 + i).toString(16)}aaaaaaaaaaaa`);
+    const fate = new Map(groups.map((g) => [g, fates[Math.floor(random() * fates.length)] ?? 'none']));
+    const events: Event[] = [];
+    for (const g of groups) {
+      const [, template] = EVENT_KINDS[Math.floor(random() * EVENT_KINDS.length)] as [string, Event];
+      const named = (daysAgo: number, readOnly = false): Event => {
+        const raw = JSON.parse(template.CloudTrailEvent ?? '{}') as { requestParameters?: unknown; responseElements?: unknown };
+        const swap = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null).split(G).join(g));
+        const resources = (template.Resources ?? []).map((r) => ({ ...r, ResourceName: r.ResourceName?.split(G).join(g) }));
+        return trailEvent(template.EventName ?? '', template.EventSource ?? '', daysAgo, { requestParameters: swap(raw.requestParameters), responseElements: swap(raw.responseElements), readOnly }, resources);
+      };
+      const f = fate.get(g);
+      if (f === 'used') events.push(named(1 + random() * 28));
+      if (f === 'read-only') events.push(named(1 + random() * 28, true));
+      if (f === 'old') events.push(named(31 + random() * 50));
+      if (f === 'rule-edit') events.push(trailEvent('RevokeSecurityGroupIngress', 'ec2.amazonaws.com', 2, { requestParameters: { groupId: g } }));
+    }
+    stubTrail(events.sort(() => random() - 0.5));
+
+    // Act
+    const result = await scanAndClassify(scanner(), groups.map((g) => group(g)), { settings: { idleDays: 30 }, now: NOW });
+
+    // Assess
+    const wrong = groups.filter((g) => (result.verdictOf(g).verdict === 'in-use') !== (fate.get(g) === 'used'));
+    expect(wrong).toEqual([]);
+    expect([...fate.values()].filter((f) => f === 'used').length).toBeGreaterThan(5);
+  });
+
   describe('AWS Config history', () => {
     it('is ok with the note "Config not recording" when no recorder runs', async () => {
       stubTrail([]);
