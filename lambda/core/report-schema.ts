@@ -56,6 +56,7 @@ const group = z.looseObject({
   failedSources: z.array(sourceId).optional(),
   protection: z.array(z.string()).optional(),
   unverifiedBy: z.array(sourceId).optional(),
+  lastActivity: z.object({ time: z.string(), summary: z.string(), use: z.boolean() }).optional(),
 });
 
 const settingsV2 = z.looseObject({
@@ -100,6 +101,7 @@ function reportSchema<V extends number, S extends z.ZodType>(version: V, setting
             sharedListings: z.array(z.string()).optional(),
             durationMs: z.number().optional(),
             usageCount: z.number(),
+            activityWindow: z.object({ idleDays: z.number(), from: z.string(), reached: z.string(), complete: z.boolean() }).optional(),
           }),
         ),
         groups: z.array(group),
