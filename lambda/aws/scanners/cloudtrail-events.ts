@@ -266,8 +266,7 @@ async function readTrail(
  * The next query to read a page of: the age check's mandatory pages first; then, within the
  * budget, every query's first (newest) page; then the use query that has read the least far back
  * (newest first, so every query's reach advances together and the date reached by all of them
- * is as old as the budget allows); creation events past the age window and rule edits only once
- * every use query is complete.
+ * is as old as the budget allows); rule edits only once every use query is complete.
  */
 function pick(queries: Query[], budget: number): Query | undefined {
   const open = queries.filter((q) => !q.done);
@@ -277,7 +276,9 @@ function pick(queries: Query[], budget: number): Query | undefined {
   const fresh = open.find((q) => !q.started);
   if (fresh) return fresh;
   const useOpen = open.filter((q) => !q.low);
-  const pool = useOpen.length > 0 ? useOpen : open;
+  // Creation events past the age window only refine a window cut short (classify.ts), and only
+  // a cut window needs them: their first page is read, never more.
+  const pool = useOpen.length > 0 ? useOpen : open.filter((q) => q.kind !== 'create');
   let best: Query | undefined;
   for (const q of pool) if (!best || q.reached.getTime() > best.reached.getTime()) best = q;
   return best;
