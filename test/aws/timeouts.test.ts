@@ -39,7 +39,7 @@ describe('a service that accepts connections and never answers', () => {
 
     // Act
     const report = await runAudit(
-      { ...DEFAULT_SETTINGS, regions: [REGION], minAgeDays: 7 },
+      { ...DEFAULT_SETTINGS, regions: [REGION], minAgeDays: 7, idleDays: 90 },
       { factory, accountId: ACCOUNT, scannerConcurrency: SCANNERS.length },
     ).finally(() => factory.destroy());
 
