@@ -116,6 +116,13 @@ async function main(): Promise<void> {
     if (!ok) process.exitCode = 1;
     return;
   }
+  if (process.argv.includes('--activity')) {
+    const { runActivitySection } = await import('./predict-report');
+    const { text, ok } = runActivitySection();
+    process.stdout.write(text);
+    if (!ok) process.exitCode = 1;
+    return;
+  }
   if (process.argv.includes('--org')) {
     await runOrg();
     return;

@@ -37,6 +37,10 @@ export interface PredictOptions {
   rules?: readonly ThrottleRule[];
   scanners?: readonly Scanner[];
   minAgeDays?: number;
+  /** recent-activity's window (default 0: off, as before it existed). */
+  idleDays?: number;
+  /** Management events a day in each region (all kinds: the activity queries match a share of them). */
+  eventsPerDay?: number;
 }
 
 export interface Prediction {
@@ -72,21 +76,86 @@ export interface Prediction {
   artifactsPeakRss: number;
   artifactBytes: number;
   events: number;
+  /** recent-activity per region: how far back it read, and LookupEvents calls (the shared listing's). */
+  activity: Record<string, { complete: boolean; reached: string }>;
+  /** LookupEvents calls per region (the shared CloudTrail listing's, every region alike). */
+  lookupCallsPerRegion: number;
 }
 
 const hex = (n: number): string => n.toString(16).padStart(17, '0');
 
 /** CreateSecurityGroup events of the last `days`: CREATED_PER_WEEK of the groups, 50 a page. */
+/**
+ * Assumed share of all management events that are each activity query's event name (the rest are
+ * reads and other writes, which no query returns): 5% launch or configure something with a group.
+ */
+export const ACTIVITY_SHARE: Readonly<Record<string, number>> = {
+  RunInstances: 0.015,
+  CreateNetworkInterface: 0.012,
+  ModifyNetworkInterfaceAttribute: 0.005,
+  RunTask: 0.008,
+  UpdateFunctionConfiguration20150331v2: 0.003,
+  CreateFunction20150331: 0.002,
+  RunJobFlow: 0.002,
+  CreateLaunchTemplateVersion: 0.001,
+  UpdateService: 0.002,
+  AuthorizeSecurityGroupIngress: 0.004,
+  RevokeSecurityGroupIngress: 0.002,
+};
+
+/** LookupEvents by EventName: CreateSecurityGroup as before, the activity names at their share of `eventsPerDay`. */
+function cloudTrailFixture(groups: number, eventsPerDay: number): ExtraFixture {
+  const creates = cloudTrailEvents(groups, 90);
+  return (input) => {
+    const attrs = input.LookupAttributes as Array<{ AttributeValue?: string }> | undefined;
+    const name = attrs?.[0]?.AttributeValue ?? '';
+    if (name === 'CreateSecurityGroup') return creates(input);
+    const perDay = eventsPerDay * (ACTIVITY_SHARE[name] ?? 0);
+    const now = Date.now();
+    const startTime = input.StartTime instanceof Date ? input.StartTime.getTime() : now - 90 * 86_400_000;
+    const total = Math.floor(((now - startTime) / 86_400_000) * perDay);
+    const step = 86_400_000 / Math.max(perDay, 1e-9);
+    const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
+    const end = Math.min(total, start + 50);
+    const Events = [];
+    for (let k = start; k < end; k++) {
+      const eventTime = new Date(now - (k + 0.5) * step);
+      // Launches reuse a few groups (a CI job's, a DAG's): 20 of them, plus a rare one every 1,000 events.
+      const groupId = `sg-${hex(k % 1000 === 999 ? (k * 7919) % groups : (k % 20) * 37)}`;
+      Events.push({
+        EventId: `ev-${name}-${k}`,
+        EventName: name,
+        EventSource: 'ec2.amazonaws.com',
+        EventTime: eventTime,
+        Resources: [],
+        CloudTrailEvent: JSON.stringify({
+          eventTime: eventTime.toISOString(),
+          eventName: name,
+          readOnly: false,
+          userIdentity: { arn: 'arn:aws:sts::123456789012:assumed-role/ci/job' },
+          requestParameters: { groupSet: { items: [{ groupId }] }, groupId },
+          responseElements: null,
+        }),
+      });
+    }
+    return end < total ? { Events, NextToken: String(end) } : { Events };
+  };
+}
+
 function cloudTrailEvents(groups: number, days: number): ExtraFixture {
   const total = Math.round((groups * CREATED_PER_WEEK * days) / 7);
+  // Spread at the weekly rate (the age check's 7 days hold CREATED_PER_WEEK of the groups), at least a minute apart.
+  const spacingMs = Math.max(60_000, (7 * 86_400_000) / Math.max(1, groups * CREATED_PER_WEEK));
   return (input) => {
     const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
     const end = Math.min(total, start + 50);
     const now = Date.now();
     const Events = [];
+    const since = input.StartTime instanceof Date ? input.StartTime.getTime() : 0;
     for (let k = start; k < end; k++) {
       const groupId = `sg-${hex((k * 37) % groups)}`;
-      const eventTime = new Date(now - (k + 1) * 60_000);
+      const eventTime = new Date(now - (k + 1) * spacingMs);
+      if (eventTime.getTime() < since) break;
       Events.push({
         EventId: `ev-${k}`,
         EventName: 'CreateSecurityGroup',
@@ -131,7 +200,7 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
     rules: options.rules ?? THROTTLE_RULES,
     seed: options.seed,
     extra: {
-      'CloudTrailClient LookupEvents': cloudTrailEvents(options.groups, minAgeDays),
+      'CloudTrailClient LookupEvents': options.idleDays ? cloudTrailFixture(options.groups, options.eventsPerDay ?? 100) : cloudTrailEvents(options.groups, minAgeDays),
     },
   });
   const factory = new ClientFactory();
@@ -149,7 +218,7 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
     const run = await runVirtual(
       () =>
         runAudit(
-          { ...BENCH_SETTINGS, regions: [...options.regions], minAgeDays },
+          { ...BENCH_SETTINGS, regions: [...options.regions], minAgeDays, idleDays: options.idleDays ?? 0 },
           { factory, accountId: BENCH_ACCOUNT, scanners, regionConcurrency: options.regionConcurrency, scannerConcurrency: options.scannerConcurrency, onProgress },
         ),
       // The SDK's backoff jitter (Math.random) gets its own seeded stream.
@@ -193,6 +262,17 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
       artifactsPeakRss,
       artifactBytes,
       events: run.events,
+      activity: Object.fromEntries(
+        report.regions.flatMap((r) => {
+          const scan = r.scans.find((s) => s.source === 'recent-activity');
+          if (!scan?.activityWindow) return [];
+          return [[r.region, { complete: scan.activityWindow.complete, reached: scan.activityWindow.reached }]];
+        }),
+      ),
+      lookupCallsPerRegion:
+        Object.entries(report.apiCalls.bySource)
+          .filter(([label]) => label.startsWith('shared:cloudtrail:'))
+          .reduce((n, [, calls]) => n + calls, 0) / Math.max(1, options.regions.length),
     };
   } finally {
     network.uninstall();

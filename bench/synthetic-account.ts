@@ -336,7 +336,17 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
 
   const ec2 = stubFor(EC2Client);
   ec2.on(DescribeSecurityGroupsCommand).callsFake(fake(paged(ledger, ec2Listing('DescribeSecurityGroups', 'SecurityGroups', shape.groups, r.securityGroup))));
-  ec2.on(DescribeSecurityGroupRulesCommand).callsFake(fake(paged(ledger, ec2Listing('DescribeSecurityGroupRules', 'SecurityGroupRules', shape.rules, r.rule))));
+  // The inventory asks for rules by group-id chunks (up to 200 values, as EC2 allows): each
+  // chunk pages the rules of its groups, 4 a group, as the API would.
+  const allRules = paged(ledger, ec2Listing('DescribeSecurityGroupRules', 'SecurityGroupRules', shape.rules, r.rule));
+  const rulesOf = (input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const filter = (input.Filters as Array<{ Name?: string; Values?: string[] }> | undefined)?.find((f) => f.Name === 'group-id');
+    if (!filter) return allRules(input);
+    const groups = (filter.Values ?? []).map((v) => parseInt(v.slice(3), 16)).filter((i) => Number.isInteger(i) && i < shape.groups);
+    const listing = ec2Listing('DescribeSecurityGroupRules', 'SecurityGroupRules', groups.length * 4, (j) => r.rule(4 * (groups[Math.floor(j / 4)] as number) + (j % 4)));
+    return paged(ledger, listing, ['Filter group-id'])(input);
+  };
+  ec2.on(DescribeSecurityGroupRulesCommand).callsFake(fake(rulesOf));
   ec2.on(DescribeNetworkInterfacesCommand).callsFake(fake(paged(ledger, ec2Listing('DescribeNetworkInterfaces', 'NetworkInterfaces', shape.networkInterfaces, r.networkInterface))));
   ec2.on(DescribeInstancesCommand).callsFake(
     fake(

@@ -4,10 +4,12 @@ import {
   type AuditEnvInput,
   ConfigError,
   DEFAULT_LINK_VALIDITY_DAYS,
+  DEFAULT_IDLE_DAYS,
   DEFAULT_MIN_AGE_DAYS,
   DEFAULT_NAME_PATTERNS,
   DEFAULT_PRODUCTION_TAG,
   DEFAULT_PROTECT_TAG,
+  MAX_IDLE_DAYS,
   MAX_MIN_AGE_DAYS,
   parseBoolean,
   parseFindingsMode,
@@ -42,6 +44,8 @@ export interface StackConfig {
   productionTag: TagSpec;
   protectNamePatterns: string[];
   minAgeDays: number;
+  /** recent-activity's window (0 = off). */
+  idleDays: number;
   linkValidityDays: number;
   artifactRetentionDays: number;
   dryRun: boolean;
@@ -79,6 +83,7 @@ export const CONTEXT_EXAMPLES = {
   productionTag: DEFAULT_PRODUCTION_TAG,
   protectNamePatterns: DEFAULT_NAME_PATTERNS.join(','),
   minAgeDays: String(DEFAULT_MIN_AGE_DAYS),
+  idleDays: String(DEFAULT_IDLE_DAYS),
   linkValidityDays: String(DEFAULT_LINK_VALIDITY_DAYS),
   artifactRetentionDays: String(DEFAULT_ARTIFACT_RETENTION_DAYS),
   dryRun: 'false',
@@ -211,6 +216,7 @@ export function readStackConfig(context: ContextReader): StackConfig {
     productionTag: read('productionTag', parseProtectTag, DEFAULT_PRODUCTION_TAG),
     protectNamePatterns: read('protectNamePatterns', (v) => parseNamePatterns(splitList(v)), DEFAULT_NAME_PATTERNS.join(',')),
     minAgeDays: read('minAgeDays', (v) => parseNonNegativeInt(v, 'minAgeDays', MAX_MIN_AGE_DAYS), String(DEFAULT_MIN_AGE_DAYS)),
+    idleDays: read('idleDays', (v) => parseNonNegativeInt(v, 'idleDays', MAX_IDLE_DAYS), String(DEFAULT_IDLE_DAYS)),
     linkValidityDays: read('linkValidityDays', (v) => parseLinkValidityDays(v, 'linkValidityDays'), String(DEFAULT_LINK_VALIDITY_DAYS)),
     artifactRetentionDays: read('artifactRetentionDays', (v) => parseWholeNumber(v, 'artifactRetentionDays', 1, MAX_ARTIFACT_RETENTION_DAYS), String(DEFAULT_ARTIFACT_RETENTION_DAYS)),
     dryRun: read('dryRun', parseBoolean, 'false'),
@@ -288,7 +294,16 @@ export function checkContextKeys(keys: readonly string[]): void {
   throw new ConfigError(`${lines.join('\n')}\nsettings: ${Object.keys(CONTEXT_EXAMPLES).join(', ')}`);
 }
 
-type SharedKeys = 'REGIONS' | 'SKIP_SOURCES' | 'PROTECT_TAG' | 'PRODUCTION_TAG' | 'PROTECT_NAME_PATTERNS' | 'MIN_AGE_DAYS' | 'SECURITY_HUB_FINDINGS' | 'INTEGRATION_EVENTS';
+type SharedKeys =
+  | 'REGIONS'
+  | 'SKIP_SOURCES'
+  | 'PROTECT_TAG'
+  | 'PRODUCTION_TAG'
+  | 'PROTECT_NAME_PATTERNS'
+  | 'MIN_AGE_DAYS'
+  | 'IDLE_DAYS'
+  | 'SECURITY_HUB_FINDINGS'
+  | 'INTEGRATION_EVENTS';
 type AuditOnlyKeys = 'LINK_VALIDITY_DAYS' | 'DRY_RUN' | 'EMAIL_WHEN_CLEAN';
 
 /** The configuration both Lambdas read, as their environment variables. */
@@ -302,6 +317,7 @@ export function sharedEnvironment(config: StackConfig): Pick<WorkerEnvInput, Sha
     MIN_AGE_DAYS: String(config.minAgeDays),
     SECURITY_HUB_FINDINGS: config.securityHubFindings,
     INTEGRATION_EVENTS: String(config.integrationEvents),
+    IDLE_DAYS: String(config.idleDays),
   };
 }
 
@@ -326,6 +342,7 @@ function assertLambdasAccept(config: StackConfig): void {
     MIN_AGE_DAYS: true,
     SECURITY_HUB_FINDINGS: true,
     INTEGRATION_EVENTS: true,
+    IDLE_DAYS: true,
     LINK_VALIDITY_DAYS: true,
     DRY_RUN: true,
     EMAIL_WHEN_CLEAN: true,

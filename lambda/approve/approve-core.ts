@@ -4,7 +4,7 @@ import { candidatesOf, checkSelection, type DeletionResult } from '../core/delet
 import type { RegionSummary } from '../core/deletion-progress';
 import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
-import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
+import { MAX_NOTE_LENGTH, PAGE_HEADERS, parseReviewSort, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 
@@ -189,7 +189,12 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     return link.response;
   }
   if (link.used) return progressPage(link.payload, deps, token);
-  const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000) });
+  const html = renderReviewPage({
+    report: link.report,
+    token: token as string,
+    expiresAt: new Date(link.payload.exp * 1000),
+    sort: parseReviewSort(request.query.get('sort') ?? undefined),
+  });
   return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
 }
 

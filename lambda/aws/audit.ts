@@ -94,6 +94,14 @@ export async function auditRegion(
   const now = (deps.now ?? (() => new Date()))();
   deps.onProgress?.({ kind: 'region-start', region });
 
+  // Shared listings and service-list answers of this region, for this run only.
+  const scope = new RegionScope(clients, factory.counter);
+  const window = { now, minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0 };
+  for (const scanner of scanners) {
+    if (!scanner.prefetch || settings.skipSources.includes(scanner.source)) continue;
+    for (const listing of scanner.prefetch(window)) scope.shared(listing);
+  }
+
   let groups: GroupRecord[];
   try {
     groups = await factory.counter.run(INVENTORY_LABEL, () => loadInventory(clients));
@@ -111,11 +119,8 @@ export async function auditRegion(
   }
   deps.onProgress?.({ kind: 'inventory', region, groups: groups.length });
 
-  // Shared listings and service-list answers of this region, for this run only.
-  const scope = new RegionScope(clients, factory.counter);
-
   const classifyOptions = classifyOptionsFor(settings, accountId, now);
-  const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, now };
+  const baseContext = { accountId, groups, minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0, now };
   const run = (scanner: Scanner, candidates: ReadonlySet<string>): Promise<ScanResult> =>
     runScanner(scanner, { ...baseContext, candidates }, { deps, region, scope, settings });
 
@@ -144,6 +149,7 @@ export async function auditRegion(
       ...(s.sharedListings ? { sharedListings: s.sharedListings } : {}),
       ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
       usageCount: s.usages.length,
+      ...(s.activityWindow ? { activityWindow: s.activityWindow } : {}),
     })),
     groups: classified,
     totals,
@@ -258,7 +264,11 @@ export async function runScanner(scanner: Scanner, base: BaseContext, env: RunEn
   try {
     const scan = (): Promise<ScanOutcome | void> => scanner.scan(deps.factory.forRegion(region), region, ctx);
     const outcome = await counter.run(scanner.source, () => (sweep ? observeResponses(sweep.observer, scan) : scan()));
-    return result('ok', outcome?.note ? { note: outcome.note } : {});
+    return result('ok', {
+      ...(outcome?.note ? { note: outcome.note } : {}),
+      ...(outcome?.activity ? { activity: outcome.activity } : {}),
+      ...(outcome?.activityWindow ? { activityWindow: outcome.activityWindow } : {}),
+    });
   } catch (error) {
     const verdict = await counter.run(scanner.source, () => scope.judge(error, scanner.service, scanner.source));
     if (verdict.kind === 'not-offered') return result('ok', { note: notOffered });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Any SDK v3 client: constructed from a config object, sends commands. */
 export interface SdkClient {
@@ -297,22 +298,17 @@ export class ClientFactory {
   }
 
   private create<C extends SdkClient>(ctor: ClientCtor<C>, region: string): C {
-    const client = new ctor({
-      region,
-      retryMode: process.env.AWS_RETRY_MODE ?? 'adaptive',
-      maxAttempts: this.maxAttempts,
-      // The SDK sets no timeout of its own: without these a call that is never answered hangs.
-      // throwOnRequestTimeout makes requestTimeout an error (it only logs a warning otherwise);
-      // older clients read requestTimeout as a socket idle timeout, which also ends such a call.
-      requestHandler: {
-        connectionTimeout: this.timeouts.connectionMs,
-        requestTimeout: this.timeouts.requestMs,
-        throwOnRequestTimeout: true,
-      },
-      // Services with a host prefix (MWAA's "api.") cannot reach a custom endpoint with it.
-      ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
-      ...(this.credentials ? { credentials: this.credentials } : {}),
-    });
+    const timeouts = { connectionTimeout: this.timeouts.connectionMs, requestTimeout: this.timeouts.requestMs, throwOnRequestTimeout: true };
+    let client = this.construct(ctor, region, timeouts);
+    // Clients built before the SDK's Smithy packages (e.g. @aws-sdk/client-osis 3.332, the newest in
+    // the registry) keep a plain options object as their handler and fail every call with
+    // "requestHandler.handle is not a function": give them a handler instance with the same timeouts.
+    // They predate AWS_ENDPOINT_URL too, so it is passed to them as their endpoint.
+    if (typeof (client as { config?: { requestHandler?: { handle?: unknown } } }).config?.requestHandler?.handle !== 'function') {
+      client.destroy();
+      const endpoint = process.env.AWS_ENDPOINT_URL;
+      client = this.construct(ctor, region, new NodeHttpHandler(timeouts), endpoint ? { endpoint } : {});
+    }
     activeRecorder?.attach(client, this.identity);
     // Count at `send` (looked up on the prototype at call time) rather than in middleware, so
     // the count is the same with real clients and with aws-sdk-client-mock's stubs (bench).
@@ -339,5 +335,22 @@ export class ClientFactory {
       );
     };
     return client;
+  }
+
+  /** One client with the factory's retries, timeouts (`requestHandler`), endpoint and credentials. */
+  private construct<C extends SdkClient>(ctor: ClientCtor<C>, region: string, requestHandler: unknown, extra: Record<string, unknown> = {}): C {
+    return new ctor({
+      ...extra,
+      region,
+      retryMode: process.env.AWS_RETRY_MODE ?? 'adaptive',
+      maxAttempts: this.maxAttempts,
+      // The SDK sets no timeout of its own: without these a call that is never answered hangs.
+      // throwOnRequestTimeout makes requestTimeout an error (it only logs a warning otherwise);
+      // older clients read requestTimeout as a socket idle timeout, which also ends such a call.
+      requestHandler,
+      // Services with a host prefix (MWAA's "api.") cannot reach a custom endpoint with it.
+      ...(process.env.AWS_ENDPOINT_URL ? { disableHostPrefix: true } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
+    });
   }
 }

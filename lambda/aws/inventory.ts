@@ -60,21 +60,53 @@ function toGroupRecord(region: string, group: SecurityGroup): GroupRecord {
 }
 
 /**
- * Every security group of the region with all its rules: two bulk, paginated listings
- * (DescribeSecurityGroups and DescribeSecurityGroupRules at 1000 per page), joined in memory.
+ * Groups whose rules one DescribeSecurityGroupRules query asks for (a `group-id` filter): EC2
+ * accepts up to 200 values per filter. At ~4 rules a group a chunk fits one 1,000-rule page.
+ */
+export const RULE_CHUNK = 200;
+
+/**
+ * Every security group of the region with all its rules. DescribeSecurityGroups pages (1000
+ * a page) are read in order; as each page arrives, the rules of its groups are fetched at once,
+ * in chunks of RULE_CHUNK groups (DescribeSecurityGroupRules filtered by group-id, 1000 a page),
+ * all chunks in parallel with the remaining group pages. Calls stay flat: the same ~4 rules per
+ * group fill about one page per chunk, so the rule pages are about what one unfiltered listing
+ * costs, while the wait is one group listing plus one rule page instead of the two listings
+ * back to back.
  */
 export async function loadInventory(clients: RegionClients): Promise<GroupRecord[]> {
   const ec2 = clients.get(EC2Client);
   const groups = new Map<string, GroupRecord>();
-  for await (const page of paginateDescribeSecurityGroups({ client: ec2, ...PAGE }, {})) {
-    for (const group of page.SecurityGroups ?? []) {
-      if (group.GroupId) groups.set(group.GroupId, toGroupRecord(clients.region, group));
+  const ruleReads: Array<Promise<SecurityGroupRule[]>> = [];
+  const readRules = async (groupIds: string[]): Promise<SecurityGroupRule[]> => {
+    const rules: SecurityGroupRule[] = [];
+    for await (const page of paginateDescribeSecurityGroupRules({ client: ec2, ...PAGE }, { Filters: [{ Name: 'group-id', Values: groupIds }] })) {
+      rules.push(...(page.SecurityGroupRules ?? []));
     }
+    return rules;
+  };
+  try {
+    for await (const page of paginateDescribeSecurityGroups({ client: ec2, ...PAGE }, {})) {
+      const ids: string[] = [];
+      for (const group of page.SecurityGroups ?? []) {
+        if (!group.GroupId) continue;
+        groups.set(group.GroupId, toGroupRecord(clients.region, group));
+        ids.push(group.GroupId);
+      }
+      for (let i = 0; i < ids.length; i += RULE_CHUNK) {
+        const read = readRules(ids.slice(i, i + RULE_CHUNK));
+        read.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+        ruleReads.push(read);
+      }
+    }
+  } finally {
+    // Never leave reads running past the inventory (their failure is reported below, or the groups' one is).
+    await Promise.allSettled(ruleReads);
   }
-  for await (const page of paginateDescribeSecurityGroupRules({ client: ec2, ...PAGE }, {})) {
-    for (const rule of page.SecurityGroupRules ?? []) {
+  for (const rules of await Promise.all(ruleReads)) {
+    for (const rule of rules) {
       const owner = rule.GroupId ? groups.get(rule.GroupId) : undefined;
-      if (!owner) continue; // a group created between the two listings: next audit sees it
+      if (!owner) continue;
       (rule.IsEgress ? owner.egress : owner.ingress).push(toRuleRecord(rule));
     }
   }

@@ -1,4 +1,6 @@
 import type {
+  Activity,
+  ActivityWindow,
   AuditSettings,
   ClassifiedGroup,
   GroupRecord,
@@ -63,6 +65,8 @@ export interface ClassifyOptions {
   productionTags: readonly TagSpec[];
   protectNamePatterns: readonly string[];
   minAgeDays: number;
+  /** recent-activity's window (0 or absent = off). */
+  idleDays?: number;
   now: Date;
 }
 
@@ -74,6 +78,7 @@ export function classifyOptionsFor(settings: AuditSettings, accountId: string, n
     productionTags: settings.productionTags,
     protectNamePatterns: settings.protectNamePatterns,
     minAgeDays: settings.minAgeDays,
+    idleDays: settings.idleDays ?? 0,
     now,
   };
 }
@@ -234,6 +239,12 @@ export function classifyRegion(
       else target.set(usage.groupId, [usage]);
     }
   }
+  const activity = new Map<string, Activity>();
+  let shortWindow: ActivityWindow | undefined;
+  for (const scan of scans) {
+    for (const [groupId, a] of Object.entries(scan.activity ?? {})) activity.set(groupId, a);
+    if (scan.status === 'ok' && scan.activityWindow && !scan.activityWindow.complete) shortWindow = scan.activityWindow;
+  }
   const failedSources = [...new Set(scans.filter((s) => s.status === 'failed').map((s) => s.source))].sort();
   const skippedSources = [...new Set(scans.filter((s) => s.status === 'skipped').map((s) => s.source))].sort();
   const checkedSources = scans.filter((s) => s.status !== 'skipped').length;
@@ -286,9 +297,26 @@ export function classifyRegion(
     verdicts.set(groupId, { verdict: 'in-use', reasons: [`referenced by rules of ${referrers.join(', ')}, which are kept`], usages: keeping });
   }
 
-  return groups.map((group) => {
+  const withActivity = (g: ClassifiedGroup): ClassifiedGroup => {
+    const last = activity.get(g.groupId);
+    return last ? { ...g, lastActivity: last } : g;
+  };
+  return groups.map((group) => withActivity(decide(group)));
+
+  function decide(group: GroupRecord): ClassifiedGroup {
     const decided = verdicts.get(group.groupId);
     if (decided) return { ...group, ...decided };
+    const created = createdAt.get(group.groupId);
+    if (failedSources.length === 0 && shortWindow && !(created !== undefined && Date.parse(created) >= Date.parse(shortWindow.reached))) {
+      // Fail closed: the unread part of the idle window might hold the one use of this group.
+      return {
+        ...group,
+        verdict: 'unknown',
+        reasons: [activityWindowReason(shortWindow)],
+        failedSources: [ACTIVITY_SOURCE],
+        usages: [],
+      };
+    }
     if (failedSources.length > 0) {
       // Fail closed: without positive evidence, a failed source might have been the one user.
       return {
@@ -309,7 +337,18 @@ export function classifyRegion(
     const keep = keepStatus(group.tags, options.now);
     if (keep.state === 'expired') reasons.push(keep.note);
     return { ...group, verdict: 'candidate', reasons, usages: [], ...(skippedSources.length > 0 ? { unverifiedBy: skippedSources } : {}) };
-  });
+  }
+}
+
+/** The source whose window, read only in part, keeps groups `unknown`. */
+export const ACTIVITY_SOURCE: SourceId = 'recent-activity';
+
+/** Why a group stays `unknown` when the page budget stopped the activity reading early. */
+export function activityWindowReason(window: ActivityWindow): string {
+  return (
+    `could not be cleared: CloudTrail activity was read back only to ${window.reached.slice(0, 10)} of the ${window.idleDays}-day window ` +
+    `(page budget reached); fix: a smaller idleDays, or a CloudTrail trail queried at scale`
+  );
 }
 
 function describeUsages(usages: readonly Usage[]): string {

@@ -19,6 +19,9 @@ export const DEFAULT_PRODUCTION_TAG = 'Environment=Production';
 export const DEFAULT_NAME_PATTERNS = ['prod-*', '*-live', 'critical-*'];
 export const DEFAULT_MIN_AGE_DAYS = 7;
 export const DEFAULT_LINK_VALIDITY_DAYS = 7;
+/** recent-activity's window: CloudTrail event history keeps 90 days. 0 turns the check off. */
+export const DEFAULT_IDLE_DAYS = 90;
+export const MAX_IDLE_DAYS = 90;
 /** The accepted ranges, the same for the Lambda environment, the CLI flags and the CDK context. */
 export const MAX_MIN_AGE_DAYS = 90;
 export const MIN_LINK_VALIDITY_DAYS = 1;
@@ -172,6 +175,7 @@ export const commonEnvSchema = z.object({
   SECURITY_HUB_FINDINGS: parsed(parseFindingsMode).prefault('auto'),
   /** sg-auditor events on the default EventBridge bus (docs/integrations.md). */
   INTEGRATION_EVENTS: parsed(parseBoolean).prefault('true'),
+  IDLE_DAYS: parsed((v) => parseNonNegativeInt(v, 'IDLE_DAYS', MAX_IDLE_DAYS)).prefault(String(DEFAULT_IDLE_DAYS)),
 });
 
 export const auditEnvSchema = commonEnvSchema.extend({
@@ -237,5 +241,6 @@ export function settingsFromEnv(env: Omit<z.output<typeof commonEnvSchema>, 'MAC
     productionTags: [env.PRODUCTION_TAG],
     protectNamePatterns: env.PROTECT_NAME_PATTERNS,
     minAgeDays: env.MIN_AGE_DAYS,
+    idleDays: env.IDLE_DAYS,
   };
 }

@@ -105,6 +105,8 @@ export const SOURCE_IDS = [
   'batch-job-definitions',
   'ecs-task-definitions',
   'glue-jobs',
+  // issue 21: activity in the idle window (CloudTrail, Config history)
+  'recent-activity',
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];
@@ -185,6 +187,31 @@ export interface ScanResult {
   durationMs?: number;
   /** cloudtrail-age only: group id -> ISO time of its CreateSecurityGroup event. */
   createdAt?: Record<string, string>;
+  /** recent-activity only: group id -> its latest activity in the idle window (use or not). */
+  activity?: Record<string, Activity>;
+  /** recent-activity only: how far back the idle window was read. */
+  activityWindow?: ActivityWindow;
+}
+
+/** The latest activity naming a group: a CloudTrail write event, or a Config history item. */
+export interface Activity {
+  /** ISO time. */
+  time: string;
+  /** "RunJobFlow on 2026-11-20 by arn:aws:sts::123456789012:assumed-role/airflow/i-1". */
+  summary: string;
+  /** A launch or configuration with the group (use), or only shown (an edit of the group's own rules). */
+  use: boolean;
+}
+
+/** How far back recent-activity read the idle window in a region. */
+export interface ActivityWindow {
+  idleDays: number;
+  /** The window's start (ISO). */
+  from: string;
+  /** The oldest time every query reached (ISO): `from` when complete. */
+  reached: string;
+  /** False when the page budget stopped it early: groups it could not clear are `unknown`. */
+  complete: boolean;
 }
 
 export type VerdictKind = 'in-use' | 'candidate' | 'protected' | 'unknown';
@@ -218,6 +245,11 @@ export interface GroupVerdict {
    * there was never looked for. Every place a person reviews candidates names them.
    */
   unverifiedBy?: SourceId[];
+  /**
+   * The latest activity naming the group in the idle window (recent-activity), use or not.
+   * Absent when none was found, or when the check was off (settings.idleDays 0 or absent).
+   */
+  lastActivity?: Activity;
 }
 
 export type ClassifiedGroup = GroupRecord & GroupVerdict;
@@ -234,6 +266,8 @@ export interface ScanSummary {
   /** Wall time of the scan, waiting on shared listings included (absent in reports made before it was recorded). */
   durationMs?: number;
   usageCount: number;
+  /** recent-activity only: how far back the idle window was read. */
+  activityWindow?: ActivityWindow;
 }
 
 export interface Totals {
@@ -271,6 +305,11 @@ export interface AuditSettings {
   productionTags: TagSpec[];
   protectNamePatterns: string[];
   minAgeDays: number;
+  /**
+   * recent-activity: a group named by a write event (or a Config history item) in the last
+   * idleDays is in use. 0 = off; absent in reports written before it (read as off).
+   */
+  idleDays?: number;
 }
 
 export interface AuditReport {

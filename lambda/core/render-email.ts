@@ -1,3 +1,4 @@
+import { activitySettingText, lastActivityText, shortWindowText } from './activity-text';
 import { unverifiedReason } from './classify';
 import { notScannedNotice } from './coverage';
 import type { AuditReport, ClassifiedGroup, ProtectionReason, RegionReport, ScanError, TagSpec } from './model';
@@ -165,6 +166,9 @@ function headLines(input: AuditEmailInput): string[] {
     `Audit ${report.auditId}, ${isoSeconds(new Date(report.startedAt))} to ${isoSeconds(new Date(report.finishedAt))}, ${report.apiCalls.total} API calls.`,
     '',
   ];
+  lines.push(`Activity: ${activitySettingText(report)}.`);
+  for (const short of report.regions.map(shortWindowText).filter((t): t is string => t !== undefined).slice(0, EMAIL_CAPS.regions)) lines.push(`  ${short}`);
+  lines.push('');
   const unverified = unverifiedCandidates(report);
   if (unverified.length > 0) {
     const sources = [...new Set(unverified.flatMap((g) => g.unverifiedBy ?? []))].sort();
@@ -236,6 +240,7 @@ function middleLines(input: AuditEmailInput, limit: number): string[] {
           `- ${groupLine(g)}`,
           ...(unverifiedBy.length > 0 ? [`    UNVERIFIED by: ${unverifiedBy.join(', ')} (excluded by skipSources, never checked)`] : []),
           `    why: ${cleanText(why.join('; '), TEXT_CAPS.reason)}`,
+          `    ${cleanText(lastActivityText(g, report), TEXT_CAPS.reason)}`,
           `    rules: ${cleanText(summarizeRules(g), TEXT_CAPS.rules)}`,
         ];
       },

@@ -1,3 +1,4 @@
+import { activitySettingText, lastActivityText, shortWindowText } from './activity-text';
 import { describeUsage, KUBERNETES_TAGS, unverifiedReason } from './classify';
 import { notScannedNotice } from './coverage';
 import type { AuditReport, ClassifiedGroup, RegionReport, RuleRecord, ScanError, TagSpec, Totals } from './model';
@@ -74,6 +75,8 @@ export function renderLog(report: AuditReport): string {
     `Protection: tags ${tagList(report.settings.protectTags)}; production tags ${tagList(report.settings.productionTags)}; name patterns ${
       report.settings.protectNamePatterns.join(', ') || 'none'
     }; minimum age ${report.settings.minAgeDays} days; Kubernetes tags ${KUBERNETES_TAGS.map((t) => (t.endsWith('/') ? `${t}*` : t)).join(', ')}`,
+    `Activity: ${activitySettingText(report)}`,
+    ...report.regions.map(shortWindowText).filter((t): t is string => t !== undefined).map((t) => `Activity window cut short: ${t}`),
     `Total: ${formatTotals(report.totals)}; ${report.apiCalls.total} API calls`,
     '',
   ];
@@ -90,6 +93,7 @@ export function renderLog(report: AuditReport): string {
       if (unverifiedBy.length > 0) lines.push(`  UNVERIFIED by: ${unverifiedBy.join(', ')} (excluded by skipSources, never checked)`);
       const reasons = unverifiedBy.length > 0 ? group.reasons.filter((r) => r !== unverifiedReason(unverifiedBy)) : group.reasons;
       lines.push(`  verdict: ${VERDICT_LABEL[group.verdict]}: ${reasons.join('; ')}`);
+      if (group.verdict === 'candidate' || group.lastActivity) lines.push(`  ${lastActivityText(group, report)}`);
     }
     lines.push('');
   }

@@ -4,6 +4,7 @@ import type { DeletionResult, GroupOutcome, OutcomeKind } from './deletion-plan'
 import type { RegionSummary } from './deletion-progress';
 import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
 import type { AuditReport, ClassifiedGroup, ReportCoverage } from './model';
+import { activitySettingText, lastActivitySortKey, lastActivityText, shortWindowText } from './activity-text';
 import { summarizeRules } from './render-log';
 
 /**
@@ -106,6 +107,30 @@ export interface ReviewPageInput {
   report: AuditReport;
   token: string;
   expiresAt: Date;
+  /**
+   * Order of the candidates in each region (the page has no script: the column headers are links
+   * that reload it sorted): by group id (default), or by last activity, oldest first ("activity")
+   * or newest first ("-activity").
+   */
+  sort?: ReviewSort;
+}
+
+export type ReviewSort = 'id' | 'activity' | '-activity';
+
+/** The `sort` query value, as the page's header links write it; anything else is the default. */
+export function parseReviewSort(value: string | undefined): ReviewSort {
+  return value === 'activity' || value === '-activity' ? value : 'id';
+}
+
+function sortCandidates(groups: ClassifiedGroup[], sort: ReviewSort): ClassifiedGroup[] {
+  if (sort === 'id') return groups;
+  const dir = sort === 'activity' ? 1 : -1;
+  return [...groups].sort((a, b) => dir * lastActivitySortKey(a).localeCompare(lastActivitySortKey(b)) || a.groupId.localeCompare(b.groupId));
+}
+
+function sortLink(token: string, sort: ReviewSort, label: string, current: ReviewSort): string {
+  const mark = sort === current ? ' (sorted)' : '';
+  return `<a href="?t=${escapeHtml(encodeURIComponent(token))}&amp;sort=${escapeHtml(sort)}">${escapeHtml(label + mark)}</a>`;
 }
 
 /** A group name with break opportunities after separators, so long names wrap where they read well. */
@@ -129,8 +154,8 @@ function unverifiedBy(group: ClassifiedGroup, report: AuditReport): string[] {
   return own ?? report.skippedSources;
 }
 
-function regionSection(report: AuditReport, region: AuditReport['regions'][number]): string {
-  const candidates = region.groups.filter((g) => g.verdict === 'candidate');
+function regionSection(report: AuditReport, region: AuditReport['regions'][number], token: string, sort: ReviewSort): string {
+  const candidates = sortCandidates(region.groups.filter((g) => g.verdict === 'candidate'), sort);
   if (candidates.length === 0) return '';
   const common = commonReason(candidates);
   const regionSkipped = [...new Set(candidates.flatMap((g) => unverifiedBy(g, report)))];
@@ -139,15 +164,19 @@ function regionSection(report: AuditReport, region: AuditReport['regions'][numbe
     const extra = g.reasons.filter((r) => r !== common);
     const own = unverifiedBy(g, report);
     const unverified = own.length > 0 && own.join() !== regionSkipped.join() ? `<strong>unverified by: ${escapeHtml(own.join(', '))}</strong> ` : '';
-    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
+    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${escapeHtml(lastActivityText(g, report))}</td><td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
   });
   const warn =
     regionSkipped.length > 0
       ? `<p class="notice"><strong>Unverified by: ${escapeHtml(regionSkipped.join(', '))}.</strong> These sources were excluded from the audit, so a use they would show was not looked for.</p>`
       : '';
+  const short = shortWindowText(region);
+  // Clicking the sorted column again reverses it.
+  const activityTarget: ReviewSort = sort === 'activity' ? '-activity' : 'activity';
+  const activityHead = sortLink(token, activityTarget, 'Last activity', sort === 'id' ? 'id' : activityTarget);
   return `<h3>${escapeHtml(region.region)}: ${candidates.length} candidates</h3>
-${warn}<p>Why they are unused: ${escapeHtml(common ?? '-')}</p>
-<table><thead><tr><th>Keep</th><th>Group id</th><th>Name</th><th>VPC</th><th>Description</th><th>Rules</th><th>Also</th></tr></thead><tbody>
+${warn}${short ? `<p class="notice">${escapeHtml(short)}</p>` : ''}<p>Why they are unused: ${escapeHtml(common ?? '-')}</p>
+<table><thead><tr><th>Keep</th><th>${sortLink(token, 'id', 'Group id', sort)}</th><th>Name</th><th>VPC</th><th>Description</th><th>Rules</th><th>${activityHead}</th><th>Also</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>`;
 }
@@ -196,7 +225,7 @@ function keepFieldset(): string {
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
  * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
  */
-export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput): string {
+export function renderReviewPage({ report, token, expiresAt, sort = 'id' }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
   const kept = groups.filter((g) => g.verdict === 'protected' || g.verdict === 'unknown');
@@ -207,6 +236,7 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
     ['Audit finished', report.finishedAt],
     ['Link expires', expiresAt.toISOString()],
     ['Excluded sources', report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'],
+    ['Recent activity', activitySettingText(report)],
   ]);
   const notScanned = report.coverage ? notScannedHtml(report.coverage) : '';
   const regionRows = report.regions.map((r) => {
@@ -223,7 +253,7 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
 <p>Every candidate is deleted unless you tick <strong>Keep</strong>. Only groups that a fresh check just before
 deleting still finds unused are deleted; each region's groups and rules are backed up first, and deleted groups
 can be recreated from that backup (with new ids).</p>
-${report.regions.map((r) => regionSection(report, r)).join('\n')}
+${report.regions.map((r) => regionSection(report, r, token, sort)).join('\n')}
 ${keepFieldset()}
 <p><label for="note">Why are these being deleted? (optional, recorded in the trail)</label><br>
 <textarea id="note" name="note" maxlength="${MAX_NOTE_LENGTH}"></textarea></p>

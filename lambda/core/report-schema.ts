@@ -58,6 +58,7 @@ const group = z.looseObject({
   failedSources: z.array(sourceId).optional(),
   protection: z.array(z.string()).optional(),
   unverifiedBy: z.array(sourceId).optional(),
+  lastActivity: z.object({ time: z.string(), summary: z.string(), use: z.boolean() }).optional(),
 });
 
 const settingsV2 = z.looseObject({
@@ -67,6 +68,7 @@ const settingsV2 = z.looseObject({
   productionTags: z.array(tag),
   protectNamePatterns: z.array(z.string()),
   minAgeDays: z.number(),
+  idleDays: z.number().int().nonnegative().optional(),
 });
 
 const settingsV1 = z.looseObject({
@@ -101,6 +103,7 @@ function reportSchema<V extends number, S extends z.ZodType>(version: V, setting
             sharedListings: z.array(z.string()).optional(),
             durationMs: z.number().optional(),
             usageCount: z.number(),
+            activityWindow: z.object({ idleDays: z.number(), from: z.string(), reached: z.string(), complete: z.boolean() }).optional(),
           }),
         ),
         groups: z.array(group),
@@ -137,8 +140,8 @@ function firstIssue(error: z.ZodError): string {
 export function upgradeSettings(raw: unknown): AuditSettings {
   const current = settingsV2.safeParse(raw);
   if (current.success) {
-    const { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays } = current.data;
-    return { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays };
+    const { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays, idleDays } = current.data;
+    return { regions, skipSources, protectTags, productionTags, protectNamePatterns, minAgeDays, ...(idleDays !== undefined ? { idleDays } : {}) };
   }
   const v1 = settingsV1.safeParse(raw);
   if (v1.success) {

@@ -21,7 +21,7 @@ function unionTags(a: readonly TagSpec[], b: readonly TagSpec[]): TagSpec[] {
  * (`signed`, from the signed report) and as the configuration in force now (`current`).
  * - only sources skipped in both stay skipped, and never a ground-truth source;
  * - every protection tag, production tag and name pattern of both;
- * - the larger minimum age;
+ * - the larger minimum age and the larger idle window (activity in it keeps a group);
  * - the signed report's regions (the re-audit covers the selection's regions anyway).
  * `signed` may come from a report of an older schema version (one `protectTag`): it is upgraded
  * first, and settings that match no version are refused (ReportSchemaError), never guessed.
@@ -37,5 +37,6 @@ export function strictestSettings(signed: AuditSettings, current: AuditSettings)
     productionTags: unionTags(s.productionTags, c.productionTags),
     protectNamePatterns: [...new Set([...s.protectNamePatterns, ...c.protectNamePatterns])],
     minAgeDays: Math.max(s.minAgeDays, c.minAgeDays),
+    idleDays: Math.max(s.idleDays ?? 0, c.idleDays ?? 0),
   };
 }

@@ -58,7 +58,7 @@ export async function scanAndClassify(
   const factory = new ClientFactory({ maxAttempts: 1 });
   const scan = await runScanner(
     scanner,
-    { accountId: ACCOUNT, groups, candidates: new Set(options.candidates ?? []), minAgeDays: settings.minAgeDays, now },
+    { accountId: ACCOUNT, groups, candidates: new Set(options.candidates ?? []), minAgeDays: settings.minAgeDays, idleDays: settings.idleDays ?? 0, now },
     { deps: { factory }, region: REGION, settings },
   );
   const classified = classifyRegion(groups, [scan], classifyOptionsFor(settings, ACCOUNT, now));

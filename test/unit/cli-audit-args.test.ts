@@ -14,6 +14,7 @@ describe('sg-audit audit flags', () => {
         protectTags: [{ key: 'DoNotDelete', value: 'true' }],
         productionTags: [{ key: 'Environment', value: 'Production' }],
         protectNamePatterns: ['prod-*', '*-live', 'critical-*'],
+        idleDays: 90,
       },
       json: false,
       quiet: false,
@@ -22,7 +23,7 @@ describe('sg-audit audit flags', () => {
 
   it('accepts every documented flag', () => {
     const parsed = parseAuditArgs([
-      '--regions', 'us-east-1,eu-west-1', '--skip-sources', 'mwaa,apprunner', '--min-age-days', '0',
+      '--regions', 'us-east-1,eu-west-1', '--skip-sources', 'mwaa,apprunner', '--min-age-days', '0', '--idle-days', '30',
       '--protect-tag', 'Keep=yes', '--protect-tag', 'Owner=platform', '--production-tag', 'Stage=prod',
       '--protect-name-pattern', 'core-*', '--protect-name-pattern', '*-shared',
       '--json', '--out', 'out', '--quiet',
@@ -38,6 +39,7 @@ describe('sg-audit audit flags', () => {
         ],
         productionTags: [{ key: 'Stage', value: 'prod' }],
         protectNamePatterns: ['core-*', '*-shared'],
+        idleDays: 30,
       },
       json: true,
       quiet: true,
@@ -50,6 +52,7 @@ describe('sg-audit audit flags', () => {
     [['--regions', 'us-east-1,moon'], /--regions: "moon" is not a region name/],
     [['--skip-sources', 'lambda,nope'], /--skip-sources: unknown source "nope"; valid sources: network-interfaces/],
     [['--min-age-days', 'ten'], /--min-age-days must be a whole number from 0 to 90/],
+    [['--idle-days', '91'], /--idle-days must be a whole number from 0 to 90/],
     [['--skip-sources', 'mwaa,sg-rule-references'], /--skip-sources: "sg-rule-references" cannot be skipped/],
     [['--protect-tag', 'novalue'], /--protect-tag: expected Key=Value/],
     [['--production-tag', 'Production'], /--production-tag: expected Key=Value/],

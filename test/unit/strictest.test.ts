@@ -119,6 +119,8 @@ describe('strictestSettings', () => {
       productionTags: [{ key: 'Environment', value: 'Production' }],
       protectNamePatterns: ['prod-*'],
       minAgeDays: 7,
+      // Neither side set an idle window (a version 1 report had none): the check stays off.
+      idleDays: 0,
     });
   });
 

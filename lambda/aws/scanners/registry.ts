@@ -91,6 +91,8 @@ import { resourceTagsScanner } from './resource-tags';
 import { batchJobDefinitionsScanner } from './batch-job-definitions';
 import { ecsTaskDefinitionsScanner } from './ecs-task-definitions';
 import { glueJobsScanner } from './glue-jobs';
+// issue 21: activity in the idle window
+import { recentActivityScanner } from './recent-activity';
 import type { Scanner } from './types';
 
 /** Every usage source, in report order (DESIGN.md source ids). Adding a source is adding one file and one line here. */
@@ -188,6 +190,8 @@ export const SCANNERS: readonly Scanner[] = [
   batchJobDefinitionsScanner,
   ecsTaskDefinitionsScanner,
   glueJobsScanner,
+  // issue 21: activity in the idle window
+  recentActivityScanner,
 ];
 
 /** The union of every scanner's IAM actions (the stack grants exactly these). */

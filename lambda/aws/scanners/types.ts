@@ -1,4 +1,4 @@
-import type { GroupRecord, SourceId } from '../../core/model';
+import type { Activity, ActivityWindow, GroupRecord, SourceId } from '../../core/model';
 import type { RegionClients } from '../client-factory';
 
 /** The evidence a scanner reports for every group id it finds on one resource. */
@@ -19,6 +19,8 @@ export interface ScanContext {
   /** Groups still candidates after every other scanner; only filled for `afterClassify` scanners. */
   candidates: ReadonlySet<string>;
   minAgeDays: number;
+  /** recent-activity's window (0 = off). */
+  idleDays: number;
   now: Date;
   /**
    * Records that the given groups are used by one resource. Usages are kept as they are
@@ -53,6 +55,9 @@ export interface SharedListing<T> {
 /** What a scan may add besides its usages. */
 export interface ScanOutcome {
   note?: string;
+  /** recent-activity: each group's latest activity in the window, and how far back it read. */
+  activity?: Record<string, Activity>;
+  activityWindow?: ActivityWindow;
 }
 
 /**
@@ -79,6 +84,12 @@ export interface Scanner {
   covers?: readonly string[];
   /** Every IAM action `scan` calls: the CDK stack grants exactly the union of these. */
   actions: readonly string[];
+  /**
+   * Shared listings the scanner will read that need no inventory: the audit starts them before
+   * the inventory, so a slow, rate-limited listing (CloudTrail LookupEvents at 2/s) runs while
+   * the groups load. Not called for a skipped source.
+   */
+  prefetch?(window: { now: Date; minAgeDays: number; idleDays: number }): readonly SharedListing<unknown>[];
   /** Runs after a first classification, with `ctx.candidates` set (peered-references). */
   afterClassify?: boolean;
   scan(clients: RegionClients, region: string, ctx: ScanContext): Promise<ScanOutcome | void>;

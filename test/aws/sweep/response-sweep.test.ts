@@ -438,6 +438,6 @@ describe('the free-text sweep of every answer a scan gets', () => {
     // Assess
     const swept = SCANNERS.map((s) => s.source).filter((s) => !SWEEP_EXCLUDED_SOURCES.has(s));
     expect(swept).toEqual(expect.arrayContaining(['ssm-parameters', 'resource-tags', 'batch-job-definitions', 'ecs-task-definitions', 'glue-jobs', 'lambda', 'launch-templates']));
-    expect([...SWEEP_EXCLUDED_SOURCES].sort()).toEqual(['cloudtrail-age', 'peered-references', 'ram-shares', 'sg-rule-references', 'vpc-associations']);
+    expect([...SWEEP_EXCLUDED_SOURCES].sort()).toEqual(['cloudtrail-age', 'peered-references', 'ram-shares', 'recent-activity', 'sg-rule-references', 'vpc-associations']);
   });
 });
