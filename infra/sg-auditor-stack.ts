@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
-import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
+import { APPROVE_METRICS_SERVICE, FRONT_ERRORS_METRIC, METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { AuditorDashboard } from './dashboard';
 import { memberTemplateBody } from './member-stack';
@@ -258,7 +258,25 @@ export class SgAuditorStack extends Stack {
     const sm = this.deletion.stateMachine;
     const alarms = [
       alarm('AuditErrors', 'The sg-auditor audit Lambda failed: no report or approval email was produced for this run.', this.audit.function.metricErrors(period)),
-      alarm('ApprovalFrontErrors', 'The sg-auditor approval front failed a request: a reviewer saw an error page.', this.approve.function.metricErrors(period)),
+      // The front answers every request (an unexpected error is a 500 page), so its Lambda
+      // Errors count only crashes and timeouts; the FrontErrors metric it emits counts the rest.
+      alarm(
+        'ApprovalFrontErrors',
+        'The sg-auditor approval front failed a request: a reviewer saw an error page.',
+        new cloudwatch.MathExpression({
+          expression: 'crashed + failed',
+          usingMetrics: {
+            crashed: this.approve.function.metricErrors(period),
+            failed: new cloudwatch.Metric({
+              namespace: POWERTOOLS_ENV.POWERTOOLS_METRICS_NAMESPACE,
+              metricName: FRONT_ERRORS_METRIC,
+              dimensionsMap: { service: APPROVE_METRICS_SERVICE },
+              ...period,
+            }),
+          },
+          period: Duration.minutes(15),
+        }),
+      ),
       alarm(
         'DeletionExecutionsFailed',
         'A sg-auditor deletion execution failed, timed out or was stopped: its ABORTED trail says what was deleted.',

@@ -4,7 +4,7 @@ import { candidatesOf, checkSelection, type DeletionResult } from '../core/delet
 import type { RegionSummary } from '../core/deletion-progress';
 import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
-import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
+import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderRedirectPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 
@@ -28,6 +28,12 @@ export interface ApprovalRequest {
   sourceIp?: string;
   userAgent?: string;
   requestId: string;
+  /** The request's `Origin` header, when the browser sent one. */
+  origin?: string;
+  /** The request's `Sec-Fetch-Site` header, when the browser sent one. */
+  fetchSite?: string;
+  /** This front's own origin (`https://<function URL host>`), what a same-origin form post carries as `Origin`. */
+  selfOrigin?: string;
 }
 
 /** What the progress page reads: the trail the workflow writes, and the execution's status. */
@@ -132,6 +138,20 @@ function neverStarted(
   return lock !== undefined && !result && !started && status === undefined && now.getTime() - Date.parse(lock.takenAt) > START_GRACE_MS;
 }
 
+/** The URL a successful POST redirects to: the link itself, whose GET shows the progress once it is used. */
+export function progressLocation(token: string): string {
+  return `/?t=${encodeURIComponent(token)}&view=progress`;
+}
+
+/**
+ * 303 See Other to the progress URL: the browser follows with a GET, so a refresh reloads the
+ * progress page (GET never starts anything) instead of posting the form again.
+ */
+export function seeProgress(token: string): HttpResponse {
+  const location = progressLocation(token);
+  return page(303, renderRedirectPage(location), { Location: location });
+}
+
 /** A used link's page: progress while the workflow runs, then the result, read from S3. */
 async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: string): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
@@ -161,7 +181,7 @@ async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: st
  * id with the same input, so two resumes, or a resume racing the first start, start one execution.
  * The workflow deletes what the lock records, after its own re-check.
  */
-async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
+async function resumeDeletion(payload: TokenPayload, token: string, request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
   const [lock, result, started, status] = await Promise.all([
     deps.store.readLock(ids.auditId),
@@ -177,7 +197,7 @@ async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, d
   deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: state.lock.takenAt, sourceIp: request.sourceIp });
   await deps.startDeletion(ids);
   deps.logger.info('deletion workflow started', { auditId: ids.auditId, resumed: true });
-  return progressPage(payload, deps);
+  return seeProgress(token);
 }
 
 /** GET: the review page, or the progress of a used link. Nothing changes. */
@@ -201,7 +221,7 @@ function shortList(ids: readonly string[]): string {
 /**
  * POST: verify again; the form names only the candidates the reviewer keeps ("all candidates
  * except these"), and the typed count must equal what is left. Then take the lock, start the
- * deletion workflow and answer with the progress page. Every refusal before the lock is a 4xx
+ * deletion workflow and redirect (303) to the progress URL. Every refusal before the lock is a 4xx
  * that changes nothing, and the link stays valid.
  */
 export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
@@ -213,7 +233,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     return link.response;
   }
   if (link.used) {
-    if (form.get('resume') === '1') return resumeDeletion(link.payload, request, deps);
+    if (form.get('resume') === '1') return resumeDeletion(link.payload, token as string, request, deps);
     deps.logger.warn('approval link reused', { auditId: link.payload.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }
@@ -263,13 +283,41 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp });
   await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId });
   deps.logger.info('deletion workflow started', { auditId: report.auditId });
-  return progressPage(payload, deps);
+  return seeProgress(token as string);
 }
 
-/** Routes one request: GET (and HEAD) review, POST approve, anything else 405. */
+/** `Sec-Fetch-Site` values of a request the front's own page made, or the user typed. */
+const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
+
+/**
+ * Why a POST comes from another site, or undefined when it may be the front's own form: an
+ * `Origin` that is not this front's origin (`null` included: an opaque or hidden origin), or a
+ * `Sec-Fetch-Site` other than `same-origin`/`none`. Every browser sends at least one of them on a
+ * form POST; a request with neither is not from a browser, so it cannot ride a reviewer's session.
+ */
+export function crossSiteProblem(request: Pick<ApprovalRequest, 'origin' | 'fetchSite' | 'selfOrigin'>): string | undefined {
+  const origin = request.origin?.trim().toLowerCase();
+  if (origin !== undefined && origin !== request.selfOrigin?.toLowerCase()) return `Origin ${origin.slice(0, 100)}`;
+  const site = request.fetchSite?.trim().toLowerCase();
+  if (site !== undefined && !OWN_FETCH_SITES.has(site)) return `Sec-Fetch-Site ${site.slice(0, 30)}`;
+  return undefined;
+}
+
+/** Routes one request: GET (and HEAD) review, POST approve (same-origin only), anything else 405. */
 export async function handleApproval(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   if (request.path !== '/' && request.path !== '') return errorPage(404, 'Not found', 'There is nothing here. Open the link from the email.');
   if (request.method === 'GET' || request.method === 'HEAD') return reviewLink(request, deps);
-  if (request.method === 'POST') return approveLink(request, deps);
+  if (request.method === 'POST') {
+    const crossSite = crossSiteProblem(request);
+    if (crossSite !== undefined) {
+      deps.logger.warn('cross-site POST refused', { crossSite, sourceIp: request.sourceIp });
+      return errorPage(
+        403,
+        'Cross-site request refused',
+        'This form can only be sent from the review page itself, not from another site. Nothing was deleted and the link is still valid: open the link from the email and approve there.',
+      );
+    }
+    return approveLink(request, deps);
+  }
   return { ...errorPage(405, 'Method not allowed', 'Only GET (review) and POST (the review form) are accepted.'), headers: { ...PAGE_HEADERS, Allow: 'GET, POST' } };
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -13,6 +14,7 @@ import { kmsMac } from '../aws/signer';
 import { approveEnvSchema, parseEnv } from '../core/config';
 import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
+import { APPROVE_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { deletionKeys } from '../core/s3-keys';
 import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
 import type { ApproveDeps, ProgressReader } from './approve-core';
@@ -24,7 +26,9 @@ import { handleEvent } from './http';
  * the account's resources nor deletes anything itself.
  */
 
-const logger = new Logger({ serviceName: 'sg-auditor-approve' });
+const logger = new Logger({ serviceName: APPROVE_METRICS_SERVICE });
+/** Counts unexpected errors (FrontErrors, namespace SgAuditor, service sg-auditor-approve): the failure alarm's metric. */
+export const frontMetrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: APPROVE_METRICS_SERVICE });
 
 /** The trail the workflow writes, read for a used link's progress page. */
 export function s3ProgressReader(s3: S3Client, bucket: string): ProgressReader {
@@ -91,4 +95,4 @@ let deps: ApproveDeps | undefined;
 
 /** Lambda function URL entry point (payload 2.0). */
 export const handler = async (event: LambdaFunctionURLEvent, context: Context): Promise<LambdaFunctionURLResult> =>
-  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger);
+  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger, frontMetrics);

@@ -36,6 +36,8 @@ export async function toFunctionUrlEvent(req: IncomingMessage, bodyLimit = 1024 
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;
+  // Plain HTTP here: the front's own origin is http://<host> (the function URL's is https).
+  headers['x-forwarded-proto'] = 'http';
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, bodyLimit);
   const now = new Date();
   const event: LambdaFunctionURLEvent = {

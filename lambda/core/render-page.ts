@@ -5,6 +5,7 @@ import type { RegionSummary } from './deletion-progress';
 import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
 import type { AuditReport, ClassifiedGroup } from './model';
 import { summarizeRules } from './render-log';
+import { auditKeys } from './s3-keys';
 
 /**
  * The approval pages. No script at all: the only inline code is one fixed stylesheet, allowed
@@ -43,7 +44,9 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': csp([STYLE_HASH]),
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: with it, browsers send `Origin: null` on the form's POST, and the front
+  // refuses any POST whose Origin is not its own. same-origin sends nothing to other sites.
+  'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'X-Robots-Tag': 'noindex, nofollow',
@@ -179,6 +182,25 @@ function keepFieldset(): string {
 </fieldset>`;
 }
 
+/** Rows shown at most in each of the protected and unknown tables (all of them are in report.json). */
+export const MAX_KEPT_ROWS = 200;
+
+/**
+ * A read-only table of protected or unknown groups, capped at MAX_KEPT_ROWS rows so an account
+ * with tens of thousands of them still gets a page within the 6 MB response: the heading gives
+ * the count, and a capped table says where the full list is.
+ */
+function keptSection(title: string, groups: readonly ClassifiedGroup[], reportKey: string): string {
+  const heading = `<h3>${escapeHtml(title)}: ${groups.length}</h3>`;
+  if (groups.length === 0) return `${heading}\n<p>None.</p>`;
+  const rows = groups.slice(0, MAX_KEPT_ROWS).map((g) => [td(g.groupId, 'id'), `<td class="name">${nameHtml(g.groupName)}</td>`, td(g.region, 'id'), td(g.reasons.join('; '))]);
+  const more =
+    groups.length > MAX_KEPT_ROWS
+      ? `<p class="notice">Showing the first ${MAX_KEPT_ROWS} of ${groups.length}; the other ${groups.length - MAX_KEPT_ROWS} are in the audit's report in the artifact bucket: <code>${escapeHtml(reportKey)}</code> (and sg_log.txt beside it).</p>`
+      : '';
+  return `${heading}\n${table(['Group id', 'Name', 'Region', 'Reason'], rows)}${more}`;
+}
+
 /**
  * The review page (GET): candidates grouped by region, each with a "keep" box (the form posts
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
@@ -187,7 +209,8 @@ function keepFieldset(): string {
 export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
-  const kept = groups.filter((g) => g.verdict === 'protected' || g.verdict === 'unknown');
+  const protectedGroups = groups.filter((g) => g.verdict === 'protected');
+  const unknown = groups.filter((g) => g.verdict === 'unknown');
   const inUse = groups.filter((g) => g.verdict === 'in-use');
   const meta = metaTable([
     ['Account', report.accountId],
@@ -218,8 +241,7 @@ ${keepFieldset()}
 <input class="confirm" id="confirm" name="confirm" inputmode="numeric" pattern="[0-9]+" autocomplete="off" required></p>
 <button type="submit">Delete <span class="count"><span class="static">${candidates.length}</span></span> groups</button>
 </form>`;
-  const keptRows = kept.map((g) => [td(g.groupId, 'id'), `<td class="name">${nameHtml(g.groupName)}</td>`, td(g.region, 'id'), td(g.verdict), td(g.reasons.join('; '))]);
-  const keptSection = kept.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Verdict', 'Reason'], keptRows);
+  const reportKey = auditKeys(report.accountId, report.auditId).report;
   const inUseRows = inUse.slice(0, MAX_IN_USE_ROWS).map((g) => [
     td(g.groupId, 'id'),
     `<td class="name">${nameHtml(g.groupName)}</td>`,
@@ -234,7 +256,8 @@ ${sourcesCheckedDetails(report)}
 <h2>Candidates: ${candidates.length} unused groups</h2>
 ${form}
 <h2>Kept: protected and unknown groups (not deletable here)</h2>
-${keptSection}
+${keptSection('Protected', protectedGroups, reportKey)}
+${keptSection('Unknown (a check failed, so they could not be cleared)', unknown, reportKey)}
 <details><summary>In use: ${inUse.length} groups (not deletable)</summary>
 ${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Evidence'], inUseRows)}${more}
 </details>`;
@@ -316,6 +339,11 @@ ${metaTable([
 ])}
 ${sections}`;
   return layout(aborted ? 'Deletion ABORTED' : 'Deletion result', body);
+}
+
+/** The body of a 303 See Other: browsers follow the Location header; this is for anything that does not. */
+export function renderRedirectPage(location: string): string {
+  return layout('Approved', `<p class="notice ok">The approval was recorded. <a href="${escapeHtml(location)}">Follow the deletion</a>.</p>`);
 }
 
 /** An error page: what went wrong in words, never internals. */
