@@ -7,6 +7,23 @@ import type { AuditReport } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderRedirectPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
+import type { IdentityProvider } from '../aws/id-token';
+import {
+  approverFromClaims,
+  authorizeRequestUrl,
+  CALLBACK_PATH,
+  clearCookie,
+  decodePending,
+  encodePending,
+  newPendingSignIn,
+  sameSecret,
+  SESSION_COOKIE,
+  setCookie,
+  SIGNIN_COOKIE,
+  SIGNIN_MAX_AGE_SECONDS,
+  type Approver,
+  type SignInConfig,
+} from '../core/signin';
 
 /**
  * The approval flow, independent of Lambda: GET renders the review page and changes nothing;
@@ -17,6 +34,8 @@ export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** Set-Cookie values (the function URL's payload 2.0 `cookies`). */
+  cookies?: string[];
 }
 
 export interface ApprovalRequest {
@@ -34,6 +53,8 @@ export interface ApprovalRequest {
   fetchSite?: string;
   /** This front's own origin (`https://<function URL host>`), what a same-origin form post carries as `Origin`. */
   selfOrigin?: string;
+  /** The request's cookies, by name. */
+  cookies?: Map<string, string>;
 }
 
 /** What the progress page reads: the trail the workflow writes, and the execution's status. */
@@ -53,6 +74,8 @@ export interface ApproveDeps extends DeletionStarter {
   organization?: boolean;
   now(): Date;
   logger: LogSink;
+  /** Signed-in approval (off when absent): the identity provider and the approvers group. */
+  signIn?: { config: SignInConfig; provider: IdentityProvider };
 }
 
 type LinkProblem = TokenRejection | 'report-missing' | 'report-changed' | 'used';
@@ -208,8 +231,15 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     deps.logger.info('approval link refused', { problem: link.problem, method: 'GET', sourceIp: request.sourceIp });
     return link.response;
   }
+  let approver: Approver | undefined;
+  if (deps.signIn) {
+    const who = await signedIn(request, deps.signIn);
+    if (who.kind === 'none') return startSignIn(token as string, request, deps.signIn.config, deps.now());
+    if (who.kind === 'refused') return errorPage(403, 'Not an approver', who.message);
+    approver = who.approver;
+  }
   if (link.used) return progressPage(link.payload, deps, token);
-  const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000) });
+  const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000), ...(approver ? { approver } : {}) });
   return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
 }
 
@@ -231,6 +261,15 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   if (!link.ok) {
     deps.logger.info('approval link refused', { problem: link.problem, method: 'POST', sourceIp: request.sourceIp });
     return link.response;
+  }
+  let approver: Approver | undefined;
+  if (deps.signIn) {
+    const who = await signedIn(request, deps.signIn);
+    if (who.kind === 'none') {
+      return errorPage(401, 'Sign in first', 'Approving needs a signed-in approver, and this browser is not signed in (or the sign-in expired). Nothing was deleted and the link is still valid: open the link again to sign in.');
+    }
+    if (who.kind === 'refused') return errorPage(403, 'Not an approver', who.message);
+    approver = { ...who.approver, approvedAt: deps.now().toISOString() };
   }
   if (link.used) {
     if (form.get('resume') === '1') return resumeDeletion(link.payload, token as string, request, deps);
@@ -275,12 +314,13 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     ...(note ? { note } : {}),
     selection: check.selected.map((g) => g.groupId),
     ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
+    ...(approver ? { approvers: [approver] } : {}),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }
-  deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp });
+  deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp, approver: approver?.sub });
   await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId });
   deps.logger.info('deletion workflow started', { auditId: report.auditId });
   return seeProgress(token as string);
@@ -303,8 +343,78 @@ export function crossSiteProblem(request: Pick<ApprovalRequest, 'origin' | 'fetc
   return undefined;
 }
 
-/** Routes one request: GET (and HEAD) review, POST approve (same-origin only), anything else 405. */
+type SignedIn = { kind: 'approver'; approver: Approver } | { kind: 'none' } | { kind: 'refused'; message: string };
+
+/**
+ * The approver this browser signed in as: its session cookie's ID token, verified again on every
+ * request (signature, issuer, audience, expiry) and in the approvers group. A missing, expired or
+ * invalid session means "sign in (again)"; a valid one outside the group is refused.
+ */
+async function signedIn(request: ApprovalRequest, signIn: NonNullable<ApproveDeps['signIn']>): Promise<SignedIn> {
+  const idToken = request.cookies?.get(SESSION_COOKIE);
+  if (!idToken) return { kind: 'none' };
+  const verdict = await signIn.provider.verify(idToken);
+  if (!verdict.ok) return { kind: 'none' };
+  const who = approverFromClaims(verdict.claims, signIn.config);
+  return who.ok ? { kind: 'approver', approver: who.approver } : { kind: 'refused', message: who.message };
+}
+
+const isSecure = (request: ApprovalRequest) => !request.selfOrigin?.startsWith('http://');
+const redirectUri = (request: ApprovalRequest) => `${request.selfOrigin ?? ''}${CALLBACK_PATH}`;
+
+/** Sends the reviewer to the identity provider; state, PKCE verifier, nonce and the link wait in a 10-minute cookie. */
+function startSignIn(token: string, request: ApprovalRequest, config: SignInConfig, now: Date): HttpResponse {
+  const pending = newPendingSignIn(token, now);
+  const location = authorizeRequestUrl(config, pending, redirectUri(request));
+  return {
+    ...page(303, renderRedirectPage(location, 'Sign in to review'), { Location: location }),
+    cookies: [setCookie(SIGNIN_COOKIE, encodePending(pending), SIGNIN_MAX_AGE_SECONDS, isSecure(request))],
+  };
+}
+
+function signInRefused(request: ApprovalRequest, message: string, status = 403): HttpResponse {
+  return { ...errorPage(status, 'Sign-in refused', `${message} Nothing was approved.`), cookies: [clearCookie(SIGNIN_COOKIE, isSecure(request))] };
+}
+
+/**
+ * The identity provider's redirect back (GET /callback?code&state): the state must be this
+ * browser's pending sign-in's, the code is exchanged with its PKCE verifier, and the ID token
+ * verified (nonce included) and in the approvers group. Then the token becomes the session
+ * cookie and the browser goes back to the link.
+ */
+async function signInCallback(request: ApprovalRequest, signIn: NonNullable<ApproveDeps['signIn']>, deps: ApproveDeps): Promise<HttpResponse> {
+  const pending = decodePending(request.cookies?.get(SIGNIN_COOKIE));
+  const now = deps.now();
+  if (!pending || pending.exp * 1000 < now.getTime()) return signInRefused(request, 'This sign-in was not started in this browser, or took longer than 10 minutes. Open the link again.', 400);
+  if (!sameSecret(request.query.get('state') ?? undefined, pending.state)) return signInRefused(request, 'The sign-in answer does not belong to this sign-in (state mismatch). Open the link again.', 400);
+  const error = request.query.get('error');
+  if (error) return signInRefused(request, `The identity provider refused the sign-in (${error.slice(0, 64)}: ${(request.query.get('error_description') ?? '').slice(0, 200)}).`);
+  const code = request.query.get('code');
+  if (!code) return signInRefused(request, 'The identity provider sent no authorization code.', 400);
+  const idToken = await signIn.provider.exchange(code, pending.verifier, redirectUri(request));
+  if (!idToken) return signInRefused(request, 'The identity provider did not accept the authorization code (expired, used, or PKCE mismatch).');
+  const verdict = await signIn.provider.verify(idToken, pending.nonce);
+  if (!verdict.ok) {
+    deps.logger.warn('sign-in token refused', { problem: verdict.problem, sourceIp: request.sourceIp });
+    return signInRefused(request, verdict.message);
+  }
+  const who = approverFromClaims(verdict.claims, signIn.config);
+  if (!who.ok) {
+    deps.logger.warn('sign-in refused: not an approver', { problem: who.problem, sourceIp: request.sourceIp });
+    return signInRefused(request, who.message);
+  }
+  deps.logger.info('approver signed in', { sub: who.approver.sub, provider: who.approver.provider, sourceIp: request.sourceIp });
+  const location = `/?t=${encodeURIComponent(pending.t)}`;
+  const secure = isSecure(request);
+  return {
+    ...page(303, renderRedirectPage(location, 'Signed in'), { Location: location }),
+    cookies: [setCookie(SESSION_COOKIE, idToken, verdict.exp - Math.floor(now.getTime() / 1000), secure), clearCookie(SIGNIN_COOKIE, secure)],
+  };
+}
+
+/** Routes one request: GET (and HEAD) review, POST approve (same-origin only), the sign-in callback, anything else 405. */
 export async function handleApproval(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
+  if (deps.signIn && request.path === CALLBACK_PATH && request.method === 'GET') return signInCallback(request, deps.signIn, deps);
   if (request.path !== '/' && request.path !== '') return errorPage(404, 'Not found', 'There is nothing here. Open the link from the email.');
   if (request.method === 'GET' || request.method === 'HEAD') return reviewLink(request, deps);
   if (request.method === 'POST') {

@@ -16,6 +16,8 @@ import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { APPROVE_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { deletionKeys } from '../core/s3-keys';
+import { signInConfigFromEnv } from '../core/signin';
+import { oidcProvider } from '../aws/id-token';
 import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
 import type { ApproveDeps, ProgressReader } from './approve-core';
 import { handleEvent } from './http';
@@ -56,6 +58,7 @@ export interface ApproveDepsOptions {
 /** Builds the front's dependencies from the environment (validated before any AWS call). */
 export function approveDepsFromEnv(env: Record<string, string | undefined>, options: ApproveDepsOptions = {}): ApproveDeps {
   const config = parseEnv(approveEnvSchema, env);
+  const signIn = signInConfigFromEnv(env);
   const factory = options.factory ?? new ClientFactory();
   const home = factory.forRegion(homeRegion());
   const s3 = home.get(S3Client);
@@ -86,6 +89,7 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
       })),
     now: () => new Date(),
     organization: config.ORGANIZATION,
+    ...(signIn ? { signIn: { config: signIn, provider: oidcProvider(signIn) } } : {}),
     ...workflow,
     logger: options.logger ?? logger,
   };

@@ -2,6 +2,7 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { errorPage, handleApproval, type ApprovalRequest, type ApproveDeps, type HttpResponse } from './approve-core';
 import type { LogSink } from '../core/deletion-contract';
 import { FRONT_ERRORS_METRIC } from '../core/metric-names';
+import { parseCookies } from '../core/signin';
 
 /** The part of Powertools Metrics the front uses (tests pass a recorder). */
 export interface FrontMetrics {
@@ -34,12 +35,15 @@ export function toApprovalRequest(event: LambdaFunctionURLEvent, requestId: stri
   if (http?.sourceIp) request.sourceIp = http.sourceIp;
   const userAgent = http?.userAgent ?? header(event, 'user-agent');
   if (userAgent) request.userAgent = userAgent;
+  request.selfOrigin = selfOrigin(event);
+  // Payload 2.0 moves the Cookie header into `cookies`; the local server keeps the header.
+  const cookies = event.cookies?.length ? event.cookies.join('; ') : header(event, 'cookie');
+  if (cookies) request.cookies = parseCookies(cookies);
   if (request.method !== 'POST') return request;
   const origin = header(event, 'origin');
   if (origin !== undefined) request.origin = origin;
   const fetchSite = header(event, 'sec-fetch-site');
   if (fetchSite !== undefined) request.fetchSite = fetchSite;
-  request.selfOrigin = selfOrigin(event);
 
   const raw = event.body ?? '';
   const declared = Number(header(event, 'content-length') ?? '0');

@@ -99,7 +99,7 @@ export function startLocalServer(handle: EventHandler, options: { host?: string;
     toFunctionUrlEvent(req)
       .then((event) => handle(event, event.requestContext.requestId))
       .then((out) => {
-        res.writeHead(out.statusCode, out.headers);
+        res.writeHead(out.statusCode, { ...out.headers, ...(out.cookies?.length ? { 'Set-Cookie': out.cookies } : {}) });
         res.end(req.method === 'HEAD' ? undefined : out.body);
       })
       .catch((error: unknown) => {

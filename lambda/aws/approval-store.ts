@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeletionResult } from '../core/deletion-plan';
 import { approvalLockKey, auditKeys, deletionKeys } from '../core/s3-keys';
+import type { Approver } from '../core/signin';
 import { toScanError } from './errors';
 
 /**
@@ -24,6 +25,8 @@ export interface LockRecord {
   selection: string[];
   /** Keep the groups the reviewer kept for this many days, with this reason (the workflow tags them). */
   keepFor?: { days: number; reason: string };
+  /** Signed-in approval: who approved (verified ID token, approvers group). */
+  approvers?: Approver[];
 }
 
 /** The approval Lambda's storage: the signed report, the single-use lock and the trail. */

@@ -6,6 +6,7 @@ import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
 import type { AuditReport, ClassifiedGroup } from './model';
 import { summarizeRules } from './render-log';
 import { auditKeys } from './s3-keys';
+import { approverLine, type Approver } from './signin';
 
 /**
  * The approval pages. No script at all: the only inline code is one fixed stylesheet, allowed
@@ -109,6 +110,8 @@ export interface ReviewPageInput {
   report: AuditReport;
   token: string;
   expiresAt: Date;
+  /** The signed-in approver (signed-in approval only). */
+  approver?: Approver;
 }
 
 /** A group name with break opportunities after separators, so long names wrap where they read well. */
@@ -206,7 +209,7 @@ function keptSection(title: string, groups: readonly ClassifiedGroup[], reportKe
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
  * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
  */
-export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput): string {
+export function renderReviewPage({ report, token, expiresAt, approver }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
   const protectedGroups = groups.filter((g) => g.verdict === 'protected');
@@ -218,6 +221,7 @@ export function renderReviewPage({ report, token, expiresAt }: ReviewPageInput):
     ['Audit finished', report.finishedAt],
     ['Link expires', expiresAt.toISOString()],
     ['Excluded sources', report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'],
+    ...(approver ? ([['Approving as', approverLine(approver)]] as Array<[string, unknown]>) : []),
   ]);
   const regionRows = report.regions.map((r) => {
     const failed = r.status === 'failed' ? `region not audited (${r.error?.code ?? 'error'})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(', ');
@@ -267,7 +271,7 @@ ${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Ev
 export interface ProgressPageInput {
   accountId: string;
   auditId: string;
-  lock?: { takenAt: string; selection: readonly string[] };
+  lock?: { takenAt: string; selection: readonly string[]; approvers?: readonly Approver[] };
   started?: { startedAt: string; regions: readonly string[]; selected: number };
   summaries: readonly RegionSummary[];
   result?: DeletionResult;
@@ -297,6 +301,7 @@ ${metaTable([
   ['Account', input.accountId],
   ['Audit', input.auditId],
   ['Approved at', input.lock?.takenAt ?? '-'],
+  ...(input.lock?.approvers?.length ? ([['Approved by', input.lock.approvers.map(approverLine).join('; ')]] as Array<[string, unknown]>) : []),
   ['Groups to delete', input.lock?.selection.length ?? '-'],
   ['Started', input.started?.startedAt ?? 'not yet'],
   ['Trail', trail],
@@ -342,8 +347,8 @@ ${sections}`;
 }
 
 /** The body of a 303 See Other: browsers follow the Location header; this is for anything that does not. */
-export function renderRedirectPage(location: string): string {
-  return layout('Approved', `<p class="notice ok">The approval was recorded. <a href="${escapeHtml(location)}">Follow the deletion</a>.</p>`);
+export function renderRedirectPage(location: string, title = 'Approved'): string {
+  return layout(title, `<p class="notice ok"><a href="${escapeHtml(location)}">Continue</a>.</p>`);
 }
 
 /** An error page: what went wrong in words, never internals. */
