@@ -57,9 +57,30 @@ export interface StackConfig {
   organizationId?: string;
   /** The auditor's account, the default of the member stack's AuditorAccountId parameter (standalone deploys). */
   auditorAccountId?: string;
+  /** Signed-in approval: a Cognito user pool, and the front requires a member of approversGroup. */
+  approverSignIn: boolean;
+  approversGroup: string;
+  /** The Cognito hosted sign-in domain prefix (unique in the region); default sg-auditor-<account>. */
+  signInDomainPrefix?: string;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 100;
+export const DEFAULT_APPROVERS_GROUP = 'sg-auditor-approvers';
+
+/** A Cognito group name (1-128 characters, no whitespace). */
+export function parseGroupName(value: string): string {
+  const name = value.trim();
+  if (!/^[^\s]{1,128}$/u.test(name)) throw new ConfigError('expected a group name of 1 to 128 characters without spaces, e.g. sg-auditor-approvers');
+  return name;
+}
+
+/** A Cognito domain prefix: lowercase letters, digits and hyphens, 1-63, without aws, amazon or cognito. */
+export function parseDomainPrefix(value: string): string {
+  const prefix = value.trim();
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) throw new ConfigError('expected lowercase letters, digits and hyphens (1-63, not starting or ending with a hyphen)');
+  if (/aws|amazon|cognito/.test(prefix)) throw new ConfigError('Cognito reserves prefixes containing aws, amazon or cognito');
+  return prefix;
+}
 
 /** Context keys, each with the example shown in the `-c key=value` fix of its error. */
 export const CONTEXT_EXAMPLES = {
@@ -83,6 +104,9 @@ export const CONTEXT_EXAMPLES = {
   memberStackSetTargets: 'ou-ab12-cdef3456,ou-ab12-ghij7890',
   maxConcurrency: String(DEFAULT_MAX_CONCURRENCY),
   emailPerAccount: 'true',
+  approverSignIn: 'true',
+  approversGroup: DEFAULT_APPROVERS_GROUP,
+  signInDomainPrefix: 'sg-auditor-example-corp',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -210,7 +234,10 @@ export function readStackConfig(context: ContextReader): StackConfig {
     memberStackSetTargets: read('memberStackSetTargets', parseOuTargets, ''),
     maxConcurrency: read('maxConcurrency', parseMaxConcurrency, String(DEFAULT_MAX_CONCURRENCY)),
     emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
+    approverSignIn: read('approverSignIn', parseBoolean, 'false'),
+    approversGroup: read('approversGroup', parseGroupName, DEFAULT_APPROVERS_GROUP),
   };
+  if (context('signInDomainPrefix') !== undefined) config.signInDomainPrefix = read('signInDomainPrefix', parseDomainPrefix);
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);
   if (config.organization && !config.organizationId) {

@@ -74,8 +74,8 @@ export interface ApproveDeps extends DeletionStarter {
   organization?: boolean;
   now(): Date;
   logger: LogSink;
-  /** Signed-in approval (off when absent): the identity provider and the approvers group. */
-  signIn?: { config: SignInConfig; provider: IdentityProvider };
+  /** Signed-in approval (off when absent): the identity provider and the approvers group (resolved on first use). */
+  signIn?: () => Promise<SignIn>;
 }
 
 type LinkProblem = TokenRejection | 'report-missing' | 'report-changed' | 'used';
@@ -233,8 +233,9 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
   }
   let approver: Approver | undefined;
   if (deps.signIn) {
-    const who = await signedIn(request, deps.signIn);
-    if (who.kind === 'none') return startSignIn(token as string, request, deps.signIn.config, deps.now());
+    const signIn = await deps.signIn();
+    const who = await signedIn(request, signIn);
+    if (who.kind === 'none') return startSignIn(token as string, request, signIn.config, deps.now());
     if (who.kind === 'refused') return errorPage(403, 'Not an approver', who.message);
     approver = who.approver;
   }
@@ -264,7 +265,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   }
   let approver: Approver | undefined;
   if (deps.signIn) {
-    const who = await signedIn(request, deps.signIn);
+    const who = await signedIn(request, await deps.signIn());
     if (who.kind === 'none') {
       return errorPage(401, 'Sign in first', 'Approving needs a signed-in approver, and this browser is not signed in (or the sign-in expired). Nothing was deleted and the link is still valid: open the link again to sign in.');
     }
@@ -343,6 +344,11 @@ export function crossSiteProblem(request: Pick<ApprovalRequest, 'origin' | 'fetc
   return undefined;
 }
 
+export interface SignIn {
+  config: SignInConfig;
+  provider: IdentityProvider;
+}
+
 type SignedIn = { kind: 'approver'; approver: Approver } | { kind: 'none' } | { kind: 'refused'; message: string };
 
 /**
@@ -350,7 +356,7 @@ type SignedIn = { kind: 'approver'; approver: Approver } | { kind: 'none' } | { 
  * request (signature, issuer, audience, expiry) and in the approvers group. A missing, expired or
  * invalid session means "sign in (again)"; a valid one outside the group is refused.
  */
-async function signedIn(request: ApprovalRequest, signIn: NonNullable<ApproveDeps['signIn']>): Promise<SignedIn> {
+async function signedIn(request: ApprovalRequest, signIn: SignIn): Promise<SignedIn> {
   const idToken = request.cookies?.get(SESSION_COOKIE);
   if (!idToken) return { kind: 'none' };
   const verdict = await signIn.provider.verify(idToken);
@@ -382,7 +388,7 @@ function signInRefused(request: ApprovalRequest, message: string, status = 403):
  * verified (nonce included) and in the approvers group. Then the token becomes the session
  * cookie and the browser goes back to the link.
  */
-async function signInCallback(request: ApprovalRequest, signIn: NonNullable<ApproveDeps['signIn']>, deps: ApproveDeps): Promise<HttpResponse> {
+async function signInCallback(request: ApprovalRequest, signIn: SignIn, deps: ApproveDeps): Promise<HttpResponse> {
   const pending = decodePending(request.cookies?.get(SIGNIN_COOKIE));
   const now = deps.now();
   if (!pending || pending.exp * 1000 < now.getTime()) return signInRefused(request, 'This sign-in was not started in this browser, or took longer than 10 minutes. Open the link again.', 400);
@@ -414,7 +420,7 @@ async function signInCallback(request: ApprovalRequest, signIn: NonNullable<Appr
 
 /** Routes one request: GET (and HEAD) review, POST approve (same-origin only), the sign-in callback, anything else 405. */
 export async function handleApproval(request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
-  if (deps.signIn && request.path === CALLBACK_PATH && request.method === 'GET') return signInCallback(request, deps.signIn, deps);
+  if (deps.signIn && request.path === CALLBACK_PATH && request.method === 'GET') return signInCallback(request, await deps.signIn(), deps);
   if (request.path !== '/' && request.path !== '') return errorPage(404, 'Not found', 'There is nothing here. Open the link from the email.');
   if (request.method === 'GET' || request.method === 'HEAD') return reviewLink(request, deps);
   if (request.method === 'POST') {

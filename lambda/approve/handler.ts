@@ -16,10 +16,12 @@ import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { APPROVE_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { deletionKeys } from '../core/s3-keys';
-import { signInConfigFromEnv } from '../core/signin';
+import { signInConfigFromEnv, type SignInConfig } from '../core/signin';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { readClientId } from '../aws/signin-client-id';
 import { oidcProvider } from '../aws/id-token';
 import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
-import type { ApproveDeps, ProgressReader } from './approve-core';
+import type { ApproveDeps, ProgressReader, SignIn } from './approve-core';
 import { handleEvent } from './http';
 
 /**
@@ -89,10 +91,27 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
       })),
     now: () => new Date(),
     organization: config.ORGANIZATION,
-    ...(signIn ? { signIn: { config: signIn, provider: oidcProvider(signIn) } } : {}),
+    ...(signIn ? { signIn: signInResolver(signIn, () => home.get(SSMClient)) } : {}),
     ...workflow,
     logger: options.logger ?? logger,
   };
+}
+
+/**
+ * Signed-in approval's setup, built once: the deployed stack passes the app client id through an
+ * SSM parameter (read on first use; a failed read is retried by the next request).
+ */
+export function signInResolver(config: SignInConfig, ssm: () => SSMClient): () => Promise<SignIn> {
+  let setup: Promise<SignIn> | undefined;
+  return () =>
+    (setup ??= (async () => {
+      const clientId = config.clientIdParameter ? await readClientId(ssm(), config.clientIdParameter) : config.clientId;
+      const resolved = { ...config, clientId };
+      return { config: resolved, provider: oidcProvider(resolved) };
+    })().catch((error: unknown) => {
+      setup = undefined;
+      throw error;
+    }));
 }
 
 let deps: ApproveDeps | undefined;

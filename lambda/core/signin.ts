@@ -24,6 +24,8 @@ export interface Approver {
 export interface SignInConfig {
   issuer: string;
   clientId: string;
+  /** Set when the client id is read from this SSM parameter (the deployed stack). */
+  clientIdParameter?: string;
   authorizeUrl: string;
   tokenUrl: string;
   jwksUri: string;
@@ -48,7 +50,9 @@ function endpointUrl(what: string) {
 /** The front's sign-in environment: all of the required keys, or none (sign-in off). */
 export const signInEnvSchema = z.object({
   SIGNIN_ISSUER: endpointUrl('OIDC issuer (Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>)'),
-  SIGNIN_CLIENT_ID: z.string().trim().min(1, 'must be the app client id'),
+  SIGNIN_CLIENT_ID: z.string().trim().min(1, 'must be the app client id').optional(),
+  /** Where the deployed stack keeps the app client id (the client's callback URL is the front's own URL, so its id cannot be in the front's environment). */
+  SIGNIN_CLIENT_ID_PARAMETER: z.string().trim().regex(/^\/[\w./-]+$/, 'must be an SSM parameter name starting with /').optional(),
   SIGNIN_AUTHORIZE_URL: endpointUrl('authorization endpoint (Cognito: https://<domain>/oauth2/authorize)'),
   SIGNIN_TOKEN_URL: endpointUrl('token endpoint (Cognito: https://<domain>/oauth2/token)'),
   SIGNIN_JWKS_URI: endpointUrl('JWKS URI').optional(),
@@ -65,13 +69,17 @@ export function signInConfigFromEnv(env: Record<string, string | undefined>): Si
   const parsed = signInEnvSchema.safeParse(Object.fromEntries(SIGNIN_KEYS.filter((k) => (env[k] ?? '').trim() !== '').map((k) => [k, env[k]])));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid sign-in configuration (set all of SIGNIN_ISSUER, SIGNIN_CLIENT_ID, SIGNIN_AUTHORIZE_URL, SIGNIN_TOKEN_URL, SIGNIN_GROUP, or none):\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(`invalid sign-in configuration (set all of SIGNIN_ISSUER, SIGNIN_CLIENT_ID or SIGNIN_CLIENT_ID_PARAMETER, SIGNIN_AUTHORIZE_URL, SIGNIN_TOKEN_URL, SIGNIN_GROUP, or none):\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (!e.SIGNIN_CLIENT_ID === !e.SIGNIN_CLIENT_ID_PARAMETER) {
+    throw new ConfigError('invalid sign-in configuration: set exactly one of SIGNIN_CLIENT_ID (the app client id) and SIGNIN_CLIENT_ID_PARAMETER (an SSM parameter holding it)');
+  }
   const issuer = e.SIGNIN_ISSUER.replace(/\/$/, '');
   return {
     issuer,
-    clientId: e.SIGNIN_CLIENT_ID,
+    clientId: e.SIGNIN_CLIENT_ID ?? '',
+    ...(e.SIGNIN_CLIENT_ID_PARAMETER ? { clientIdParameter: e.SIGNIN_CLIENT_ID_PARAMETER } : {}),
     authorizeUrl: e.SIGNIN_AUTHORIZE_URL,
     tokenUrl: e.SIGNIN_TOKEN_URL,
     jwksUri: e.SIGNIN_JWKS_URI ?? `${issuer}/.well-known/jwks.json`,

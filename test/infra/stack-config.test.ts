@@ -45,7 +45,26 @@ describe('readStackConfig', () => {
       memberStackSetTargets: [],
       maxConcurrency: 100,
       emailPerAccount: true,
+      approverSignIn: false,
+      approversGroup: 'sg-auditor-approvers',
     });
+  });
+
+  it('reads signed-in approval: on, with a configured approvers group and sign-in domain prefix', () => {
+    // Prepare / Act
+    const config = read({ notificationEmail: EMAIL, approverSignIn: 'true', approversGroup: 'cloud-security', signInDomainPrefix: 'acme-sg-approvals' });
+
+    // Assess
+    expect(config).toMatchObject({ approverSignIn: true, approversGroup: 'cloud-security', signInDomainPrefix: 'acme-sg-approvals' });
+  });
+
+  it('rejects a sign-in domain prefix Cognito reserves, naming the key and the -c fix', () => {
+    // Prepare / Act
+    const error = errorOf({ notificationEmail: EMAIL, approverSignIn: 'true', signInDomainPrefix: 'my-cognito-login' });
+
+    // Assess
+    expect(error.message).toContain('context "signInDomainPrefix" is invalid: Cognito reserves prefixes containing aws, amazon or cognito');
+    expect(error.message).toContain('fix: cdk deploy -c signInDomainPrefix=');
   });
 
   it('rejects a missing notificationEmail, naming the key and the -c fix', () => {
