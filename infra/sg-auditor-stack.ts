@@ -373,6 +373,7 @@ export class SgAuditorStack extends Stack {
       SIGNIN_GROUP: config.approversGroup,
     };
     for (const [key, value] of Object.entries(signInEnv)) if (value !== undefined) this.approve.function.addEnvironment(key, value);
+    if (config.approvalsRequired === 2) this.approve.function.addEnvironment('APPROVALS_REQUIRED', '2');
     this.approve.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadApprovalClientId',

@@ -62,10 +62,19 @@ export interface StackConfig {
   approversGroup: string;
   /** The Cognito hosted sign-in domain prefix (unique in the region); default sg-auditor-<account>. */
   signInDomainPrefix?: string;
+  /** 2: two different signed-in approvers must confirm before a deletion starts (needs approverSignIn). */
+  approvalsRequired: 1 | 2;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 100;
 export const DEFAULT_APPROVERS_GROUP = 'sg-auditor-approvers';
+
+/** 1, or 2 for two-person approval. */
+export function parseApprovalsRequired(value: string): 1 | 2 {
+  const n = value.trim();
+  if (n === '1' || n === '2') return Number(n) as 1 | 2;
+  throw new ConfigError('expected 1 or 2');
+}
 
 /** A Cognito group name (1-128 characters, no whitespace). */
 export function parseGroupName(value: string): string {
@@ -107,6 +116,7 @@ export const CONTEXT_EXAMPLES = {
   approverSignIn: 'true',
   approversGroup: DEFAULT_APPROVERS_GROUP,
   signInDomainPrefix: 'sg-auditor-example-corp',
+  approvalsRequired: '2',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -236,7 +246,11 @@ export function readStackConfig(context: ContextReader): StackConfig {
     emailPerAccount: read('emailPerAccount', parseBoolean, 'true'),
     approverSignIn: read('approverSignIn', parseBoolean, 'false'),
     approversGroup: read('approversGroup', parseGroupName, DEFAULT_APPROVERS_GROUP),
+    approvalsRequired: read('approvalsRequired', parseApprovalsRequired, '1'),
   };
+  if (config.approvalsRequired === 2 && !config.approverSignIn) {
+    throw new ConfigError(`context "approvalsRequired" is 2, which needs signed-in approval (two approvals are told apart by who signed in); fix: cdk deploy -c approverSignIn=true -c approvalsRequired=2`);
+  }
   if (context('signInDomainPrefix') !== undefined) config.signInDomainPrefix = read('signInDomainPrefix', parseDomainPrefix);
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApprovalStore, LockRecord } from '../aws/approval-store';
+import type { ApprovalStore, LockRecord, PendingApproval } from '../aws/approval-store';
 import { candidatesOf, checkSelection, type DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { parseKeepChoice } from '../core/keep';
@@ -10,12 +10,14 @@ import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection }
 import type { IdentityProvider } from '../aws/id-token';
 import {
   approverFromClaims,
+  approverLine,
   authorizeRequestUrl,
   CALLBACK_PATH,
   clearCookie,
   decodePending,
   encodePending,
   newPendingSignIn,
+  sameApprover,
   sameSecret,
   SESSION_COOKIE,
   setCookie,
@@ -74,6 +76,8 @@ export interface ApproveDeps extends DeletionStarter {
   organization?: boolean;
   now(): Date;
   logger: LogSink;
+  /** 2: two different signed-in approvers must confirm the same selection (needs signIn). */
+  approvalsRequired?: 1 | 2;
   /** Signed-in approval (off when absent): the identity provider and the approvers group (resolved on first use). */
   signIn?: () => Promise<SignIn>;
 }
@@ -240,7 +244,14 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     approver = who.approver;
   }
   if (link.used) return progressPage(link.payload, deps, token);
-  const html = renderReviewPage({ report: link.report, token: token as string, expiresAt: new Date(link.payload.exp * 1000), ...(approver ? { approver } : {}) });
+  const pending = deps.approvalsRequired === 2 ? await deps.store.readPending(link.payload.auditId) : undefined;
+  const html = renderReviewPage({
+    report: link.report,
+    token: token as string,
+    expiresAt: new Date(link.payload.exp * 1000),
+    ...(approver ? { approver } : {}),
+    ...(deps.approvalsRequired === 2 ? { twoPerson: { ...(pending ? { pending } : {}) } } : {}),
+  });
   return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
 }
 
@@ -305,6 +316,42 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     );
   }
 
+  const toDelete = check.selected.map((g) => g.groupId);
+  let approvers = approver ? [approver] : undefined;
+  let pendingNote: string | undefined;
+  if (deps.approvalsRequired === 2) {
+    if (!approver) throw new Error('two-person approval needs signed-in approval');
+    const keepFor = 'reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {};
+    const first = await deps.store.readPending(report.auditId);
+    if (!first) {
+      const recorded = await deps.store.putPending({
+        auditId: report.auditId,
+        accountId: report.accountId,
+        reportSha256: payload.reportSha256,
+        expiresAt: new Date(payload.exp * 1000).toISOString(),
+        selection: toDelete,
+        ...keepFor,
+        ...(note ? { note } : {}),
+        approver,
+        ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      });
+      if (recorded) {
+        deps.logger.info('first approval recorded; waiting for a second approver', { auditId: report.auditId, approver: approver.sub, selected: toDelete.length });
+        return seeProgress(token as string);
+      }
+      return errorPage(409, 'Approval changed meanwhile', 'Another approver recorded a first approval at the same moment. Nothing was deleted: open the link again to see it and confirm it.');
+    }
+    const refusal = secondApprovalProblem(first, approver, toDelete, deps.now());
+    if (refusal) {
+      deps.logger.warn('second approval refused', { auditId: report.auditId, approver: approver.sub, refusal: refusal.title });
+      return errorPage(refusal.status, refusal.title, refusal.message);
+    }
+    approvers = [first.approver, approver];
+    pendingNote = first.note;
+  }
+
+  const notes = [pendingNote, note].filter((n): n is string => Boolean(n));
   const taken = await deps.store.takeLock({
     auditId: report.auditId,
     accountId: report.accountId,
@@ -312,10 +359,10 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     takenAt: deps.now().toISOString(),
     ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-    ...(note ? { note } : {}),
-    selection: check.selected.map((g) => g.groupId),
+    ...(notes.length > 0 ? { note: notes.join(' / ') } : {}),
+    selection: toDelete,
     ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
-    ...(approver ? { approvers: [approver] } : {}),
+    ...(approvers ? { approvers } : {}),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });
@@ -347,6 +394,28 @@ export function crossSiteProblem(request: Pick<ApprovalRequest, 'origin' | 'fetc
 export interface SignIn {
   config: SignInConfig;
   provider: IdentityProvider;
+}
+
+/**
+ * Why a second approval cannot complete the first: the same person, a selection with a group the
+ * first approver did not approve (the same or a narrower selection only), or an expired pending
+ * approval (it expires with the link).
+ */
+export function secondApprovalProblem(first: PendingApproval, second: Approver, selection: readonly string[], now: Date): { status: number; title: string; message: string } | undefined {
+  if (Date.parse(first.expiresAt) <= now.getTime()) return { status: 410, title: 'Pending approval expired', message: 'The first approval expired with the link. Nothing was deleted; run a new audit.' };
+  if (sameApprover(first.approver, second)) {
+    return { status: 409, title: 'A second approver is needed', message: `You gave the first approval already (${approverLine(first.approver)}). Two different approvers must confirm; nothing was deleted. Forward the link to another approver.` };
+  }
+  const approved = new Set(first.selection);
+  const extra = selection.filter((id) => !approved.has(id));
+  if (extra.length > 0) {
+    return {
+      status: 409,
+      title: 'Selection differs from the first approval',
+      message: `The first approver did not approve deleting ${shortList(extra)}. Confirm the same groups, or fewer (tick Keep), so that both approvers approved every group deleted. Nothing was deleted and the link is still valid.`,
+    };
+  }
+  return undefined;
 }
 
 type SignedIn = { kind: 'approver'; approver: Approver } | { kind: 'none' } | { kind: 'refused'; message: string };

@@ -16,7 +16,7 @@ import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
 import { APPROVE_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { deletionKeys } from '../core/s3-keys';
-import { signInConfigFromEnv, type SignInConfig } from '../core/signin';
+import { approvalsRequiredFromEnv, signInConfigFromEnv, type SignInConfig } from '../core/signin';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readClientId } from '../aws/signin-client-id';
 import { oidcProvider } from '../aws/id-token';
@@ -61,6 +61,7 @@ export interface ApproveDepsOptions {
 export function approveDepsFromEnv(env: Record<string, string | undefined>, options: ApproveDepsOptions = {}): ApproveDeps {
   const config = parseEnv(approveEnvSchema, env);
   const signIn = signInConfigFromEnv(env);
+  const approvalsRequired = approvalsRequiredFromEnv(env, signIn !== undefined);
   const factory = options.factory ?? new ClientFactory();
   const home = factory.forRegion(homeRegion());
   const s3 = home.get(S3Client);
@@ -92,6 +93,7 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
     now: () => new Date(),
     organization: config.ORGANIZATION,
     ...(signIn ? { signIn: signInResolver(signIn, () => home.get(SSMClient)) } : {}),
+    approvalsRequired,
     ...workflow,
     logger: options.logger ?? logger,
   };

@@ -112,6 +112,8 @@ export interface ReviewPageInput {
   expiresAt: Date;
   /** The signed-in approver (signed-in approval only). */
   approver?: Approver;
+  /** Two-person approval: the first approval, once recorded. */
+  twoPerson?: { pending?: { approver: Approver; selection: readonly string[]; note?: string } };
 }
 
 /** A group name with break opportunities after separators, so long names wrap where they read well. */
@@ -135,7 +137,7 @@ function unverifiedBy(group: ClassifiedGroup, report: AuditReport): string[] {
   return own ?? report.skippedSources;
 }
 
-function regionSection(report: AuditReport, region: AuditReport['regions'][number]): string {
+function regionSection(report: AuditReport, region: AuditReport['regions'][number], preKept: ReadonlySet<string> = new Set()): string {
   const candidates = region.groups.filter((g) => g.verdict === 'candidate');
   if (candidates.length === 0) return '';
   const common = commonReason(candidates);
@@ -145,7 +147,7 @@ function regionSection(report: AuditReport, region: AuditReport['regions'][numbe
     const extra = g.reasons.filter((r) => r !== common);
     const own = unverifiedBy(g, report);
     const unverified = own.length > 0 && own.join() !== regionSkipped.join() ? `<strong>unverified by: ${escapeHtml(own.join(', '))}</strong> ` : '';
-    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
+    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"${preKept.has(g.groupId) ? ' checked' : ''}></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
   });
   const warn =
     regionSkipped.length > 0
@@ -209,7 +211,7 @@ function keptSection(title: string, groups: readonly ClassifiedGroup[], reportKe
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
  * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
  */
-export function renderReviewPage({ report, token, expiresAt, approver }: ReviewPageInput): string {
+export function renderReviewPage({ report, token, expiresAt, approver, twoPerson }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
   const protectedGroups = groups.filter((g) => g.verdict === 'protected');
@@ -223,6 +225,15 @@ export function renderReviewPage({ report, token, expiresAt, approver }: ReviewP
     ['Excluded sources', report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'],
     ...(approver ? ([['Approving as', approverLine(approver)]] as Array<[string, unknown]>) : []),
   ]);
+  const pending = twoPerson?.pending;
+  const approvedFirst = new Set(pending?.selection ?? []);
+  // The second approver starts from the first approver's selection: what it did not approve is ticked Keep.
+  const preKept = new Set(pending ? candidates.filter((g) => !approvedFirst.has(g.groupId)).map((g) => g.groupId) : []);
+  const twoPersonNotice = !twoPerson
+    ? ''
+    : pending
+      ? `<p class="notice"><strong>Pending: first approval by ${escapeHtml(approverLine(pending.approver))}</strong>, ${pending.selection.length} groups${pending.note ? ` (note: ${escapeHtml(pending.note)})` : ''}. Nothing is deleted until a second, different approver confirms the same groups or fewer (the groups it did not approve are ticked Keep below).</p>\n`
+      : '<p class="notice">Two approvals are needed: your confirmation records the first, and the deletion starts only when a second, different approver confirms the same groups or fewer before the link expires.</p>\n';
   const regionRows = report.regions.map((r) => {
     const failed = r.status === 'failed' ? `region not audited (${r.error?.code ?? 'error'})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(', ');
     return [td(r.region), td(r.totals.groups), td(r.totals.inUse), td(r.totals.candidates), td(r.totals.protected), td(r.totals.unknown), td(failed || '-')];
@@ -237,7 +248,7 @@ export function renderReviewPage({ report, token, expiresAt, approver }: ReviewP
 <p>Every candidate is deleted unless you tick <strong>Keep</strong>. Only groups that a fresh check just before
 deleting still finds unused are deleted; each region's groups and rules are backed up first, and deleted groups
 can be recreated from that backup (with new ids).</p>
-${report.regions.map((r) => regionSection(report, r)).join('\n')}
+${twoPersonNotice}${report.regions.map((r) => regionSection(report, r, preKept)).join('\n')}
 ${keepFieldset()}
 <p><label for="note">Why are these being deleted? (optional, recorded in the trail)</label><br>
 <textarea id="note" name="note" maxlength="${MAX_NOTE_LENGTH}"></textarea></p>

@@ -204,3 +204,17 @@ export function approverFromClaims(claims: Record<string, unknown>, config: Sign
 export function approverLine(a: Approver): string {
   return `${a.email ?? '(no email)'} (subject ${a.sub}, via ${a.provider})${a.approvedAt ? ` at ${a.approvedAt}` : ''}`;
 }
+
+/** Approvals needed before a deletion starts: 1, or 2 different signed-in approvers (two-person rule). */
+export function approvalsRequiredFromEnv(env: Record<string, string | undefined>, signInOn: boolean): 1 | 2 {
+  const raw = (env.APPROVALS_REQUIRED ?? '').trim();
+  if (raw === '' || raw === '1') return 1;
+  if (raw !== '2') throw new ConfigError(`APPROVALS_REQUIRED: expected 1 or 2, got "${raw.slice(0, 20)}"`);
+  if (!signInOn) throw new ConfigError('APPROVALS_REQUIRED: 2 needs signed-in approval (set the SIGNIN_* variables; CDK context approverSignIn=true), since two approvals are told apart by who signed in');
+  return 2;
+}
+
+/** The same person: same subject at the same identity provider. */
+export function sameApprover(a: Approver, b: Approver): boolean {
+  return a.sub === b.sub && a.provider === b.provider;
+}

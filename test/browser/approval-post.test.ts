@@ -12,7 +12,7 @@ import { existingGroups, localApproval, seedApprovalScenario, type ApprovalScena
  * never the form post) and a form on another site posting to the front (refused).
  */
 
-const REGION = 'ap-southeast-2';
+const REGION = 'me-south-1';
 
 let browser: Browser;
 let factory: ClientFactory;

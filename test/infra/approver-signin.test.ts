@@ -59,10 +59,22 @@ describe('approverSignIn', () => {
     // Assess
     expect(keys).toEqual(['SIGNIN_AUTHORIZE_URL', 'SIGNIN_CLIENT_ID_PARAMETER', 'SIGNIN_GROUP', 'SIGNIN_ISSUER', 'SIGNIN_TOKEN_URL']);
     expect(env.SIGNIN_GROUP).toBe('cloud-security');
+    expect(env.APPROVALS_REQUIRED).toBeUndefined();
     expect(env.SIGNIN_CLIENT_ID_PARAMETER).toBe('/SgAuditor/approval-client-id');
     on.template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/SgAuditor/approval-client-id' });
     on.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadApprovalClientId', Action: 'ssm:GetParameter' })]) },
     });
+  });
+
+  it('tells the front to require two approvers with approvalsRequired 2', () => {
+    // Prepare
+    const two = synthStack({ approverSignIn: true, approvalsRequired: 2 });
+
+    // Act
+    const env = (two.resources[logicalId(two.stack, two.stack.approve.function)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    // Assess
+    expect(env.APPROVALS_REQUIRED).toBe('2');
   });
 });

@@ -47,6 +47,7 @@ describe('readStackConfig', () => {
       emailPerAccount: true,
       approverSignIn: false,
       approversGroup: 'sg-auditor-approvers',
+      approvalsRequired: 1,
     });
   });
 
@@ -56,6 +57,23 @@ describe('readStackConfig', () => {
 
     // Assess
     expect(config).toMatchObject({ approverSignIn: true, approversGroup: 'cloud-security', signInDomainPrefix: 'acme-sg-approvals' });
+  });
+
+  it('rejects two-person approval without signed-in approval, naming both keys', () => {
+    // Prepare / Act
+    const error = errorOf({ notificationEmail: EMAIL, approvalsRequired: 2 });
+
+    // Assess
+    expect(error.message).toContain('context "approvalsRequired" is 2, which needs signed-in approval');
+    expect(error.message).toContain('fix: cdk deploy -c approverSignIn=true -c approvalsRequired=2');
+  });
+
+  it('accepts two-person approval with signed-in approval', () => {
+    // Prepare / Act
+    const config = read({ notificationEmail: EMAIL, approverSignIn: true, approvalsRequired: '2' });
+
+    // Assess
+    expect(config.approvalsRequired).toBe(2);
   });
 
   it('rejects a sign-in domain prefix Cognito reserves, naming the key and the -c fix', () => {

@@ -1,8 +1,8 @@
-import { approveLink, handleApproval, reviewLink, type SignIn } from '../../lambda/approve/approve-core';
+import { approveLink, handleApproval, reviewLink, secondApprovalProblem, type SignIn } from '../../lambda/approve/approve-core';
 import type { IdTokenVerdict } from '../../lambda/aws/id-token';
 import { ConfigError } from '../../lambda/core/config';
 import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
-import { approverFromClaims, codeChallenge, decodePending, encodePending, signInConfigFromEnv, type SignInConfig } from '../../lambda/core/signin';
+import { approvalsRequiredFromEnv, approverFromClaims, codeChallenge, decodePending, encodePending, signInConfigFromEnv, type SignInConfig } from '../../lambda/core/signin';
 import { approveDeps, fakeS3, fakeWorkflow, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 import { hmacMac } from '../helpers/hmac-mac';
@@ -173,5 +173,32 @@ describe('signed-in approval: claims and configuration', () => {
 
     // Assess
     expect(attempt).toThrow(/SIGNIN_ISSUER: must be the OIDC issuer .* as an https:\/\/ URL/);
+  });
+});
+
+describe('two-person approval: configuration', () => {
+  it('refuses APPROVALS_REQUIRED=2 without sign-in, saying why', () => {
+    // Prepare / Act
+    const attempt = () => approvalsRequiredFromEnv({ APPROVALS_REQUIRED: '2' }, false);
+
+    // Assess
+    expect(attempt).toThrow(/APPROVALS_REQUIRED: 2 needs signed-in approval/);
+  });
+
+  it('reads 2 with sign-in, and 1 by default', () => {
+    // Prepare / Act / Assess
+    expect(approvalsRequiredFromEnv({ APPROVALS_REQUIRED: '2' }, true)).toBe(2);
+    expect(approvalsRequiredFromEnv({}, true)).toBe(1);
+  });
+
+  it('expires a pending first approval with the link', () => {
+    // Prepare
+    const first = { auditId: 'a', accountId: '1', reportSha256: 'x', expiresAt: NOW.toISOString(), selection: ['sg-0a'], approver: { sub: 'a', provider: 'p' } };
+
+    // Act
+    const problem = secondApprovalProblem(first, { sub: 'b', provider: 'p' }, ['sg-0a'], NOW);
+
+    // Assess
+    expect(problem?.status).toBe(410);
   });
 });
