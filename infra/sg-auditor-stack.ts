@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,10 +12,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
-import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
+import { APPROVE_METRICS_SERVICE, FRONT_ERRORS_METRIC, METRICS_NAMESPACE } from '../lambda/core/metric-names';
+import type { SignInEnvInput } from '../lambda/core/signin';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
 import { AuditorDashboard } from './dashboard';
 import { memberTemplateBody } from './member-stack';
@@ -64,6 +67,8 @@ export class SgAuditorStack extends Stack {
   /** Organization mode only: the audit state machine and its tasks. */
   readonly orgAudit?: OrgAuditWorkflow;
   readonly deletion: DeletionWorkflow;
+  /** Signed-in approval only: the approvers' user pool and the front's app client. */
+  readonly approverSignIn?: { userPool: cognito.UserPool; client: cognito.UserPoolClient; domain: cognito.UserPoolDomain };
 
   constructor(scope: Construct, id: string, props: SgAuditorStackProps) {
     super(scope, id, props);
@@ -181,6 +186,7 @@ export class SgAuditorStack extends Stack {
     // The link's KMS MAC (and its expiry and single-use lock) is the guard; IAM auth would
     // make the emailed link unusable from a browser.
     this.approvalUrl = this.approve.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    if (config.approverSignIn) this.approverSignIn = this.addApproverSignIn(config);
 
     const auditEnv: AuditEnvInput = {
       ...common,
@@ -270,7 +276,25 @@ export class SgAuditorStack extends Stack {
     const sm = this.deletion.stateMachine;
     const alarms = [
       alarm('AuditErrors', 'The sg-auditor audit Lambda failed: no report or approval email was produced for this run.', this.audit.function.metricErrors(period)),
-      alarm('ApprovalFrontErrors', 'The sg-auditor approval front failed a request: a reviewer saw an error page.', this.approve.function.metricErrors(period)),
+      // The front answers every request (an unexpected error is a 500 page), so its Lambda
+      // Errors count only crashes and timeouts; the FrontErrors metric it emits counts the rest.
+      alarm(
+        'ApprovalFrontErrors',
+        'The sg-auditor approval front failed a request: a reviewer saw an error page.',
+        new cloudwatch.MathExpression({
+          expression: 'crashed + failed',
+          usingMetrics: {
+            crashed: this.approve.function.metricErrors(period),
+            failed: new cloudwatch.Metric({
+              namespace: POWERTOOLS_ENV.POWERTOOLS_METRICS_NAMESPACE,
+              metricName: FRONT_ERRORS_METRIC,
+              dimensionsMap: { service: APPROVE_METRICS_SERVICE },
+              ...period,
+            }),
+          },
+          period: Duration.minutes(15),
+        }),
+      ),
       alarm(
         'DeletionExecutionsFailed',
         'A sg-auditor deletion execution failed, timed out or was stopped: its ABORTED trail says what was deleted.',
@@ -303,6 +327,75 @@ export class SgAuditorStack extends Stack {
       value: this.audit.function.functionName,
       description: 'Run an audit now: aws lambda invoke --function-name <this> /dev/stdout',
     });
+  }
+
+  /**
+   * Signed-in approval: a user pool (no self sign-up; federate the organization's SAML or OIDC
+   * identity provider into it, see docs/deploy-and-configure.md), a hosted sign-in domain, a
+   * public app client for the front (authorization code + PKCE, openid/email/profile, callback =
+   * the function URL's /callback) and the approvers group. The front's environment names the
+   * issuer, endpoints and group; the client id reaches it through an SSM parameter, since the
+   * client depends on the function URL.
+   */
+  private addApproverSignIn(config: StackConfig): NonNullable<SgAuditorStack['approverSignIn']> {
+    const userPool = new cognito.UserPool(this, 'Approvers', {
+      userPoolName: `${this.stackName}-approvers`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      // Approvers who sign in to the pool itself need an authenticator app; federated users get
+      // their own IdP's MFA.
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Plus feature plan (threat protection) is billed per monthly active user; approvers are a few people, normally federated from the organization\'s IdP, whose own risk policies apply. Operators may switch the pool to Plus.',
+    });
+    const domain = userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: config.signInDomainPrefix ?? `sg-auditor-${this.account}` } });
+    const client = userPool.addClient('ApprovalFront', {
+      userPoolClientName: 'sg-auditor-approval-front',
+      generateSecret: false,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(1),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [cdk.Fn.join('', [this.approvalUrl.url, 'callback'])],
+      },
+    });
+    new cognito.CfnUserPoolGroup(this, 'ApproversGroup', {
+      userPoolId: userPool.userPoolId,
+      groupName: config.approversGroup,
+      description: 'Members may approve sg-auditor deletions (with the signed link)',
+    });
+    const parameterName = `/${this.stackName}/approval-client-id`;
+    new ssm.StringParameter(this, 'ApprovalClientId', { parameterName, stringValue: client.userPoolClientId, description: 'sg-auditor: the approval front\'s Cognito app client id' });
+    const signInEnv: SignInEnvInput = {
+      SIGNIN_ISSUER: userPool.userPoolProviderUrl,
+      SIGNIN_CLIENT_ID_PARAMETER: parameterName,
+      SIGNIN_AUTHORIZE_URL: cdk.Fn.join('', [domain.baseUrl(), '/oauth2/authorize']),
+      SIGNIN_TOKEN_URL: cdk.Fn.join('', [domain.baseUrl(), '/oauth2/token']),
+      SIGNIN_GROUP: config.approversGroup,
+    };
+    for (const [key, value] of Object.entries(signInEnv)) if (value !== undefined) this.approve.function.addEnvironment(key, value);
+    if (config.approvalsRequired === 2) this.approve.function.addEnvironment('APPROVALS_REQUIRED', '2');
+    this.approve.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadApprovalClientId',
+        actions: ['ssm:GetParameter'],
+        resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1) })],
+      }),
+    );
+    new CfnOutput(this, 'ApproverSignInUrl', { value: domain.baseUrl(), description: 'Hosted sign-in of the approvers user pool (add approvers to the group; federate your IdP)' });
+    new CfnOutput(this, 'ApproversUserPoolId', { value: userPool.userPoolId, description: `Approvers user pool; approvers are members of group ${config.approversGroup}` });
+    return { userPool, client, domain };
   }
 
   /** The member role in every account of the target OUs, now and as accounts join (service-managed, auto-deployed). */

@@ -69,9 +69,39 @@ export interface StackConfig {
   organizationId?: string;
   /** The auditor's account, the default of the member stack's AuditorAccountId parameter (standalone deploys). */
   auditorAccountId?: string;
+  /** Signed-in approval: a Cognito user pool, and the front requires a member of approversGroup. */
+  approverSignIn: boolean;
+  approversGroup: string;
+  /** The Cognito hosted sign-in domain prefix (unique in the region); default sg-auditor-<account>. */
+  signInDomainPrefix?: string;
+  /** 2: two different signed-in approvers must confirm before a deletion starts (needs approverSignIn). */
+  approvalsRequired: 1 | 2;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 100;
+export const DEFAULT_APPROVERS_GROUP = 'sg-auditor-approvers';
+
+/** 1, or 2 for two-person approval. */
+export function parseApprovalsRequired(value: string): 1 | 2 {
+  const n = value.trim();
+  if (n === '1' || n === '2') return Number(n) as 1 | 2;
+  throw new ConfigError('expected 1 or 2');
+}
+
+/** A Cognito group name (1-128 characters, no whitespace). */
+export function parseGroupName(value: string): string {
+  const name = value.trim();
+  if (!/^[^\s]{1,128}$/u.test(name)) throw new ConfigError('expected a group name of 1 to 128 characters without spaces, e.g. sg-auditor-approvers');
+  return name;
+}
+
+/** A Cognito domain prefix: lowercase letters, digits and hyphens, 1-63, without aws, amazon or cognito. */
+export function parseDomainPrefix(value: string): string {
+  const prefix = value.trim();
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) throw new ConfigError('expected lowercase letters, digits and hyphens (1-63, not starting or ending with a hyphen)');
+  if (/aws|amazon|cognito/.test(prefix)) throw new ConfigError('Cognito reserves prefixes containing aws, amazon or cognito');
+  return prefix;
+}
 
 /** Context keys, each with the example shown in the `-c key=value` fix of its error. */
 export const CONTEXT_EXAMPLES = {
@@ -99,6 +129,10 @@ export const CONTEXT_EXAMPLES = {
   securityHubFindings: 'auto',
   integrationEvents: 'true',
   objectLock: 'true',
+  approverSignIn: 'true',
+  approversGroup: DEFAULT_APPROVERS_GROUP,
+  signInDomainPrefix: 'sg-auditor-example-corp',
+  approvalsRequired: '2',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_EXAMPLES;
@@ -230,7 +264,14 @@ export function readStackConfig(context: ContextReader): StackConfig {
     securityHubFindings: read('securityHubFindings', parseFindingsMode, 'auto'),
     integrationEvents: read('integrationEvents', parseBoolean, 'true'),
     objectLock: read('objectLock', parseBoolean, 'false'),
+    approverSignIn: read('approverSignIn', parseBoolean, 'false'),
+    approversGroup: read('approversGroup', parseGroupName, DEFAULT_APPROVERS_GROUP),
+    approvalsRequired: read('approvalsRequired', parseApprovalsRequired, '1'),
   };
+  if (config.approvalsRequired === 2 && !config.approverSignIn) {
+    throw new ConfigError(`context "approvalsRequired" is 2, which needs signed-in approval (two approvals are told apart by who signed in); fix: cdk deploy -c approverSignIn=true -c approvalsRequired=2`);
+  }
+  if (context('signInDomainPrefix') !== undefined) config.signInDomainPrefix = read('signInDomainPrefix', parseDomainPrefix);
   if (context('organizationId') !== undefined) config.organizationId = read('organizationId', parseOrganizationId);
   if (context('auditorAccountId') !== undefined) config.auditorAccountId = read('auditorAccountId', parseAccountId);
   if (config.organization && !config.organizationId) {

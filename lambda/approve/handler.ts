@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -13,9 +14,14 @@ import { kmsMac } from '../aws/signer';
 import { approveEnvSchema, parseEnv } from '../core/config';
 import type { DeletionResult } from '../core/deletion-plan';
 import type { RegionSummary } from '../core/deletion-progress';
+import { APPROVE_METRICS_SERVICE, METRICS_NAMESPACE } from '../core/metric-names';
 import { deletionKeys } from '../core/s3-keys';
+import { approvalsRequiredFromEnv, signInConfigFromEnv, type SignInConfig } from '../core/signin';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { readClientId } from '../aws/signin-client-id';
+import { oidcProvider } from '../aws/id-token';
 import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
-import type { ApproveDeps, ProgressReader } from './approve-core';
+import type { ApproveDeps, ProgressReader, SignIn } from './approve-core';
 import { handleEvent } from './http';
 
 /**
@@ -24,7 +30,9 @@ import { handleEvent } from './http';
  * the account's resources nor deletes anything itself.
  */
 
-const logger = new Logger({ serviceName: 'sg-auditor-approve' });
+const logger = new Logger({ serviceName: APPROVE_METRICS_SERVICE });
+/** Counts unexpected errors (FrontErrors, namespace SgAuditor, service sg-auditor-approve): the failure alarm's metric. */
+export const frontMetrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: APPROVE_METRICS_SERVICE });
 
 /** The trail the workflow writes, read for a used link's progress page. */
 export function s3ProgressReader(s3: S3Client, bucket: string): ProgressReader {
@@ -52,6 +60,8 @@ export interface ApproveDepsOptions {
 /** Builds the front's dependencies from the environment (validated before any AWS call). */
 export function approveDepsFromEnv(env: Record<string, string | undefined>, options: ApproveDepsOptions = {}): ApproveDeps {
   const config = parseEnv(approveEnvSchema, env);
+  const signIn = signInConfigFromEnv(env);
+  const approvalsRequired = approvalsRequiredFromEnv(env, signIn !== undefined);
   const factory = options.factory ?? new ClientFactory();
   const home = factory.forRegion(homeRegion());
   const s3 = home.get(S3Client);
@@ -82,13 +92,32 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
       })),
     now: () => new Date(),
     organization: config.ORGANIZATION,
+    ...(signIn ? { signIn: signInResolver(signIn, () => home.get(SSMClient)) } : {}),
+    approvalsRequired,
     ...workflow,
     logger: options.logger ?? logger,
   };
+}
+
+/**
+ * Signed-in approval's setup, built once: the deployed stack passes the app client id through an
+ * SSM parameter (read on first use; a failed read is retried by the next request).
+ */
+export function signInResolver(config: SignInConfig, ssm: () => SSMClient): () => Promise<SignIn> {
+  let setup: Promise<SignIn> | undefined;
+  return () =>
+    (setup ??= (async () => {
+      const clientId = config.clientIdParameter ? await readClientId(ssm(), config.clientIdParameter) : config.clientId;
+      const resolved = { ...config, clientId };
+      return { config: resolved, provider: oidcProvider(resolved) };
+    })().catch((error: unknown) => {
+      setup = undefined;
+      throw error;
+    }));
 }
 
 let deps: ApproveDeps | undefined;
 
 /** Lambda function URL entry point (payload 2.0). */
 export const handler = async (event: LambdaFunctionURLEvent, context: Context): Promise<LambdaFunctionURLResult> =>
-  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger);
+  handleEvent(event, context.awsRequestId, () => (deps ??= approveDepsFromEnv(process.env)), logger, frontMetrics);

@@ -36,6 +36,8 @@ export async function toFunctionUrlEvent(req: IncomingMessage, bodyLimit = 1024 
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;
+  // Plain HTTP here: the front's own origin is http://<host> (the function URL's is https).
+  headers['x-forwarded-proto'] = 'http';
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, bodyLimit);
   const now = new Date();
   const event: LambdaFunctionURLEvent = {
@@ -97,7 +99,7 @@ export function startLocalServer(handle: EventHandler, options: { host?: string;
     toFunctionUrlEvent(req)
       .then((event) => handle(event, event.requestContext.requestId))
       .then((out) => {
-        res.writeHead(out.statusCode, out.headers);
+        res.writeHead(out.statusCode, { ...out.headers, ...(out.cookies?.length ? { 'Set-Cookie': out.cookies } : {}) });
         res.end(req.method === 'HEAD' ? undefined : out.body);
       })
       .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeletionResult } from '../core/deletion-plan';
-import { approvalLockKey, auditKeys, deletionKeys } from '../core/s3-keys';
+import { approvalLockKey, auditKeys, deletionKeys, pendingApprovalKey } from '../core/s3-keys';
+import type { Approver } from '../core/signin';
 import { toScanError } from './errors';
 
 /**
@@ -24,10 +25,31 @@ export interface LockRecord {
   selection: string[];
   /** Keep the groups the reviewer kept for this many days, with this reason (the workflow tags them). */
   keepFor?: { days: number; reason: string };
+  /** Signed-in approval: who approved (verified ID token, approvers group). */
+  approvers?: Approver[];
+}
+
+/** Two-person approval: the first approver's confirmed selection, waiting for a second, different approver. */
+export interface PendingApproval {
+  auditId: string;
+  accountId: string;
+  reportSha256: string;
+  /** The link's expiry: the pending approval expires with it. */
+  expiresAt: string;
+  selection: string[];
+  keepFor?: { days: number; reason: string };
+  note?: string;
+  approver: Approver;
+  sourceIp?: string;
+  userAgent?: string;
 }
 
 /** The approval Lambda's storage: the signed report, the single-use lock and the trail. */
 export interface ApprovalStore {
+  /** Two-person approval: the pending first approval, if any. */
+  readPending(auditId: string): Promise<PendingApproval | undefined>;
+  /** Records the first approval; false when another first approval was recorded before. */
+  putPending(record: PendingApproval): Promise<boolean>;
   /** The exact report.json bytes, or undefined when there is no such report. */
   readReport(accountId: string, auditId: string): Promise<Buffer | undefined>;
   /** True once the link's lock exists (the link was used). */
@@ -85,6 +107,28 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
             ContentType: 'application/json',
             IfNoneMatch: '*',
           }),
+        );
+        return true;
+      } catch (error) {
+        if (isLockTaken(error)) return false;
+        throw error;
+      }
+    },
+    async readPending(auditId) {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(auditId) }));
+        const bytes = await out.Body?.transformToByteArray();
+        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+        return text ? (JSON.parse(text) as PendingApproval) : undefined;
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
+    async putPending(record) {
+      try {
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(record.auditId), Body: JSON.stringify(record), ContentType: 'application/json', IfNoneMatch: '*' }),
         );
         return true;
       } catch (error) {

@@ -16,6 +16,9 @@ Open the approval link from the audit email with this server's address instead o
 Environment: ARTIFACT_BUCKET, TOPIC_ARN, MAC_KEY_ID (as the Lambdas), and optionally REGIONS,
 SKIP_SOURCES, PROTECT_TAG, PROTECT_NAME_PATTERNS, MIN_AGE_DAYS (the deployed settings the re-audit
 compares with the report's), plus the SDK's own (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).
+Signed-in approval: SIGNIN_ISSUER, SIGNIN_CLIENT_ID, SIGNIN_AUTHORIZE_URL, SIGNIN_TOKEN_URL,
+SIGNIN_GROUP (optional SIGNIN_JWKS_URI, SIGNIN_GROUPS_CLAIM) and APPROVALS_REQUIRED=2 for two
+approvers; register http://HOST:PORT/callback as the client's redirect URI.
 
 Options:
   --port N     TCP port (default 8080; 0 picks a free one)

@@ -1,4 +1,5 @@
 import type { DeletionResult, GroupOutcome, OutcomeKind, RevocationRecord } from './deletion-plan';
+import { approverLine } from './signin';
 import type { RuleRecord } from './model';
 import { describeRule } from './render-log';
 import { plainText } from './text';
@@ -53,6 +54,7 @@ export function renderDeletionLog(result: DeletionResult): string {
     ...(result.status === 'aborted' ? [`ABORTED: ${oneLine(result.abortReason)}. Outcomes below are those recorded before it stopped.`] : []),
     `Account ${result.accountId}; started ${result.startedAt}; finished ${result.finishedAt}`,
     `Requested via ${r.via}; source IP ${oneLine(r.sourceIp, 64)}; user agent ${oneLine(r.userAgent, 512)}${r.user ? `; user ${oneLine(r.user, 128)}` : ''}`,
+    ...(r.approvers?.length ? [`Approved by (signed in): ${r.approvers.map((a) => oneLine(approverLine(a), 512)).join('; ')}`] : []),
     `Reviewer's note: ${oneLine(r.note)}`,
     `Selected: ${result.selection.length > 0 ? result.selection.map((s) => oneLine(s, 64)).join(', ') : '(none)'}`,
     `Result: ${formatDeletionTotals(result)}`,

@@ -1,4 +1,5 @@
 import type { AuditReport, ClassifiedGroup, GroupRecord, RegionReport, RuleRecord } from './model';
+import type { Approver } from './signin';
 
 /**
  * Deletion planning, pure: which of the reviewer's groups may still be deleted after the
@@ -31,6 +32,8 @@ export interface Requester {
   user?: string;
   /** The reviewer's free-text note ("why are these being deleted"). */
   note?: string;
+  /** Signed-in approval: who approved (subject, email, identity provider). */
+  approvers?: Approver[];
 }
 
 export interface DeletionTotals {

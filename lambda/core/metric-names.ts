@@ -7,3 +7,10 @@ export const METRICS_NAMESPACE = 'SgAuditor';
 export const AUDIT_METRICS_SERVICE = 'sg-auditor-audit';
 /** The `service` dimension of the deletion workflow's metrics (one set per deletion). */
 export const DELETION_METRICS_SERVICE = 'sg-auditor-deletion';
+/** The `service` dimension of the approval front's metrics. */
+export const APPROVE_METRICS_SERVICE = 'sg-auditor-approve';
+/**
+ * Counted by the approval front for each request that ended in an unexpected error (its 500
+ * page): the front answers every request, so its Lambda `Errors` metric never counts those.
+ */
+export const FRONT_ERRORS_METRIC = 'FrontErrors';

@@ -6,6 +6,8 @@ import { KEEP_DAY_CHOICES, KEPT_REASON_TAG, MAX_KEEP_REASON } from './keep';
 import type { AuditReport, ClassifiedGroup, ReportCoverage } from './model';
 import { activitySettingText, lastActivitySortKey, lastActivityText, shortWindowText } from './activity-text';
 import { summarizeRules } from './render-log';
+import { auditKeys } from './s3-keys';
+import { approverLine, type Approver } from './signin';
 
 /**
  * The approval pages. No script at all: the only inline code is one fixed stylesheet, allowed
@@ -44,7 +46,9 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': csp([STYLE_HASH]),
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: with it, browsers send `Origin: null` on the form's POST, and the front
+  // refuses any POST whose Origin is not its own. same-origin sends nothing to other sites.
+  'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'X-Robots-Tag': 'noindex, nofollow',
@@ -107,6 +111,10 @@ export interface ReviewPageInput {
   report: AuditReport;
   token: string;
   expiresAt: Date;
+  /** The signed-in approver (signed-in approval only). */
+  approver?: Approver;
+  /** Two-person approval: the first approval, once recorded. */
+  twoPerson?: { pending?: { approver: Approver; selection: readonly string[]; note?: string } };
   /**
    * Order of the candidates in each region (the page has no script: the column headers are links
    * that reload it sorted): by group id (default), or by last activity, oldest first ("activity")
@@ -154,7 +162,7 @@ function unverifiedBy(group: ClassifiedGroup, report: AuditReport): string[] {
   return own ?? report.skippedSources;
 }
 
-function regionSection(report: AuditReport, region: AuditReport['regions'][number], token: string, sort: ReviewSort): string {
+function regionSection(report: AuditReport, region: AuditReport['regions'][number], token: string, sort: ReviewSort, preKept: ReadonlySet<string> = new Set()): string {
   const candidates = sortCandidates(region.groups.filter((g) => g.verdict === 'candidate'), sort);
   if (candidates.length === 0) return '';
   const common = commonReason(candidates);
@@ -164,7 +172,7 @@ function regionSection(report: AuditReport, region: AuditReport['regions'][numbe
     const extra = g.reasons.filter((r) => r !== common);
     const own = unverifiedBy(g, report);
     const unverified = own.length > 0 && own.join() !== regionSkipped.join() ? `<strong>unverified by: ${escapeHtml(own.join(', '))}</strong> ` : '';
-    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${escapeHtml(lastActivityText(g, report))}</td><td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
+    return `<tr><td><input class="keep" type="checkbox" name="keep" value="${id}" id="k-${id}"${preKept.has(g.groupId) ? ' checked' : ''}></td><td class="id"><label for="k-${id}">${id}</label></td><td class="name">${nameHtml(g.groupName)}</td>${td(g.vpcId ?? '-', 'id')}<td class="name">${nameHtml(g.description)}</td>${td(summarizeRules(g))}<td class="wrap">${escapeHtml(lastActivityText(g, report))}</td><td class="wrap">${unverified}${escapeHtml(extra.join('; ') || '-')}</td></tr>`;
   });
   const warn =
     regionSkipped.length > 0
@@ -220,15 +228,35 @@ function keepFieldset(): string {
 </fieldset>`;
 }
 
+/** Rows shown at most in each of the protected and unknown tables (all of them are in report.json). */
+export const MAX_KEPT_ROWS = 200;
+
+/**
+ * A read-only table of protected or unknown groups, capped at MAX_KEPT_ROWS rows so an account
+ * with tens of thousands of them still gets a page within the 6 MB response: the heading gives
+ * the count, and a capped table says where the full list is.
+ */
+function keptSection(title: string, groups: readonly ClassifiedGroup[], reportKey: string): string {
+  const heading = `<h3>${escapeHtml(title)}: ${groups.length}</h3>`;
+  if (groups.length === 0) return `${heading}\n<p>None.</p>`;
+  const rows = groups.slice(0, MAX_KEPT_ROWS).map((g) => [td(g.groupId, 'id'), `<td class="name">${nameHtml(g.groupName)}</td>`, td(g.region, 'id'), td(g.reasons.join('; '))]);
+  const more =
+    groups.length > MAX_KEPT_ROWS
+      ? `<p class="notice">Showing the first ${MAX_KEPT_ROWS} of ${groups.length}; the other ${groups.length - MAX_KEPT_ROWS} are in the audit's report in the artifact bucket: <code>${escapeHtml(reportKey)}</code> (and sg_log.txt beside it).</p>`
+      : '';
+  return `${heading}\n${table(['Group id', 'Name', 'Region', 'Reason'], rows)}${more}`;
+}
+
 /**
  * The review page (GET): candidates grouped by region, each with a "keep" box (the form posts
  * only the kept ids: every other candidate is deleted), and a typed confirmation of how many.
  * Sized for 10,000 candidates in one region within the function URL's 6 MB response.
  */
-export function renderReviewPage({ report, token, expiresAt, sort = 'id' }: ReviewPageInput): string {
+export function renderReviewPage({ report, token, expiresAt, sort = 'id', approver, twoPerson }: ReviewPageInput): string {
   const groups = report.regions.flatMap((r) => r.groups);
   const candidates = groups.filter((g) => g.verdict === 'candidate');
-  const kept = groups.filter((g) => g.verdict === 'protected' || g.verdict === 'unknown');
+  const protectedGroups = groups.filter((g) => g.verdict === 'protected');
+  const unknown = groups.filter((g) => g.verdict === 'unknown');
   const inUse = groups.filter((g) => g.verdict === 'in-use');
   const meta = metaTable([
     ['Account', report.accountId],
@@ -237,8 +265,18 @@ export function renderReviewPage({ report, token, expiresAt, sort = 'id' }: Revi
     ['Link expires', expiresAt.toISOString()],
     ['Excluded sources', report.skippedSources.length > 0 ? report.skippedSources.join(', ') : 'none'],
     ['Recent activity', activitySettingText(report)],
+    ...(approver ? ([['Approving as', approverLine(approver)]] as Array<[string, unknown]>) : []),
   ]);
   const notScanned = report.coverage ? notScannedHtml(report.coverage) : '';
+  const pending = twoPerson?.pending;
+  const approvedFirst = new Set(pending?.selection ?? []);
+  // The second approver starts from the first approver's selection: what it did not approve is ticked Keep.
+  const preKept = new Set(pending ? candidates.filter((g) => !approvedFirst.has(g.groupId)).map((g) => g.groupId) : []);
+  const twoPersonNotice = !twoPerson
+    ? ''
+    : pending
+      ? `<p class="notice"><strong>Pending: first approval by ${escapeHtml(approverLine(pending.approver))}</strong>, ${pending.selection.length} groups${pending.note ? ` (note: ${escapeHtml(pending.note)})` : ''}. Nothing is deleted until a second, different approver confirms the same groups or fewer (the groups it did not approve are ticked Keep below).</p>\n`
+      : '<p class="notice">Two approvals are needed: your confirmation records the first, and the deletion starts only when a second, different approver confirms the same groups or fewer before the link expires.</p>\n';
   const regionRows = report.regions.map((r) => {
     const failed = r.status === 'failed' ? `region not audited (${r.error?.code ?? 'error'})` : r.scans.filter((s) => s.status === 'failed').map((s) => s.source).join(', ');
     return [td(r.region), td(r.totals.groups), td(r.totals.inUse), td(r.totals.candidates), td(r.totals.protected), td(r.totals.unknown), td(failed || '-')];
@@ -253,7 +291,7 @@ export function renderReviewPage({ report, token, expiresAt, sort = 'id' }: Revi
 <p>Every candidate is deleted unless you tick <strong>Keep</strong>. Only groups that a fresh check just before
 deleting still finds unused are deleted; each region's groups and rules are backed up first, and deleted groups
 can be recreated from that backup (with new ids).</p>
-${report.regions.map((r) => regionSection(report, r, token, sort)).join('\n')}
+${twoPersonNotice}${report.regions.map((r) => regionSection(report, r, token, sort, preKept)).join('\n')}
 ${keepFieldset()}
 <p><label for="note">Why are these being deleted? (optional, recorded in the trail)</label><br>
 <textarea id="note" name="note" maxlength="${MAX_NOTE_LENGTH}"></textarea></p>
@@ -261,8 +299,7 @@ ${keepFieldset()}
 <input class="confirm" id="confirm" name="confirm" inputmode="numeric" pattern="[0-9]+" autocomplete="off" required></p>
 <button type="submit">Delete <span class="count"><span class="static">${candidates.length}</span></span> groups</button>
 </form>`;
-  const keptRows = kept.map((g) => [td(g.groupId, 'id'), `<td class="name">${nameHtml(g.groupName)}</td>`, td(g.region, 'id'), td(g.verdict), td(g.reasons.join('; '))]);
-  const keptSection = kept.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Verdict', 'Reason'], keptRows);
+  const reportKey = auditKeys(report.accountId, report.auditId).report;
   const inUseRows = inUse.slice(0, MAX_IN_USE_ROWS).map((g) => [
     td(g.groupId, 'id'),
     `<td class="name">${nameHtml(g.groupName)}</td>`,
@@ -278,7 +315,8 @@ ${sourcesCheckedDetails(report)}
 <h2>Candidates: ${candidates.length} unused groups</h2>
 ${form}
 <h2>Kept: protected and unknown groups (not deletable here)</h2>
-${keptSection}
+${keptSection('Protected', protectedGroups, reportKey)}
+${keptSection('Unknown (a check failed, so they could not be cleared)', unknown, reportKey)}
 <details><summary>In use: ${inUse.length} groups (not deletable)</summary>
 ${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Evidence'], inUseRows)}${more}
 </details>`;
@@ -288,7 +326,7 @@ ${inUse.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Ev
 export interface ProgressPageInput {
   accountId: string;
   auditId: string;
-  lock?: { takenAt: string; selection: readonly string[] };
+  lock?: { takenAt: string; selection: readonly string[]; approvers?: readonly Approver[] };
   started?: { startedAt: string; regions: readonly string[]; selected: number };
   summaries: readonly RegionSummary[];
   result?: DeletionResult;
@@ -318,6 +356,7 @@ ${metaTable([
   ['Account', input.accountId],
   ['Audit', input.auditId],
   ['Approved at', input.lock?.takenAt ?? '-'],
+  ...(input.lock?.approvers?.length ? ([['Approved by', input.lock.approvers.map(approverLine).join('; ')]] as Array<[string, unknown]>) : []),
   ['Groups to delete', input.lock?.selection.length ?? '-'],
   ['Started', input.started?.startedAt ?? 'not yet'],
   ['Trail', trail],
@@ -360,6 +399,11 @@ ${metaTable([
 ])}
 ${sections}`;
   return layout(aborted ? 'Deletion ABORTED' : 'Deletion result', body);
+}
+
+/** The body of a 303 See Other: browsers follow the Location header; this is for anything that does not. */
+export function renderRedirectPage(location: string, title = 'Approved'): string {
+  return layout(title, `<p class="notice ok"><a href="${escapeHtml(location)}">Continue</a>.</p>`);
 }
 
 /** An error page: what went wrong in words, never internals. */

@@ -7,6 +7,9 @@ export const auditKeys = (accountId: string, auditId: string) => {
 /** The single-use lock of an approval link, written with If-None-Match: *. */
 export const approvalLockKey = (auditId: string) => `approvals/${auditId}.json`;
 
+/** Two-person approval: the first approver's confirmed selection, beside the lock (written with If-None-Match: *). */
+export const pendingApprovalKey = (auditId: string) => `approvals/${auditId}.pending.json`;
+
 export const deletionKeys = (accountId: string, auditId: string) => {
   const prefix = `deletions/${accountId}/${auditId}/`;
   return {

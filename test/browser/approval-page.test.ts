@@ -59,7 +59,7 @@ describe('approval page in Chromium', () => {
     await page.locator('#keep_days').selectOption('30');
     await page.locator('#keep_reason').fill(KEEP_REASON);
     await page.locator('#confirm').fill('3');
-    await Promise.all([page.waitForURL(`${server.url}`), page.getByRole('button', { name: /Delete/ }).click()]);
+    await Promise.all([page.waitForURL(/view=progress/), page.getByRole('button', { name: /Delete/ }).click()]);
     const progress = await page.locator('body').innerText();
     await app.workflow.executions.settled();
     await page.goto(link);

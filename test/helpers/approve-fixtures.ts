@@ -14,6 +14,8 @@ import { signToken, TOKEN_VERSION, type MacProvider, type TokenPayload } from '.
 import { awsError } from './scanner-harness';
 
 export const NOW = new Date('2026-12-02T10:00:00Z');
+/** The origin of the function URL that urlEvent's events arrive on. */
+export const FRONT_ORIGIN = 'https://abc.lambda-url.us-east-1.on.aws';
 export const BUCKET = 'artifacts';
 
 /** An S3 stand-in over a Map, honouring IfNoneMatch: '*' like S3 does (412 to the loser). */
@@ -104,14 +106,17 @@ export function postRequest(token: string, options: { keep?: string[]; confirm?:
 }
 
 /** A function URL event (payload 2.0) as AWS sends it. */
-export function urlEvent(method: string, options: { query?: string; body?: string; base64?: boolean; contentType?: string; path?: string } = {}): LambdaFunctionURLEvent {
+export function urlEvent(
+  method: string,
+  options: { query?: string; body?: string; base64?: boolean; contentType?: string; path?: string; headers?: Record<string, string> } = {},
+): LambdaFunctionURLEvent {
   const body = options.body;
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: options.path ?? '/',
     rawQueryString: options.query ?? '',
-    headers: { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 test' },
+    headers: { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 test', ...options.headers },
     requestContext: {
       accountId: 'anonymous',
       apiId: 'abc',

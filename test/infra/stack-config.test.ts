@@ -48,7 +48,45 @@ describe('readStackConfig', () => {
       maxConcurrency: 100,
       emailPerAccount: true,
       objectLock: false,
+      idleDays: 90,
+      approverSignIn: false,
+      approversGroup: 'sg-auditor-approvers',
+      approvalsRequired: 1,
     });
+  });
+
+  it('reads signed-in approval: on, with a configured approvers group and sign-in domain prefix', () => {
+    // Prepare / Act
+    const config = read({ notificationEmail: EMAIL, approverSignIn: 'true', approversGroup: 'cloud-security', signInDomainPrefix: 'acme-sg-approvals' });
+
+    // Assess
+    expect(config).toMatchObject({ approverSignIn: true, approversGroup: 'cloud-security', signInDomainPrefix: 'acme-sg-approvals' });
+  });
+
+  it('rejects two-person approval without signed-in approval, naming both keys', () => {
+    // Prepare / Act
+    const error = errorOf({ notificationEmail: EMAIL, approvalsRequired: 2 });
+
+    // Assess
+    expect(error.message).toContain('context "approvalsRequired" is 2, which needs signed-in approval');
+    expect(error.message).toContain('fix: cdk deploy -c approverSignIn=true -c approvalsRequired=2');
+  });
+
+  it('accepts two-person approval with signed-in approval', () => {
+    // Prepare / Act
+    const config = read({ notificationEmail: EMAIL, approverSignIn: true, approvalsRequired: '2' });
+
+    // Assess
+    expect(config.approvalsRequired).toBe(2);
+  });
+
+  it('rejects a sign-in domain prefix Cognito reserves, naming the key and the -c fix', () => {
+    // Prepare / Act
+    const error = errorOf({ notificationEmail: EMAIL, approverSignIn: 'true', signInDomainPrefix: 'my-cognito-login' });
+
+    // Assess
+    expect(error.message).toContain('context "signInDomainPrefix" is invalid: Cognito reserves prefixes containing aws, amazon or cognito');
+    expect(error.message).toContain('fix: cdk deploy -c signInDomainPrefix=');
   });
 
   it('rejects a missing notificationEmail, naming the key and the -c fix', () => {

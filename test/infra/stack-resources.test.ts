@@ -349,8 +349,27 @@ describe('error alarm', () => {
 
     // Assess
     expect(alarms).toHaveLength(3);
-    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.approve } }] });
+    expect(text).toContain('FrontErrors');
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(text).toContain(metric);
+  });
+
+  it('raises the approval front alarm from the FrontErrors metric the front emits on an unexpected error, and from its Lambda Errors', () => {
+    // Prepare
+    const [alarm] = Object.entries(synth.resources).filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.startsWith('ApprovalFrontErrors'));
+
+    // Act
+    const metrics = ((alarm?.[1].Properties?.Metrics ?? []) as Array<{ Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] }; Stat: string } }>);
+    const stats = metrics.flatMap((m) => (m.MetricStat ? [{ ...m.MetricStat.Metric, Stat: m.MetricStat.Stat }] : []));
+
+    // Assess
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('crashed + failed');
+    expect(stats).toEqual(
+      expect.arrayContaining([
+        { Namespace: 'SgAuditor', MetricName: 'FrontErrors', Dimensions: [{ Name: 'service', Value: 'sg-auditor-approve' }], Stat: 'Sum' },
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.approve } }], Stat: 'Sum' },
+      ]),
+    );
+    expect(alarm?.[1].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: ids.topic }] });
   });
 
   it('may publish to the encrypted topic: the topic policy and the key policy let CloudWatch in for this account', () => {

@@ -192,11 +192,40 @@ describe('POST: approving', () => {
     const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', note: 'decommissioned <app>' }), deps);
 
     // Assess
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(303);
     expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
     const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(lock).toMatchObject({ selection: ['sg-0a'], note: 'decommissioned <app>', sourceIp: '203.0.113.9', userAgent: 'test-agent' });
-    expect(res.body).toContain('Deletion in progress');
+  });
+
+  it('answers an approval with 303 See Other to the link\'s progress URL', async () => {
+    // Prepare
+    const { token, deps } = await setup();
+
+    // Act
+    const res = await approveLink(postRequest(token, { confirm: '2' }), deps);
+
+    // Assess
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.Location).toBe(`/?t=${encodeURIComponent(token)}&view=progress`);
+  });
+
+  it('shows the progress page at the progress URL, as often as it is reloaded, starting nothing more', async () => {
+    // Prepare
+    const { token, deps, calls } = await setup();
+    const approved = await approveLink(postRequest(token, { confirm: '2' }), deps);
+    const location = new URL(approved.headers.Location ?? '', 'https://front.example');
+    const get = () => handleApproval({ ...getRequest(undefined), query: location.searchParams }, deps);
+
+    // Act
+    const first = await get();
+    const reloaded = await get();
+
+    // Assess
+    expect([first.statusCode, reloaded.statusCode]).toEqual([200, 200]);
+    expect(reloaded.body).toContain('Deletion in progress');
+    expect(reloaded.body).toBe(first.body);
+    expect(calls).toHaveLength(1);
   });
 
   it('refuses a typed count that is not the number of groups to delete with 422, starting nothing', async () => {
@@ -246,7 +275,7 @@ describe('POST: approving', () => {
     const res = await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1', keepDays: '90', keepReason: 'nightly\njob <b>' }), deps);
 
     // Assess
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(303);
     const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(lock).toMatchObject({ selection: ['sg-0a'], keepFor: { days: 90, reason: 'nightly job <b>' } });
   });
@@ -297,7 +326,7 @@ describe('POST: approving', () => {
     const [a, b] = await Promise.all([approveLink(postRequest(token, { confirm: '2' }), deps), approveLink(postRequest(token, { keep: ['sg-0a'], confirm: '1' }), deps)]);
 
     // Assess
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([303, 409]);
     expect(calls).toHaveLength(1);
   });
 
@@ -392,7 +421,7 @@ describe('POST: an approved deletion that never started', () => {
     const second = await resume();
 
     // Assess
-    expect(first.statusCode).toBe(200);
+    expect(first.statusCode).toBe(303);
     expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
     expect(second.statusCode).toBe(409);
   });

@@ -1,5 +1,5 @@
 import { countOutcomes, type DeletionResult } from '../../lambda/core/deletion-plan';
-import { escapeHtml, PAGE_HEADERS, renderErrorPage, renderResultPage, renderReviewPage } from '../../lambda/core/render-page';
+import { escapeHtml, MAX_KEPT_ROWS, PAGE_HEADERS, renderErrorPage, renderResultPage, renderReviewPage } from '../../lambda/core/render-page';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -100,13 +100,57 @@ describe('review page: keep for a number of days', () => {
   });
 });
 
+describe('review page: protected and unknown tables', () => {
+  function manyKept(protectedCount: number, unknownCount: number) {
+    const id = (prefix: string, i: number) => `sg-${prefix}${String(i).padStart(15, '0')}`;
+    const groups = [
+      candidate('sg-0a'),
+      ...Array.from({ length: protectedCount }, (_, i) => candidate(id('p', i), 'us-east-1', { verdict: 'protected', reasons: ['tagged DoNotDelete=true'] })),
+      ...Array.from({ length: unknownCount }, (_, i) => candidate(id('u', i), 'us-east-1', { verdict: 'unknown', reasons: ['lambda failed'] })),
+    ];
+    const report = auditReport([regionReport('us-east-1', groups)]);
+    return { report, html: renderReviewPage({ report, token: 'a.b', expiresAt: new Date('2026-12-08T02:00:00Z') }) };
+  }
+
+  it('shows at most MAX_KEPT_ROWS protected groups, with the count and where the full list is', () => {
+    // Prepare / Act
+    const { report, html } = manyKept(MAX_KEPT_ROWS + 50, 3);
+
+    // Assess
+    expect(html).toContain(`Protected: ${MAX_KEPT_ROWS + 50}</h3>`);
+    expect(html).toContain(`sg-p${String(MAX_KEPT_ROWS - 1).padStart(15, '0')}`);
+    expect(html).not.toContain(`sg-p${String(MAX_KEPT_ROWS).padStart(15, '0')}`);
+    expect(html).toContain(`Showing the first ${MAX_KEPT_ROWS} of ${MAX_KEPT_ROWS + 50}; the other 50 are in the audit's report`);
+    expect(html).toContain(`audits/${report.accountId}/${report.auditId}/report.json`);
+  });
+
+  it('shows every unknown group, with their count, when there are no more than MAX_KEPT_ROWS', () => {
+    // Prepare / Act
+    const { html } = manyKept(1, 3);
+
+    // Assess
+    expect(html).toContain('Unknown (a check failed, so they could not be cleared): 3</h3>');
+    expect(html.match(/sg-u0{14}\d/g)).toHaveLength(3);
+    expect(html).not.toContain('Showing the first');
+  });
+
+  it('caps the unknown table on its own', () => {
+    // Prepare / Act
+    const { html } = manyKept(0, MAX_KEPT_ROWS + 1);
+
+    // Assess
+    expect(html).toContain('Protected: 0</h3>\n<p>None.</p>');
+    expect(html).toContain(`Showing the first ${MAX_KEPT_ROWS} of ${MAX_KEPT_ROWS + 1}; the other 1 are in`);
+  });
+});
+
 describe('page headers', () => {
-  it('forbid scripts, framing, caching, sniffing and referrers', () => {
+  it('forbid scripts, framing, caching, sniffing and referrers to other sites', () => {
     // Assess
     expect(PAGE_HEADERS['Content-Security-Policy']).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/);
     expect(PAGE_HEADERS['Content-Security-Policy']).not.toContain('script-src');
     expect(PAGE_HEADERS['Cache-Control']).toBe('no-store');
-    expect(PAGE_HEADERS['Referrer-Policy']).toBe('no-referrer');
+    expect(PAGE_HEADERS['Referrer-Policy']).toBe('same-origin');
     expect(PAGE_HEADERS['X-Frame-Options']).toBe('DENY');
     expect(PAGE_HEADERS['X-Content-Type-Options']).toBe('nosniff');
   });

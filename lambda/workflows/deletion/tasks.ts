@@ -117,6 +117,7 @@ function requesterOf(lock: LockRecord): Requester {
     ...(lock.sourceIp ? { sourceIp: lock.sourceIp } : {}),
     ...(lock.userAgent ? { userAgent: lock.userAgent } : {}),
     ...(lock.note ? { note: lock.note } : {}),
+    ...(lock.approvers?.length ? { approvers: lock.approvers } : {}),
   };
 }
 
