@@ -143,18 +143,21 @@ const KEY_ADMIN_ACTIONS = [
  * quiet way to hand out GenerateMac. Rewriting the key policy (kms:PutKeyPolicy) stays an
  * administrator's act, as it must for CloudFormation to update the key; CloudTrail records it.
  */
-export function macKeyPolicy(signer: iam.IRole, verifier: iam.IRole): iam.PolicyStatement[] {
-  const use = (sid: string, action: string, role: iam.IRole) =>
-    new iam.PolicyStatement({ sid, principals: [new iam.ArnPrincipal(role.roleArn)], actions: [action], resources: ['*'] });
-  const denyOthers = (sid: string, action: string, role: iam.IRole) =>
-    new iam.PolicyStatement({
+export function macKeyPolicy(signer: iam.IRole, verifier: iam.IRole | readonly iam.IRole[]): iam.PolicyStatement[] {
+  const list = (role: iam.IRole | readonly iam.IRole[]): readonly iam.IRole[] => ('roleArn' in role ? [role] : role);
+  const use = (sid: string, action: string, role: iam.IRole | readonly iam.IRole[]) =>
+    new iam.PolicyStatement({ sid, principals: list(role).map((r) => new iam.ArnPrincipal(r.roleArn)), actions: [action], resources: ['*'] });
+  const denyOthers = (sid: string, action: string, role: iam.IRole | readonly iam.IRole[]) => {
+    const arns = list(role).map((r) => r.roleArn);
+    return new iam.PolicyStatement({
       sid,
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: [action],
       resources: ['*'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } },
     });
+  };
   return [
     use('AuditRoleSignsLinks', 'kms:GenerateMac', signer),
     use('ApprovalFrontVerifiesLinks', 'kms:VerifyMac', verifier),

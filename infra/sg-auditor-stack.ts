@@ -141,6 +141,8 @@ export class SgAuditorStack extends Stack {
     const workerEnv: WorkerEnvInput = {
       ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
       TOPIC_ARN: common.TOPIC_ARN,
+      // The started task verifies the signed link in the approval lock (only its role may VerifyMac).
+      MAC_KEY_ID: common.MAC_KEY_ID,
       ...sharedEnvironment(config),
       ORGANIZATION: String(config.organization),
       MEMBER_ROLE_NAME: config.memberRoleName,
@@ -195,7 +197,8 @@ export class SgAuditorStack extends Stack {
     this.grantAudit();
     this.grantApprove();
     this.grantWorkers(config);
-    for (const statement of macKeyPolicy(this.audit.role, this.approve.role)) this.macKey.addToResourcePolicy(statement);
+    // Verifiers: the front, and the deletion workflow's started task, which authenticates the link in the lock.
+    for (const statement of macKeyPolicy(this.audit.role, [this.approve.role, this.deletion.functions.started.role])) this.macKey.addToResourcePolicy(statement);
     for (const statement of lockAndTrailStatements(this.bucket)) this.bucket.addToResourcePolicy(statement);
     this.topic.addToResourcePolicy(subscribeWithinAccountStatement(this.topic.topicArn, this.account));
 
@@ -384,6 +387,10 @@ export class SgAuditorStack extends Stack {
     const d = this.deletion;
     const all = ['audits', 'approvals', 'deletions'];
     d.grantS3('started', this.bucket, { get: all, put: ['deletions'] });
+    // workflow-sec (issue 20): the started task verifies the signed link in the approval lock before
+    // anything is done, and writes and emails the REFUSED trail when it cannot.
+    d.functions.started.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'VerifyApprovalInLock', actions: ['kms:VerifyMac'], resources: [this.macKey.keyArn] }));
+    this.grantNotify(d.functions.started.role);
     d.grantS3('keep', this.bucket, { get: all, put: ['deletions'] });
     // The keep task may write the two keep tags on security groups, and nothing else.
     d.functions.keep.role.addToPrincipalPolicy(keepTaggingStatement(config.regions));

@@ -6,6 +6,7 @@ import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, renderErrorPage, renderProgressPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
+import { selectionSha256 } from '../core/approval-auth';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 
 /**
@@ -175,7 +176,7 @@ async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, d
     return problemPage('used');
   }
   deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: state.lock.takenAt, sourceIp: request.sourceIp });
-  await deps.startDeletion(ids);
+  await deps.startDeletion({ ...ids, ...(typeof state.lock.selectionSha256 === 'string' ? { selectionSha256: state.lock.selectionSha256 } : {}) });
   deps.logger.info('deletion workflow started', { auditId: ids.auditId, resumed: true });
   return progressPage(payload, deps);
 }
@@ -245,23 +246,30 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
     );
   }
 
-  const taken = await deps.store.takeLock({
-    auditId: report.auditId,
+  const approved = {
     accountId: report.accountId,
+    auditId: report.auditId,
     reportSha256: payload.reportSha256,
+    selection: check.selected.map((g) => g.groupId),
+    ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
+  };
+  // The lock carries the signed link and the selection's hash: the workflow acts only on a lock
+  // whose link it can verify (KMS VerifyMac) and whose selection still hashes to what was approved.
+  const taken = await deps.store.takeLock({
+    ...approved,
     takenAt: deps.now().toISOString(),
     ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
     ...(note ? { note } : {}),
-    selection: check.selected.map((g) => g.groupId),
-    ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
+    token: token as string,
+    selectionSha256: selectionSha256(approved),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }
   deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp });
-  await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId });
+  await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId, selectionSha256: selectionSha256(approved) });
   deps.logger.info('deletion workflow started', { auditId: report.auditId });
   return progressPage(payload, deps);
 }

@@ -24,6 +24,14 @@ export interface LockRecord {
   selection: string[];
   /** Keep the groups the reviewer kept for this many days, with this reason (the workflow tags them). */
   keepFor?: { days: number; reason: string };
+  /**
+   * The signed link's token (payload and KMS MAC): the workflow verifies it with VerifyMac before
+   * acting (lambda/core/approval-auth.ts). Readable only by the front and the workflow's roles, and
+   * already used (the lock is what makes it used), so holding it here hands out nothing.
+   */
+  token: string;
+  /** SHA-256 of the approved selection (report hash, groups, keep choice): selectionSha256(). */
+  selectionSha256: string;
 }
 
 /** The approval Lambda's storage: the signed report, the single-use lock and the trail. */
@@ -36,6 +44,8 @@ export interface ApprovalStore {
   takeLock(record: LockRecord): Promise<boolean>;
   /** The lock, once taken. */
   readLock(auditId: string): Promise<LockRecord | undefined>;
+  /** The lock as stored (untrusted until authenticated) and when S3 says it was written. */
+  readLockEntry(auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined>;
   /** Writes result.json and deletion_log.txt; returns where they are. */
   writeTrail(result: DeletionResult, log: string): Promise<string>;
 }
@@ -55,6 +65,18 @@ export const isLockTaken = (error: unknown): boolean => {
 
 /** The ApprovalStore on the artifact bucket (DESIGN.md S3 layout). */
 export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
+  const readLockEntry = async (auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
+      const bytes = await out.Body?.transformToByteArray();
+      const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+      if (!text) return undefined;
+      return { lock: JSON.parse(text) as LockRecord, ...(out.LastModified ? { writtenAt: out.LastModified } : {}) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  };
   return {
     async readReport(accountId, auditId) {
       try {
@@ -93,16 +115,9 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
       }
     },
     async readLock(auditId) {
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
-        const bytes = await out.Body?.transformToByteArray();
-        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-        return text ? (JSON.parse(text) as LockRecord) : undefined;
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
+      return (await readLockEntry(auditId))?.lock;
     },
+    readLockEntry,
     async writeTrail(result, log) {
       const keys = deletionKeys(result.accountId, result.auditId);
       await s3.send(

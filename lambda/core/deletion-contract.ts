@@ -30,6 +30,11 @@ export type DeletionTask = Exclude<keyof typeof DELETION_STATES, 'regions'>;
 export interface DeletionExecutionInput {
   accountId: string;
   auditId: string;
+  /**
+   * The approved selection's SHA-256, as the front put it in the lock: the started task refuses a
+   * lock whose selection does not hash to it (absent in executions started before it existed).
+   */
+  selectionSha256?: string;
 }
 
 
@@ -55,6 +60,8 @@ export interface DeletionStarter {
 export interface StartedOutput {
   regions: string[];
   selected: number;
+  /** The approval could not be authenticated: a REFUSED trail was written and nothing is done. */
+  refused: boolean;
 }
 
 export interface RegionInput extends DeletionExecutionInput {
@@ -103,7 +110,7 @@ export interface FinishInput extends DeletionExecutionInput {
 
 export interface FinishOutput {
   resultKey: string;
-  status: 'completed' | 'aborted';
+  status: 'completed' | 'aborted' | 'refused';
   deleted: number;
   failed: number;
 }

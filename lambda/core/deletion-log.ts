@@ -49,8 +49,9 @@ export function renderDeletionLog(result: DeletionResult): string {
   const backups = Object.entries(result.preDeleteBackups ?? {});
   const revocations = result.revocations ?? [];
   const lines = [
-    `sg-auditor deletion for audit ${result.auditId}${result.status === 'aborted' ? ' -- ABORTED' : ''}`,
+    `sg-auditor deletion for audit ${result.auditId}${result.status === 'aborted' ? ' -- ABORTED' : result.status === 'refused' ? ' -- REFUSED' : ''}`,
     ...(result.status === 'aborted' ? [`ABORTED: ${oneLine(result.abortReason)}. Outcomes below are those recorded before it stopped.`] : []),
+    ...(result.status === 'refused' ? [`REFUSED: ${oneLine(result.refuseReason)}. Nothing was deleted, tagged or revoked.`] : []),
     `Account ${result.accountId}; started ${result.startedAt}; finished ${result.finishedAt}`,
     `Requested via ${r.via}; source IP ${oneLine(r.sourceIp, 64)}; user agent ${oneLine(r.userAgent, 512)}${r.user ? `; user ${oneLine(r.user, 128)}` : ''}`,
     `Reviewer's note: ${oneLine(r.note)}`,
@@ -68,6 +69,18 @@ export function renderDeletionLog(result: DeletionResult): string {
 export function renderDeletionEmail(result: DeletionResult, trailLocation: string): { subject: string; body: string } {
   const t = result.totals;
   const aborted = result.status === 'aborted';
+  if (result.status === 'refused') {
+    const subject = `[sg-auditor] ${result.accountId}: deletion for audit ${result.auditId} REFUSED (nothing deleted)`;
+    const body = [
+      `A deletion for audit ${result.auditId} in account ${result.accountId} was REFUSED at ${result.finishedAt}: ${oneLine(result.refuseReason)}.`,
+      'Nothing was deleted, tagged or revoked. The deletion workflow acts only on an approval lock written by the approval front with a valid signed link;',
+      'a lock written or changed by anything else means someone with write access to the artifact bucket tried to start a deletion: find out who (CloudTrail data events, S3 server access logs).',
+      '',
+      renderDeletionLog(result),
+      `The trail is in ${trailLocation}.`,
+    ].join('\n');
+    return { subject, body };
+  }
   const subject = aborted
     ? `[sg-auditor] ${result.accountId}: deletion for audit ${result.auditId} ABORTED (${t.deleted} deleted before it stopped)`
     : `[sg-auditor] ${result.accountId}: ${t.deleted} security groups deleted${t.failed > 0 ? `, ${t.failed} failed` : ''}`;

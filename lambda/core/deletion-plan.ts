@@ -53,10 +53,15 @@ export interface RevocationRecord {
 
 export interface DeletionResult {
   schemaVersion: typeof DELETION_RESULT_SCHEMA_VERSION;
-  /** `aborted`: the workflow stopped on an error; the outcomes are what was recorded until then. */
-  status: 'completed' | 'aborted';
+  /**
+   * `aborted`: the workflow stopped on an error; the outcomes are what was recorded until then.
+   * `refused`: the approval could not be authenticated (lambda/core/approval-auth.ts); nothing was done.
+   */
+  status: 'completed' | 'aborted' | 'refused';
   /** Why it stopped (aborted only). */
   abortReason?: string;
+  /** Why the approval was refused (refused only). */
+  refuseReason?: string;
   auditId: string;
   accountId: string;
   startedAt: string;

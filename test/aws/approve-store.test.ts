@@ -6,7 +6,7 @@ import { awsError } from '../helpers/scanner-harness';
 const s3 = mockClient(S3Client);
 const store = () => s3ApprovalStore(new S3Client({ region: 'us-east-1' }), 'bucket');
 const withStatus = (code: string, status: number) => Object.assign(awsError(code), { $metadata: { httpStatusCode: status } });
-const lock = { auditId: '2026-12-01T02-00-00Z-k3x9q2', accountId: '123456789012', reportSha256: 'ab', takenAt: 'now', selection: ['sg-1'] };
+const lock = { auditId: '2026-12-01T02-00-00Z-k3x9q2', accountId: '123456789012', reportSha256: 'ab', takenAt: 'now', selection: ['sg-1'], token: 'payload.mac', selectionSha256: 'cd' };
 
 beforeEach(() => s3.reset());
 

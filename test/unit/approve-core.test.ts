@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { approveLink, handleApproval, reviewLink } from '../../lambda/approve/approve-core';
 import type { LockRecord } from '../../lambda/aws/approval-store';
 import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
+import { selectionSha256 } from '../../lambda/core/approval-auth';
 import { approvalLockKey, auditKeys } from '../../lambda/core/s3-keys';
 import { approveDeps, fakeS3, fakeWorkflow, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
@@ -193,10 +194,23 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
     const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId, selectionSha256: lock.selectionSha256 }]);
     expect(lock).toMatchObject({ selection: ['sg-0a'], note: 'decommissioned <app>', sourceIp: '203.0.113.9', userAgent: 'test-agent' });
     expect(res.body).toContain('Deletion in progress');
+  });
+
+  it("puts the signed link and the selection's hash in the lock, for the workflow to authenticate", async () => {
+    // Prepare
+    const { s3, token, deps } = await setup();
+
+    // Act
+    await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1' }), deps);
+
+    // Assess
+    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(lock.token).toBe(token);
+    expect(lock.selectionSha256).toBe(selectionSha256({ accountId: '123456789012', auditId: report().auditId, reportSha256: lock.reportSha256, selection: ['sg-0a'] }));
   });
 
   it('refuses a typed count that is not the number of groups to delete with 422, starting nothing', async () => {
@@ -393,7 +407,7 @@ describe('POST: an approved deletion that never started', () => {
 
     // Assess
     expect(first.statusCode).toBe(200);
-    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId, selectionSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(second.statusCode).toBe(409);
   });
 

@@ -9,6 +9,7 @@ import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
 import type { DeletionStore } from '../../aws/deletion-store';
 import { tagKeptGroups } from '../../aws/keeper';
 import type { Scanner } from '../../aws/scanners/types';
+import { authenticateApproval, validExecutionIds, type LockClaim } from '../../core/approval-auth';
 import { backupOf } from '../../core/backup';
 import { keepTags, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../core/keep';
 import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
@@ -27,6 +28,7 @@ import { mergeCheckpoints, summarize } from '../../core/deletion-progress';
 import type { AuditReport, AuditSettings, RegionReport } from '../../core/model';
 import { deletionKeys } from '../../core/s3-keys';
 import { strictestSettings } from '../../core/strictest';
+import type { MacProvider } from '../../core/token';
 import {
   ApprovalMismatch,
   BackupWriteFailed,
@@ -51,7 +53,9 @@ import {
 
 export interface DeletionTaskDeps {
   store: DeletionStore;
-  approvals: Pick<ApprovalStore, 'readReport' | 'readLock'>;
+  approvals: Pick<ApprovalStore, 'readReport' | 'readLock' | 'readLockEntry'>;
+  /** Verifies the signed link in the lock (KMS VerifyMac; the started task's role only). */
+  mac: MacProvider;
   /** The home account's clients (the task role). */
   factory: ClientFactory;
   /**
@@ -104,8 +108,67 @@ function requesterOf(lock: LockRecord): Requester {
   };
 }
 
-/** First state: the started trail, written before anything is deleted. */
+/**
+ * Authenticates the approval before anything else (lambda/core/approval-auth.ts): the lock must
+ * hold a signed link that KMS verifies, for this account and audit and the signed report, valid
+ * when the lock was written, and a selection that still hashes to what the front approved.
+ * Otherwise the reason, for the REFUSED trail.
+ */
+async function authenticate(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<string | undefined> {
+  const entry = await deps.approvals.readLockEntry(input.auditId);
+  const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
+  const verdict = await authenticateApproval(entry?.lock as LockClaim | undefined, input, {
+    reportSha256: bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
+    // S3 sets LastModified, not the writer: a lock written after the link expired is refused.
+    lockWrittenAt: entry?.writtenAt ?? deps.now(),
+    mac: deps.mac,
+  });
+  if (!verdict.ok) return verdict.reason;
+  try {
+    await loadApproval(input, deps);
+  } catch (error) {
+    if (error instanceof ApprovalMismatch) return error.message;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The REFUSED trail: result.json, deletion_log.txt and the email; nothing else is done. */
+async function refuse(input: DeletionExecutionInput, reason: string, deps: DeletionTaskDeps): Promise<StartedOutput> {
+  deps.logger.error('approval refused: nothing will be deleted', { auditId: String(input.auditId).slice(0, 64), accountId: String(input.accountId).slice(0, 16), reason });
+  if (!validExecutionIds(input)) {
+    // Ids that cannot name S3 keys: no trail can be written under them; the email says so.
+    await deps.notify('[sg-auditor] deletion REFUSED (nothing deleted)', `A deletion execution was started with an invalid account or audit id and was REFUSED: ${reason}. Nothing was deleted.`);
+    return { regions: [], selected: 0, refused: true };
+  }
+  const now = deps.now().toISOString();
+  const result: DeletionResult = {
+    schemaVersion: DELETION_RESULT_SCHEMA_VERSION,
+    status: 'refused',
+    refuseReason: reason,
+    auditId: input.auditId,
+    accountId: input.accountId,
+    startedAt: now,
+    finishedAt: now,
+    requester: { via: 'approval-link' },
+    selection: [],
+    outcomes: [],
+    revocations: [],
+    preDeleteBackups: {},
+    totals: countOutcomes([]),
+  };
+  await publishTrail(result, deps);
+  return { regions: [], selected: 0, refused: true };
+}
+
+/**
+ * First state: authenticate the approval, then the started trail, written before anything is
+ * deleted. An approval that cannot be authenticated gets a REFUSED trail and `refused: true`, on
+ * which the state machine stops (Choice -> Fail) before any other task runs.
+ */
 export async function writeStartedTrail(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<StartedOutput> {
+  const refusal = await authenticate(input, deps);
+  if (refusal !== undefined) return refuse(input, refusal, deps);
   const { lock, report, selected } = await loadApproval(input, deps);
   const regions = [...new Set(selected.selected.map((g) => g.region))];
   const record: StartedRecord = {
@@ -119,7 +182,7 @@ export async function writeStartedTrail(input: DeletionExecutionInput, deps: Del
   };
   await deps.store.putOnce(deletionKeys(input.accountId, input.auditId).started, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   deps.logger.info('deletion started', { auditId: input.auditId, selected: record.selected, regions: regions.join(',') });
-  return { regions, selected: record.selected };
+  return { regions, selected: record.selected, refused: false };
 }
 
 /**
