@@ -378,7 +378,7 @@ export class SgAuditorStack extends Stack {
     }
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${this.getLogicalId(sm.node.defaultChild as cdk.CfnElement)}.Name>:*]`,
-      reason: 'Executions are named after the audit id at run time; DescribeExecution is limited to the deletion state machine.',
+      reason: 'Executions are named after the account and audit id at run time; DescribeExecution is limited to the deletion state machine.',
     });
   }
 

@@ -100,7 +100,7 @@ async function checkLink(token: string | undefined, deps: ApproveDeps): Promise<
   const verdict = await verifyToken(token, deps.mac, { accountId: await deps.accountId(), now: deps.now(), memberAccounts: deps.organization === true });
   if (!verdict.ok) return { ok: false, problem: verdict.reason, response: problemPage(verdict.reason, verdict.message) };
   const { payload } = verdict;
-  if (await deps.store.isUsed(payload.auditId)) return { ok: true, payload, used: true };
+  if (await deps.store.isUsed(payload.accountId, payload.auditId)) return { ok: true, payload, used: true };
   const bytes = await deps.store.readReport(payload.accountId, payload.auditId);
   if (!bytes) return { ok: false, problem: 'report-missing', response: problemPage('report-missing') };
   const sha = createHash('sha256').update(bytes).digest('hex');
@@ -136,7 +136,7 @@ function neverStarted(
 /** A used link's page: progress while the workflow runs, then the result, read from S3. */
 async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: string): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
-  const [lock, result] = await Promise.all([deps.store.readLock(payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
+  const [lock, result] = await Promise.all([deps.store.readLock(payload.accountId, payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
   const started = result ? undefined : await deps.progress.started(ids.accountId, ids.auditId);
   const regions = started?.regions ?? [];
   const [summaries, status] = result ? [[], undefined] : await Promise.all([deps.progress.summaries(ids.accountId, ids.auditId, regions), deps.executionStatus(ids)]);
@@ -165,7 +165,7 @@ async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: st
 async function resumeDeletion(payload: TokenPayload, request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
   const [lock, result, started, status] = await Promise.all([
-    deps.store.readLock(ids.auditId),
+    deps.store.readLock(ids.accountId, ids.auditId),
     deps.progress.result(ids.accountId, ids.auditId),
     deps.progress.started(ids.accountId, ids.auditId),
     deps.executionStatus(ids),

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeletionResult } from '../core/deletion-plan';
-import { approvalLockKey, auditKeys, deletionKeys } from '../core/s3-keys';
+import { approvalLockKey, auditKeys, deletionKeys, legacyApprovalLockKey } from '../core/s3-keys';
 import { toScanError } from './errors';
 
 /**
@@ -38,14 +38,14 @@ export interface LockRecord {
 export interface ApprovalStore {
   /** The exact report.json bytes, or undefined when there is no such report. */
   readReport(accountId: string, auditId: string): Promise<Buffer | undefined>;
-  /** True once the link's lock exists (the link was used). */
-  isUsed(auditId: string): Promise<boolean>;
+  /** True once the link's lock exists (the link was used), under its key or the legacy one. */
+  isUsed(accountId: string, auditId: string): Promise<boolean>;
   /** Takes the single-use lock; false when someone else already holds it. */
   takeLock(record: LockRecord): Promise<boolean>;
   /** The lock, once taken. */
-  readLock(auditId: string): Promise<LockRecord | undefined>;
+  readLock(accountId: string, auditId: string): Promise<LockRecord | undefined>;
   /** The lock as stored (untrusted until authenticated) and when S3 says it was written. */
-  readLockEntry(auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined>;
+  readLockEntry(accountId: string, auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined>;
   /** Writes result.json and deletion_log.txt; returns where they are. */
   writeTrail(result: DeletionResult, log: string): Promise<string>;
 }
@@ -65,9 +65,9 @@ export const isLockTaken = (error: unknown): boolean => {
 
 /** The ApprovalStore on the artifact bucket (DESIGN.md S3 layout). */
 export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
-  const readLockEntry = async (auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
+  const readAt = async (key: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
     try {
-      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = await out.Body?.transformToByteArray();
       const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
       if (!text) return undefined;
@@ -77,6 +77,18 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
       throw error;
     }
   };
+  const exists = async (key: string): Promise<boolean> => {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  };
+  // A legacy lock (approvals/<auditId>.json) still makes its link used, and shows on its progress
+  // page; it holds no signed link, so the workflow refuses to act on it.
+  const readLockEntry = async (accountId: string, auditId: string) => (await readAt(approvalLockKey(accountId, auditId))) ?? (await readAt(legacyApprovalLockKey(auditId)));
   return {
     async readReport(accountId, auditId) {
       try {
@@ -88,21 +100,15 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         throw error;
       }
     },
-    async isUsed(auditId) {
-      try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
-        return true;
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw error;
-      }
+    async isUsed(accountId, auditId) {
+      return (await exists(approvalLockKey(accountId, auditId))) || (await exists(legacyApprovalLockKey(auditId)));
     },
     async takeLock(record) {
       try {
         await s3.send(
           new PutObjectCommand({
             Bucket: bucket,
-            Key: approvalLockKey(record.auditId),
+            Key: approvalLockKey(record.accountId, record.auditId),
             Body: JSON.stringify(record),
             ContentType: 'application/json',
             IfNoneMatch: '*',
@@ -114,8 +120,8 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         throw error;
       }
     },
-    async readLock(auditId) {
-      return (await readLockEntry(auditId))?.lock;
+    async readLock(accountId, auditId) {
+      return (await readLockEntry(accountId, auditId))?.lock;
     },
     readLockEntry,
     async writeTrail(result, log) {

@@ -38,6 +38,14 @@ export interface DeletionExecutionInput {
 }
 
 
+/**
+ * The deletion execution's name: account and audit, so organization mode's accounts never share
+ * one, and a second StartExecution for the same approval (same name, same input) starts nothing.
+ */
+export function deletionExecutionName(input: Pick<DeletionExecutionInput, 'accountId' | 'auditId'>): string {
+  return `${input.accountId}-${input.auditId}`;
+}
+
 /** Started trail: who approved what, when; the regions the Map fans out over. */
 export interface StartedRecord {
   auditId: string;
@@ -51,7 +59,7 @@ export interface StartedRecord {
 
 /** How the front starts the deletion state machine and reads its status (Step Functions, or the local runner). */
 export interface DeletionStarter {
-  /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
+  /** Starts the deletion state machine (named by account and audit id, so a retry starts nothing new). */
   startDeletion(input: DeletionExecutionInput): Promise<void>;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; undefined when it never started. */
   executionStatus(input: DeletionExecutionInput): Promise<string | undefined>;

@@ -4,8 +4,14 @@ export const auditKeys = (accountId: string, auditId: string) => {
   return { prefix, report: `${prefix}report.json`, log: `${prefix}sg_log.txt`, backup: `${prefix}backup.json` };
 };
 
-/** The single-use lock of an approval link, written with If-None-Match: *. */
-export const approvalLockKey = (auditId: string) => `approvals/${auditId}.json`;
+/**
+ * The single-use lock of an approval link, written with If-None-Match: *; keyed by account and
+ * audit, so two accounts' audits (organization mode) can never share one.
+ */
+export const approvalLockKey = (accountId: string, auditId: string) => `approvals/${accountId}/${auditId}.json`;
+
+/** Where locks were written before they were keyed by account: still honoured as "link used". */
+export const legacyApprovalLockKey = (auditId: string) => `approvals/${auditId}.json`;
 
 export const deletionKeys = (accountId: string, auditId: string) => {
   const prefix = `deletions/${accountId}/${auditId}/`;

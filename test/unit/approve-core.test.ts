@@ -194,7 +194,7 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(200);
-    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId, selectionSha256: lock.selectionSha256 }]);
     expect(lock).toMatchObject({ selection: ['sg-0a'], note: 'decommissioned <app>', sourceIp: '203.0.113.9', userAgent: 'test-agent' });
     expect(res.body).toContain('Deletion in progress');
@@ -208,7 +208,7 @@ describe('POST: approving', () => {
     await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1' }), deps);
 
     // Assess
-    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(lock.token).toBe(token);
     expect(lock.selectionSha256).toBe(selectionSha256({ accountId: '123456789012', auditId: report().auditId, reportSha256: lock.reportSha256, selection: ['sg-0a'] }));
   });
@@ -223,7 +223,7 @@ describe('POST: approving', () => {
     // Assess
     expect(res.statusCode).toBe(422);
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects keeping a group that was not a candidate with 400 and keeps the link usable', async () => {
@@ -237,7 +237,7 @@ describe('POST: approving', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('sg-0c');
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects keeping every candidate with 400 without taking the lock', async () => {
@@ -249,7 +249,7 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(400);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('records in the lock that the kept groups are kept for the chosen days, with the reason on one line', async () => {
@@ -261,7 +261,7 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(200);
-    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(lock).toMatchObject({ selection: ['sg-0a'], keepFor: { days: 90, reason: 'nightly job <b>' } });
   });
 
@@ -276,7 +276,7 @@ describe('POST: approving', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('say why');
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects a keep duration the page does not offer with 400', async () => {

@@ -4,6 +4,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import { kmsMac } from '../../lambda/aws/signer';
 import { selectionSha256 } from '../../lambda/core/approval-auth';
+import { deletionExecutionName } from '../../lambda/core/deletion-contract';
 import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import { approvalLockKey, deletionKeys } from '../../lambda/core/s3-keys';
 import { signToken, type TokenPayload } from '../../lambda/core/token';
@@ -52,7 +53,7 @@ function lockFor(scenario: ApprovalScenario, token: string, selection = selectio
 }
 
 async function putLock(scenario: ApprovalScenario, lock: unknown): Promise<void> {
-  await s3().send(new PutObjectCommand({ Bucket: scenario.bucket, Key: approvalLockKey(scenario.auditId), Body: JSON.stringify(lock), IfNoneMatch: '*' }));
+  await s3().send(new PutObjectCommand({ Bucket: scenario.bucket, Key: approvalLockKey(ACCOUNT, scenario.auditId), Body: JSON.stringify(lock), IfNoneMatch: '*' }));
 }
 
 async function readText(scenario: ApprovalScenario, key: string): Promise<string> {
@@ -110,7 +111,7 @@ describe('an execution started on a lock the approval front did not write', () =
     expect(log).toContain('REFUSED: the signed link in the approval lock is not valid (bad-signature)');
     expect(await exists(scenario, keys.started)).toBe(false);
     expect(app.emails.map((e) => e.subject)).toEqual([`[sg-auditor] ${ACCOUNT}: deletion for audit ${scenario.auditId} REFUSED (nothing deleted)`]);
-    expect(app.workflow.executions.status(scenario.auditId)).toBe('FAILED');
+    expect(app.workflow.executions.status(deletionExecutionName({ accountId: ACCOUNT, auditId: scenario.auditId }))).toBe('FAILED');
   });
 
   it('deletes nothing and writes a REFUSED trail when the lock has no signed link at all', async () => {

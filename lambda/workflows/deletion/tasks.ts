@@ -83,7 +83,7 @@ interface Approval {
 
 /** The lock and the signed report, checked against each other: only what the front approved. */
 async function loadApproval(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<Approval> {
-  const lock = await deps.approvals.readLock(input.auditId);
+  const lock = await deps.approvals.readLock(input.accountId, input.auditId);
   if (!lock || lock.accountId !== input.accountId) throw new ApprovalMismatch(`no approval lock for audit ${input.auditId} in account ${input.accountId}`);
   const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
   if (!bytes) throw new ApprovalMismatch(`the report of audit ${input.auditId} is missing`);
@@ -115,7 +115,7 @@ function requesterOf(lock: LockRecord): Requester {
  * Otherwise the reason, for the REFUSED trail.
  */
 async function authenticate(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<string | undefined> {
-  const entry = await deps.approvals.readLockEntry(input.auditId);
+  const entry = await deps.approvals.readLockEntry(input.accountId, input.auditId);
   const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
   const verdict = await authenticateApproval(entry?.lock as LockClaim | undefined, input, {
     reportSha256: bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
