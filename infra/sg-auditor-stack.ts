@@ -13,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { READD_ACTIONS, RECHECK_ACTIONS } from '../lambda/aws/deleter';
 import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
 import { METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import { AuditorFunction, type FunctionCodeFactory } from './auditor-function';
@@ -409,6 +410,13 @@ export class SgAuditorStack extends Stack {
     for (const statement of deletionStatements(config.protectTag, config.productionTag, config.regions)) batch.addToPrincipalPolicy(statement);
     // A resumed batch checks whether in-flight groups are gone before deleting them again.
     batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    // workflow-sec (issue 20): each batch re-checks its own groups right before deleting (bulk
+    // listings: no resource-level permissions), and adds a cycle's revoked rules back to a group
+    // that was then not deleted (only to security groups of this account).
+    batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RecheckBeforeDeleting', actions: [...RECHECK_ACTIONS], resources: ['*'] }));
+    batch.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReaddRevokedCycleRules', actions: [...READD_ACTIONS], resources: [`arn:${this.partition}:ec2:*:${this.account}:security-group/*`] }),
+    );
     Validations.of(batch).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions.' });
     for (const type of ['security-group', 'security-group-rule']) {
       Validations.of(batch).acknowledge({

@@ -286,6 +286,7 @@ ${rows.length === 0 ? '<p>No region has started deleting yet (each is re-audited
 
 const SECTION_TITLES: Array<[OutcomeKind, string]> = [
   ['deleted', 'Deleted'],
+  ['already-deleted', 'Already deleted (gone before the deletion reached them)'],
   ['failed', 'Failed'],
   ['skipped', 'Skipped (no longer safe to delete)'],
   ['kept-by-reviewer', 'Kept by reviewer'],

@@ -26,6 +26,8 @@ export const deletionKeys = (accountId: string, auditId: string) => {
     emailed: `${prefix}emailed.json`,
     reaudit: (region: string) => `${prefix}reaudit-${region}.json`,
     preDeleteBackup: (region: string) => `${prefix}pre-delete-backup-${region}.json`,
+    /** The SHA-256 of that backup's bytes, recorded when it was written, for the trail. */
+    preDeleteBackupSha256: (region: string) => `${prefix}pre-delete-backup-${region}.sha256.json`,
     progressPrefix: (region: string) => `${prefix}progress/${region}/`,
     checkpoint: (region: string, batchId: string) => `${prefix}progress/${region}/batch-${batchId}.json`,
     summary: (region: string) => `${prefix}progress/${region}.json`,

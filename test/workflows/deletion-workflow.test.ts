@@ -203,7 +203,7 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
         [scenario.groups.cycleB, 'revoked', scenario.groups.cycleA],
       ].sort(),
     );
-    expect(result.totals).toEqual({ deleted: 5, skipped: 0, failed: 0, keptByReviewer: 1 });
+    expect(result.totals).toEqual({ deleted: 5, alreadyDeleted: 0, skipped: 0, failed: 0, keptByReviewer: 1 });
     expect(app.emails.map((e) => e.subject)).toEqual([`[sg-auditor] ${ACCOUNT}: 5 security groups deleted`]);
   });
 

@@ -106,7 +106,7 @@ describe('an execution started on a lock the approval front did not write', () =
     expect(deletes).toEqual([]);
     const left = await existingGroups(REGION);
     expect(selectionOf(scenario).filter((id) => !left.has(id))).toEqual([]);
-    expect(result).toMatchObject({ status: 'refused', totals: { deleted: 0, skipped: 0, failed: 0, keptByReviewer: 0 } });
+    expect(result).toMatchObject({ status: 'refused', totals: { deleted: 0, alreadyDeleted: 0, skipped: 0, failed: 0, keptByReviewer: 0 } });
     expect(result.refuseReason).toContain('not valid (bad-signature)');
     expect(log).toContain('REFUSED: the signed link in the approval lock is not valid (bad-signature)');
     expect(await exists(scenario, keys.started)).toBe(false);

@@ -248,9 +248,13 @@ export async function writePreDeleteBackup(input: RegionInput, deps: DeletionTas
   const fresh = await readReaudit(input, deps);
   const backup = backupOf({ auditId: input.auditId, accountId: input.accountId, createdAt: deps.now().toISOString() }, fresh.groups);
   const groups = backup.groups;
-  const key = deletionKeys(input.accountId, input.auditId).preDeleteBackup(input.region);
+  const keys = deletionKeys(input.accountId, input.auditId);
+  const key = keys.preDeleteBackup(input.region);
   try {
+    // putJson writes exactly these bytes; their SHA-256 goes into the trail.
+    const sha256 = createHash('sha256').update(`${JSON.stringify(backup)}\n`, 'utf8').digest('hex');
     await deps.store.putJson(key, backup);
+    await deps.store.putJson(keys.preDeleteBackupSha256(input.region), { sha256 });
   } catch (error) {
     throw new BackupWriteFailed(`could not write the pre-delete backup of ${input.region} (${(error as Error).name}: ${(error as Error).message})`, { cause: error });
   }
@@ -285,7 +289,7 @@ export async function deleteBatch(input: RegionInput, deps: DeletionTaskDeps): P
   );
   const summary = summarize(plan, result.progress, result.done, checkpoints.length + 1, deps.now());
   await deps.store.putJson(keys.summary(input.region), summary);
-  const remaining = summary.planned - summary.deleted - summary.skipped - summary.failed;
+  const remaining = summary.planned - summary.deleted - summary.alreadyDeleted - summary.skipped - summary.failed;
   deps.logger.info('deletion batch', { auditId: input.auditId, region: input.region, done: result.done, deleted: summary.deleted, remaining });
   return { region: input.region, done: result.done || result.stopped, deleted: summary.deleted, remaining };
 }
@@ -304,11 +308,16 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
   const byGroup = new Map<string, GroupOutcome>();
   const revocations: RevocationRecord[] = [];
   const preDeleteBackups: Record<string, string> = {};
+  const preDeleteBackupSha256: Record<string, string> = {};
   const regions = [...new Set(selected.selected.map((g) => g.region))];
   for (const region of regions) {
     const regionAbort = how.abortedRegions.get(region);
     const fresh = regionAbort ? undefined : await deps.store.getJson<RegionReport>(keys.reaudit(region));
-    if (await deps.store.exists(keys.preDeleteBackup(region))) preDeleteBackups[region] = `s3://${deps.store.bucket}/${keys.preDeleteBackup(region)}`;
+    if (await deps.store.exists(keys.preDeleteBackup(region))) {
+      preDeleteBackups[region] = `s3://${deps.store.bucket}/${keys.preDeleteBackup(region)}`;
+      const hash = await deps.store.getJson<{ sha256?: string }>(keys.preDeleteBackupSha256(region));
+      if (hash?.sha256) preDeleteBackupSha256[region] = hash.sha256;
+    }
     if (fresh) for (const o of regionPlan(approval, fresh).decided) byGroup.set(o.groupId, o);
     const progress = mergeCheckpoints(await deps.store.checkpoints(report.accountId, report.auditId, region));
     for (const o of progress.outcomes.values()) byGroup.set(o.groupId, o);
@@ -341,6 +350,7 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
     outcomes,
     revocations,
     preDeleteBackups,
+    preDeleteBackupSha256,
     totals: countOutcomes(outcomes),
   };
 }
