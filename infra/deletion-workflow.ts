@@ -26,7 +26,7 @@ interface TaskSpec {
 
 /** The deletion workflow's task Lambdas (lambda/workflows/deletion/*-handler.ts). */
 export const DELETION_TASKS: Record<DeletionTask, TaskSpec> = {
-  started: { entry: WORKER_ENTRY, description: 'writes the started trail', timeout: Duration.minutes(1), memorySize: 512 },
+  started: { entry: WORKER_ENTRY, description: 'authenticates the approval lock (or writes the REFUSED trail) and writes the started trail', timeout: Duration.minutes(1), memorySize: 512 },
   keep: { entry: WORKER_ENTRY, description: 'tags the groups the reviewer kept for a number of days', timeout: Duration.minutes(5), memorySize: 512 },
   reaudit: { entry: WORKER_ENTRY, description: 're-audits one region with the strictest settings', timeout: Duration.minutes(15), memorySize: 1024 },
   backup: { entry: WORKER_ENTRY, description: "writes one region's pre-delete backup", timeout: Duration.minutes(2), memorySize: 1024 },
@@ -106,6 +106,12 @@ export class DeletionWorkflow extends Construct {
     const onError = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
     const started = invoke('started', { resultPath: '$.started' }).addCatch(abort, onError);
+    // An approval the started task cannot authenticate has its REFUSED trail written: stop here.
+    const refused = new sfn.Fail(this, 'DeletionRefused', {
+      error: 'ApprovalRefused',
+      cause: 'The approval lock could not be authenticated: the REFUSED trail was written and emailed; nothing was deleted.',
+    });
+    const authenticated = new sfn.Choice(this, 'ApprovalAuthenticated').when(sfn.Condition.booleanEquals('$.started.refused', true), refused);
     // Tagging the kept groups is the reviewer's wish for next month, not a condition of deleting:
     // if it fails, the deletion goes on and the trail says which groups were not tagged.
     const keepSkipped = new sfn.Pass(this, 'KeepNotTagged', { comment: 'The kept groups could not be tagged; they are asked about again next audit.' });
@@ -141,7 +147,7 @@ export class DeletionWorkflow extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(started.next(keep).next(regions).next(finish)),
+      definitionBody: sfn.DefinitionBody.fromChainable(started.next(authenticated.otherwise(keep.next(regions).next(finish)))),
       comment: 'sg-auditor: deletes what a person approved, region by region, in checkpointed batches',
       timeout: Duration.hours(24),
       tracingEnabled: true,

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TagSpec } from '../lambda/core/model';
 import { memberRoleNames } from '../lambda/aws/member-role';
+import { READD_ACTIONS, RECHECK_ACTIONS } from '../lambda/aws/deleter';
 import { auditReadActions, deletionStatements, keepTaggingStatement, readStatements } from './permissions';
 
 export const MEMBER_STACK_NAME = 'SgAuditorMember';
@@ -97,6 +98,12 @@ export class SgAuditorMemberStack extends Stack {
     for (const statement of deletionStatements(props.protectTag, props.productionTag, regions)) this.deleter.addToPrincipalPolicy(statement);
     // A resumed batch checks whether in-flight groups are gone before deleting them again.
     this.deleter.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    // Each batch re-checks its own groups right before deleting, and re-adds the rules it revoked
+    // from a group that is then not deleted (as the home account's batch role does).
+    this.deleter.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RecheckBeforeDeleting', actions: [...RECHECK_ACTIONS], resources: ['*'] }));
+    this.deleter.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReaddRevokedCycleRules', actions: [...READD_ACTIONS], resources: [`arn:${Stack.of(this).partition}:ec2:*:${Stack.of(this).account}:security-group/*`] }),
+    );
     acknowledgeMemberWildcards(this.reader, this.deleter);
   }
 }

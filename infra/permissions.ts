@@ -176,7 +176,7 @@ export function macKeyPolicy(signers: readonly iam.IRole[], verifiers: readonly 
     });
   return [
     use('SignerRolesSignLinks', 'kms:GenerateMac', signers),
-    use('ApprovalFrontVerifiesLinks', 'kms:VerifyMac', verifiers),
+    use('VerifierRolesVerifyLinks', 'kms:VerifyMac', verifiers),
     denyOthers('NoOtherSigner', 'kms:GenerateMac', signers),
     denyOthers('NoOtherVerifier', 'kms:VerifyMac', verifiers),
   ];

@@ -15,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { READD_ACTIONS, RECHECK_ACTIONS } from '../lambda/aws/deleter';
 import type { ApproveEnvInput, AuditEnvInput, WorkerEnvInput } from '../lambda/core/config';
 import { APPROVE_METRICS_SERVICE, FRONT_ERRORS_METRIC, METRICS_NAMESPACE } from '../lambda/core/metric-names';
 import type { SignInEnvInput } from '../lambda/core/signin';
@@ -154,6 +155,8 @@ export class SgAuditorStack extends Stack {
     const workerEnv: WorkerEnvInput = {
       ARTIFACT_BUCKET: common.ARTIFACT_BUCKET,
       TOPIC_ARN: common.TOPIC_ARN,
+      // The started task verifies the signed link in the approval lock (only its role may VerifyMac).
+      MAC_KEY_ID: common.MAC_KEY_ID,
       ...sharedEnvironment(config),
       ORGANIZATION: String(config.organization),
       MEMBER_ROLE_NAME: config.memberRoleName,
@@ -245,9 +248,10 @@ export class SgAuditorStack extends Stack {
       if (config.memberStackSetTargets.length > 0) this.memberStackSet(config);
     }
     // The key policy names exactly the roles that sign (the audit role, and in organization
-    // mode the assemble role) and the one that verifies.
+    // mode the assemble role) and those that verify (the front, and the deletion's started task,
+    // which authenticates the link held in the lock).
     const signers = [this.audit.role, ...(this.orgAudit ? [this.orgAudit.functions.assemble.role] : [])];
-    for (const statement of macKeyPolicy(signers, [this.approve.role])) this.macKey.addToResourcePolicy(statement);
+    for (const statement of macKeyPolicy(signers, [this.approve.role, this.deletion.functions.started.role])) this.macKey.addToResourcePolicy(statement);
 
     new events.Rule(this, 'Schedule', {
       description: 'Runs the security group audit',
@@ -481,7 +485,7 @@ export class SgAuditorStack extends Stack {
     }
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${this.getLogicalId(sm.node.defaultChild as cdk.CfnElement)}.Name>:*]`,
-      reason: 'Executions are named after the audit id at run time; DescribeExecution is limited to the deletion state machine.',
+      reason: 'Executions are named after the account and audit id at run time; DescribeExecution is limited to the deletion state machine.',
     });
   }
 
@@ -490,6 +494,10 @@ export class SgAuditorStack extends Stack {
     const d = this.deletion;
     const all = ['audits', 'approvals', 'deletions'];
     d.grantS3('started', this.bucket, { get: all, put: ['deletions'] });
+    // workflow-sec (issue 20): the started task verifies the signed link in the approval lock before
+    // anything is done, and writes and emails the REFUSED trail when it cannot.
+    d.functions.started.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'VerifyApprovalInLock', actions: ['kms:VerifyMac'], resources: [this.macKey.keyArn] }));
+    this.grantNotify(d.functions.started.role);
     d.grantS3('keep', this.bucket, { get: all, put: ['deletions'] });
     // The keep task may write the two keep tags on security groups, and nothing else.
     d.functions.keep.role.addToPrincipalPolicy(keepTaggingStatement(config.regions));
@@ -508,6 +516,13 @@ export class SgAuditorStack extends Stack {
     for (const statement of deletionStatements(config.protectTag, config.productionTag, config.regions)) batch.addToPrincipalPolicy(statement);
     // A resumed batch checks whether in-flight groups are gone before deleting them again.
     batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CheckInFlightGroups', actions: ['ec2:DescribeSecurityGroups'], resources: ['*'] }));
+    // workflow-sec (issue 20): each batch re-checks its own groups right before deleting (bulk
+    // listings: no resource-level permissions), and adds a cycle's revoked rules back to a group
+    // that was then not deleted (only to security groups of this account).
+    batch.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RecheckBeforeDeleting', actions: [...RECHECK_ACTIONS], resources: ['*'] }));
+    batch.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReaddRevokedCycleRules', actions: [...READD_ACTIONS], resources: [`arn:${this.partition}:ec2:*:${this.account}:security-group/*`] }),
+    );
     Validations.of(batch).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions.' });
     for (const type of ['security-group', 'security-group-rule']) {
       Validations.of(batch).acknowledge({

@@ -6,6 +6,7 @@ import { parseKeepChoice } from '../core/keep';
 import type { AuditReport } from '../core/model';
 import { MAX_NOTE_LENGTH, PAGE_HEADERS, parseReviewSort, renderErrorPage, renderProgressPage, renderRedirectPage, renderReviewPage, reviewPageHeaders } from '../core/render-page';
 import type { DeletionStarter, LogSink, StartedRecord } from '../core/deletion-contract';
+import { selectionSha256 } from '../core/approval-auth';
 import { verifyToken, type MacProvider, type TokenPayload, type TokenRejection } from '../core/token';
 import type { IdentityProvider } from '../aws/id-token';
 import {
@@ -132,7 +133,7 @@ async function checkLink(token: string | undefined, deps: ApproveDeps): Promise<
   const verdict = await verifyToken(token, deps.mac, { accountId: await deps.accountId(), now: deps.now(), memberAccounts: deps.organization === true });
   if (!verdict.ok) return { ok: false, problem: verdict.reason, response: problemPage(verdict.reason, verdict.message) };
   const { payload } = verdict;
-  if (await deps.store.isUsed(payload.auditId)) return { ok: true, payload, used: true };
+  if (await deps.store.isUsed(payload.accountId, payload.auditId)) return { ok: true, payload, used: true };
   const bytes = await deps.store.readReport(payload.accountId, payload.auditId);
   if (!bytes) return { ok: false, problem: 'report-missing', response: problemPage('report-missing') };
   const sha = createHash('sha256').update(bytes).digest('hex');
@@ -182,7 +183,7 @@ export function seeProgress(token: string): HttpResponse {
 /** A used link's page: progress while the workflow runs, then the result, read from S3. */
 async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: string): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
-  const [lock, result] = await Promise.all([deps.store.readLock(payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
+  const [lock, result] = await Promise.all([deps.store.readLock(payload.accountId, payload.auditId), deps.progress.result(ids.accountId, ids.auditId)]);
   const started = result ? undefined : await deps.progress.started(ids.accountId, ids.auditId);
   const regions = started?.regions ?? [];
   const [summaries, status] = result ? [[], undefined] : await Promise.all([deps.progress.summaries(ids.accountId, ids.auditId, regions), deps.executionStatus(ids)]);
@@ -211,7 +212,7 @@ async function progressPage(payload: TokenPayload, deps: ApproveDeps, token?: st
 async function resumeDeletion(payload: TokenPayload, token: string, request: ApprovalRequest, deps: ApproveDeps): Promise<HttpResponse> {
   const ids = { accountId: payload.accountId, auditId: payload.auditId };
   const [lock, result, started, status] = await Promise.all([
-    deps.store.readLock(ids.auditId),
+    deps.store.readLock(ids.accountId, ids.auditId),
     deps.progress.result(ids.accountId, ids.auditId),
     deps.progress.started(ids.accountId, ids.auditId),
     deps.executionStatus(ids),
@@ -222,7 +223,7 @@ async function resumeDeletion(payload: TokenPayload, token: string, request: App
     return problemPage('used');
   }
   deps.logger.warn('approved deletion had not started; starting it from the lock', { auditId: ids.auditId, takenAt: state.lock.takenAt, sourceIp: request.sourceIp });
-  await deps.startDeletion(ids);
+  await deps.startDeletion({ ...ids, ...(typeof state.lock.selectionSha256 === 'string' ? { selectionSha256: state.lock.selectionSha256 } : {}) });
   deps.logger.info('deletion workflow started', { auditId: ids.auditId, resumed: true });
   return seeProgress(token);
 }
@@ -244,7 +245,7 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     approver = who.approver;
   }
   if (link.used) return progressPage(link.payload, deps, token);
-  const pending = deps.approvalsRequired === 2 ? await deps.store.readPending(link.payload.auditId) : undefined;
+  const pending = deps.approvalsRequired === 2 ? await deps.store.readPending(link.payload.accountId, link.payload.auditId) : undefined;
   const html = renderReviewPage({
     report: link.report,
     token: token as string,
@@ -323,7 +324,7 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   if (deps.approvalsRequired === 2) {
     if (!approver) throw new Error('two-person approval needs signed-in approval');
     const keepFor = 'reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {};
-    const first = await deps.store.readPending(report.auditId);
+    const first = await deps.store.readPending(report.accountId, report.auditId);
     if (!first) {
       const recorded = await deps.store.putPending({
         auditId: report.auditId,
@@ -353,24 +354,31 @@ export async function approveLink(request: ApprovalRequest, deps: ApproveDeps): 
   }
 
   const notes = [pendingNote, note].filter((n): n is string => Boolean(n));
-  const taken = await deps.store.takeLock({
-    auditId: report.auditId,
+  const approved = {
     accountId: report.accountId,
+    auditId: report.auditId,
     reportSha256: payload.reportSha256,
+    selection: check.selected.map((g) => g.groupId),
+    ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
+  };
+  // The lock carries the signed link and the selection's hash: the workflow acts only on a lock
+  // whose link it can verify (KMS VerifyMac) and whose selection still hashes to what was approved.
+  const taken = await deps.store.takeLock({
+    ...approved,
     takenAt: deps.now().toISOString(),
     ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
     ...(notes.length > 0 ? { note: notes.join(' / ') } : {}),
-    selection: toDelete,
-    ...('reason' in keepChoice.choice && check.kept.length > 0 ? { keepFor: keepChoice.choice } : {}),
     ...(approvers ? { approvers } : {}),
+    token: token as string,
+    selectionSha256: selectionSha256(approved),
   });
   if (!taken) {
     deps.logger.warn('approval lock already taken', { auditId: report.auditId, sourceIp: request.sourceIp });
     return problemPage('used');
   }
   deps.logger.info('approval lock taken', { auditId: report.auditId, selected: check.selected.length, kept: check.kept.length, sourceIp: request.sourceIp, approver: approver?.sub });
-  await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId });
+  await deps.startDeletion({ accountId: report.accountId, auditId: report.auditId, selectionSha256: selectionSha256(approved) });
   deps.logger.info('deletion workflow started', { auditId: report.auditId });
   return seeProgress(token as string);
 }

@@ -20,7 +20,7 @@ import { approvalsRequiredFromEnv, signInConfigFromEnv, type SignInConfig } from
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readClientId } from '../aws/signin-client-id';
 import { oidcProvider } from '../aws/id-token';
-import type { DeletionExecutionInput, LogSink, StartedRecord } from '../core/deletion-contract';
+import { deletionExecutionName, type DeletionExecutionInput, type LogSink, type StartedRecord } from '../core/deletion-contract';
 import type { ApproveDeps, ProgressReader, SignIn } from './approve-core';
 import { handleEvent } from './http';
 
@@ -45,9 +45,9 @@ export function s3ProgressReader(s3: S3Client, bucket: string): ProgressReader {
   };
 }
 
-/** Execution name = audit id: StartExecution with the same name and input starts nothing new. */
-export function executionArn(stateMachineArn: string, auditId: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${auditId}`;
+/** Execution name = account and audit id: StartExecution with the same name and input starts nothing new. */
+export function executionArn(stateMachineArn: string, input: Pick<DeletionExecutionInput, 'accountId' | 'auditId'>): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${deletionExecutionName(input)}`;
 }
 
 export interface ApproveDepsOptions {
@@ -69,11 +69,11 @@ export function approveDepsFromEnv(env: Record<string, string | undefined>, opti
   const sfn = () => home.get(SFNClient);
   const workflow = options.workflow ?? {
     async startDeletion(input: DeletionExecutionInput) {
-      await sfn().send(new StartExecutionCommand({ stateMachineArn: config.STATE_MACHINE_ARN, name: input.auditId, input: JSON.stringify(input) }));
+      await sfn().send(new StartExecutionCommand({ stateMachineArn: config.STATE_MACHINE_ARN, name: deletionExecutionName(input), input: JSON.stringify(input) }));
     },
     async executionStatus(input: DeletionExecutionInput) {
       try {
-        const out = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(config.STATE_MACHINE_ARN, input.auditId) }));
+        const out = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(config.STATE_MACHINE_ARN, input) }));
         return out.status;
       } catch (error) {
         if (toScanError(error).code === 'ExecutionDoesNotExist') return undefined;

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeletionResult } from '../core/deletion-plan';
-import { approvalLockKey, auditKeys, deletionKeys, pendingApprovalKey } from '../core/s3-keys';
+import { approvalLockKey, auditKeys, deletionKeys, legacyApprovalLockKey, pendingApprovalKey } from '../core/s3-keys';
 import type { Approver } from '../core/signin';
 import { toScanError } from './errors';
 
@@ -25,6 +25,14 @@ export interface LockRecord {
   selection: string[];
   /** Keep the groups the reviewer kept for this many days, with this reason (the workflow tags them). */
   keepFor?: { days: number; reason: string };
+  /**
+   * The signed link's token (payload and KMS MAC): the workflow verifies it with VerifyMac before
+   * acting (lambda/core/approval-auth.ts). Readable only by the front and the workflow's roles, and
+   * already used (the lock is what makes it used), so holding it here hands out nothing.
+   */
+  token: string;
+  /** SHA-256 of the approved selection (report hash, groups, keep choice): selectionSha256(). */
+  selectionSha256: string;
   /** Signed-in approval: who approved (verified ID token, approvers group). */
   approvers?: Approver[];
 }
@@ -47,17 +55,19 @@ export interface PendingApproval {
 /** The approval Lambda's storage: the signed report, the single-use lock and the trail. */
 export interface ApprovalStore {
   /** Two-person approval: the pending first approval, if any. */
-  readPending(auditId: string): Promise<PendingApproval | undefined>;
+  readPending(accountId: string, auditId: string): Promise<PendingApproval | undefined>;
   /** Records the first approval; false when another first approval was recorded before. */
   putPending(record: PendingApproval): Promise<boolean>;
   /** The exact report.json bytes, or undefined when there is no such report. */
   readReport(accountId: string, auditId: string): Promise<Buffer | undefined>;
-  /** True once the link's lock exists (the link was used). */
-  isUsed(auditId: string): Promise<boolean>;
+  /** True once the link's lock exists (the link was used), under its key or the legacy one. */
+  isUsed(accountId: string, auditId: string): Promise<boolean>;
   /** Takes the single-use lock; false when someone else already holds it. */
   takeLock(record: LockRecord): Promise<boolean>;
   /** The lock, once taken. */
-  readLock(auditId: string): Promise<LockRecord | undefined>;
+  readLock(accountId: string, auditId: string): Promise<LockRecord | undefined>;
+  /** The lock as stored (untrusted until authenticated) and when S3 says it was written. */
+  readLockEntry(accountId: string, auditId: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined>;
   /** Writes result.json and deletion_log.txt; returns where they are. */
   writeTrail(result: DeletionResult, log: string): Promise<string>;
 }
@@ -77,6 +87,30 @@ export const isLockTaken = (error: unknown): boolean => {
 
 /** The ApprovalStore on the artifact bucket (DESIGN.md S3 layout). */
 export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
+  const readAt = async (key: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = await out.Body?.transformToByteArray();
+      const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+      if (!text) return undefined;
+      return { lock: JSON.parse(text) as LockRecord, ...(out.LastModified ? { writtenAt: out.LastModified } : {}) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  };
+  const exists = async (key: string): Promise<boolean> => {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  };
+  // A legacy lock (approvals/<auditId>.json) still makes its link used, and shows on its progress
+  // page; it holds no signed link, so the workflow refuses to act on it.
+  const readLockEntry = async (accountId: string, auditId: string) => (await readAt(approvalLockKey(accountId, auditId))) ?? (await readAt(legacyApprovalLockKey(auditId)));
   return {
     async readReport(accountId, auditId) {
       try {
@@ -88,21 +122,15 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         throw error;
       }
     },
-    async isUsed(auditId) {
-      try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
-        return true;
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw error;
-      }
+    async isUsed(accountId, auditId) {
+      return (await exists(approvalLockKey(accountId, auditId))) || (await exists(legacyApprovalLockKey(auditId)));
     },
     async takeLock(record) {
       try {
         await s3.send(
           new PutObjectCommand({
             Bucket: bucket,
-            Key: approvalLockKey(record.auditId),
+            Key: approvalLockKey(record.accountId, record.auditId),
             Body: JSON.stringify(record),
             ContentType: 'application/json',
             IfNoneMatch: '*',
@@ -114,9 +142,9 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         throw error;
       }
     },
-    async readPending(auditId) {
+    async readPending(accountId, auditId) {
       try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(auditId) }));
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(accountId, auditId) }));
         const bytes = await out.Body?.transformToByteArray();
         const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
         return text ? (JSON.parse(text) as PendingApproval) : undefined;
@@ -128,7 +156,7 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
     async putPending(record) {
       try {
         await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(record.auditId), Body: JSON.stringify(record), ContentType: 'application/json', IfNoneMatch: '*' }),
+          new PutObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(record.accountId, record.auditId), Body: JSON.stringify(record), ContentType: 'application/json', IfNoneMatch: '*' }),
         );
         return true;
       } catch (error) {
@@ -136,17 +164,10 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
         throw error;
       }
     },
-    async readLock(auditId) {
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: approvalLockKey(auditId) }));
-        const bytes = await out.Body?.transformToByteArray();
-        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-        return text ? (JSON.parse(text) as LockRecord) : undefined;
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
+    async readLock(accountId, auditId) {
+      return (await readLockEntry(accountId, auditId))?.lock;
     },
+    readLockEntry,
     async writeTrail(result, log) {
       const keys = deletionKeys(result.accountId, result.auditId);
       await s3.send(

@@ -1,5 +1,11 @@
 import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
   DeleteSecurityGroupCommand,
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandOutput,
+  type DescribeSecurityGroupsCommandOutput,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
@@ -26,6 +32,7 @@ import { strictestSettings } from '../core/strictest';
 import { auditRegion, type AuditDeps } from './audit';
 import type { ClientFactory } from './client-factory';
 import { toScanError } from './errors';
+import { toIpPermission } from './restore';
 
 /** IAM actions the deletion path calls (granted to the approval Lambda, with conditions). */
 export const DELETION_ACTIONS = [
@@ -33,6 +40,12 @@ export const DELETION_ACTIONS = [
   'ec2:RevokeSecurityGroupIngress',
   'ec2:RevokeSecurityGroupEgress',
 ] as const;
+
+/** Read calls each batch makes to re-check its own groups right before deleting them. */
+export const RECHECK_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups'] as const;
+
+/** Calls that add revoked cycle rules back to a group that was then not deleted. */
+export const READD_ACTIONS = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress'] as const;
 
 /** Raised when a selection reaches the deletion core without having been validated. */
 export class SelectionError extends Error {
@@ -112,7 +125,7 @@ async function deleteOne(ec2: EC2Client, group: GroupRecord, take: () => Promise
       return { ...base, outcome: 'deleted', reason: 'deleted; still a candidate in the re-audit', attempts: attempt };
     } catch (error) {
       const { code, message } = toScanError(error);
-      if (NOT_FOUND.has(code)) return { ...base, outcome: 'deleted', reason: 'already gone (InvalidGroup.NotFound)', attempts: attempt };
+      if (NOT_FOUND.has(code)) return { ...base, outcome: 'already-deleted', reason: `already deleted: gone before this deletion reached it (${code})`, attempts: attempt };
       if (code === 'DependencyViolation' && attempt < o.maxAttempts) {
         await o.sleep(o.backoffMs(attempt));
         continue;
@@ -136,6 +149,92 @@ async function goneGroups(ec2: EC2Client, ids: readonly string[]): Promise<Set<s
     } while (token);
   }
   return new Set(ids.filter((id) => !present.has(id)));
+}
+
+/** EC2 accepts up to 200 values in one filter. */
+const FILTER_VALUES = 200;
+/** Instances that hold their groups (terminated ones do not). */
+const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+/**
+ * The batch's own re-check, right before deleting: of `ids`, the groups in use now, with why. Bulk
+ * listings filtered by group id (200 ids a call, paginated), never a call per group, over the
+ * ground truth the re-audit read: network interfaces (every attachment), EC2 instances (stopped
+ * ones too) and rules of other groups referencing them (`planned` referrers excepted: the plan
+ * orders those). Launch templates and launch configurations are not re-read here: they were read
+ * by the region's re-audit, minutes before, and attach nothing until something launches (which
+ * makes an interface or an instance, seen here).
+ */
+export async function inUseNow(ec2: EC2Client, ids: readonly string[], planned: ReadonlySet<string>): Promise<Map<string, string>> {
+  const used = new Map<string, string>();
+  const note = (id: string, why: string) => {
+    if (!used.has(id)) used.set(id, why);
+  };
+  for (let i = 0; i < ids.length; i += FILTER_VALUES) {
+    const chunk = ids.slice(i, i + FILTER_VALUES);
+    const mine = new Set(chunk);
+    let token: string | undefined;
+    do {
+      const out = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: chunk }], MaxResults: 1000, NextToken: token }));
+      for (const eni of out.NetworkInterfaces ?? []) {
+        const owner = eni.Attachment?.InstanceId ?? eni.Description ?? eni.InterfaceType ?? 'interface';
+        for (const g of eni.Groups ?? []) if (g.GroupId && mine.has(g.GroupId)) note(g.GroupId, `now in use: attached to network interface ${eni.NetworkInterfaceId ?? '?'} (${owner})`);
+      }
+      token = out.NextToken;
+    } while (token);
+    token = undefined;
+    do {
+      const out: DescribeInstancesCommandOutput = await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'instance.group-id', Values: chunk },
+            { Name: 'instance-state-name', Values: LIVE_INSTANCE_STATES },
+          ],
+          MaxResults: 1000,
+          NextToken: token,
+        }),
+      );
+      for (const instance of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        for (const g of instance.SecurityGroups ?? []) if (g.GroupId && mine.has(g.GroupId)) note(g.GroupId, `now in use: used by EC2 instance ${instance.InstanceId ?? '?'}`);
+      }
+      token = out.NextToken;
+    } while (token);
+    for (const filter of ['ip-permission.group-id', 'egress.ip-permission.group-id']) {
+      token = undefined;
+      do {
+        const out: DescribeSecurityGroupsCommandOutput = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: filter, Values: chunk }], MaxResults: 1000, NextToken: token }));
+        for (const group of out.SecurityGroups ?? []) {
+          if (!group.GroupId || planned.has(group.GroupId)) continue;
+          for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
+            for (const pair of permission.UserIdGroupPairs ?? []) {
+              if (pair.GroupId && pair.GroupId !== group.GroupId && mine.has(pair.GroupId)) note(pair.GroupId, `now in use: referenced by a rule of ${group.GroupId} (${group.GroupName ?? ''})`);
+            }
+          }
+        }
+        token = out.NextToken;
+      } while (token);
+    }
+  }
+  return used;
+}
+
+/** Adds a cycle's revoked rules back to a group that was then not deleted. */
+async function readdRules(ec2: EC2Client, revocation: RevocationRecord, take: () => Promise<void>): Promise<NonNullable<RevocationRecord['readded']>> {
+  const readded = { added: 0, failed: [] as string[] };
+  for (const rule of revocation.rules) {
+    await take();
+    try {
+      const input = { GroupId: revocation.groupId, IpPermissions: [toIpPermission(rule)] };
+      if (rule.isEgress) await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+      else await ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
+      readded.added += 1;
+    } catch (error) {
+      const { code, message } = toScanError(error);
+      if (code === 'InvalidPermission.Duplicate') readded.added += 1;
+      else readded.failed.push(`${rule.ruleId}: ${code}: ${message}`);
+    }
+  }
+  return readded;
 }
 
 /** Where a batch keeps its checkpoint, and how it learns that the deletion was aborted. */
@@ -209,10 +308,19 @@ export async function runRegionBatch(
     await save();
   }
 
+  const plannedIds = new Set(plan.waves.flatMap((w) => w.groups.map((g) => g.groupId)));
+  const isGone = (x: GroupOutcome) => x.outcome === 'deleted' || x.outcome === 'already-deleted';
   let worked = false;
   for (const wave of plan.waves) {
-    const gone = new Set([...progress.outcomes.values()].filter((x) => x.outcome === 'deleted').map((x) => x.groupId));
-    const step = stepWave(wave, plan.referrers, gone, new Set(progress.outcomes.keys()));
+    const gone = new Set([...progress.outcomes.values()].filter(isGone).map((x) => x.groupId));
+    const done = new Set(progress.outcomes.keys());
+    let step = stepWave(wave, plan.referrers, gone, done);
+    if (step.ready.length > 0 && wave.revocations.length > 0) {
+      // A cycle's rules are revoked before its groups are deleted: re-check them all first, so no
+      // rule is revoked from a group that became used (it then holds the members it references).
+      const held = await inUseNow(ec2, step.ready.map((g) => g.groupId), plannedIds);
+      if (held.size > 0) step = stepWave(wave, plan.referrers, gone, done, held);
+    }
     for (const s of step.skipped) record(s);
     if (step.skipped.length > 0) await save();
     if (step.ready.length === 0) continue;
@@ -249,13 +357,35 @@ export async function runRegionBatch(
     for (let i = 0; i < ready.length; i += o.chunkSize) {
       if (worked && o.clock() - started >= o.budgetMs) return finish(false);
       if (await io.stopped?.()) return finish(false, true);
-      const chunk = ready.slice(i, i + o.chunkSize);
+      // Right before deleting: a group that became used while earlier batches ran is skipped.
+      const candidates = ready.slice(i, i + o.chunkSize);
+      const used = await inUseNow(ec2, candidates.map((g) => g.groupId), plannedIds);
+      for (const g of candidates) {
+        const why = used.get(g.groupId);
+        if (why !== undefined) record({ groupId: g.groupId, region: g.region, groupName: g.groupName, outcome: 'skipped', reason: `${why} (found by the batch's re-check right before deleting)` });
+      }
+      const chunk = candidates.filter((g) => !used.has(g.groupId));
+      if (chunk.length === 0) {
+        await save();
+        continue;
+      }
       checkpoint.inFlight = chunk.map((g) => g.groupId);
       await save();
       const outcomes = await mapLimit(chunk, o.concurrency, (group) => deleteOne(ec2, group, take, o));
       for (const outcome of outcomes) record(outcome);
       checkpoint.inFlight = [];
       worked = true;
+      await save();
+    }
+    // Rules revoked to break a cycle go back on every member that was then not deleted.
+    for (const revocation of [...progress.revocations.values()]) {
+      if (revocation.status !== 'revoked' || revocation.readded || !wave.groups.some((g) => g.groupId === revocation.groupId)) continue;
+      const outcome = progress.outcomes.get(revocation.groupId);
+      if (!outcome || isGone(outcome)) continue;
+      const readded = await readdRules(ec2, revocation, take);
+      noteRevocation({ ...revocation, readded });
+      const back = readded.failed.length === 0 ? 'its revoked rules were added back' : `${readded.added} of its ${revocation.rules.length} revoked rules were added back`;
+      record({ ...outcome, reason: `${outcome.reason}; ${back}` });
       await save();
     }
   }

@@ -2,6 +2,8 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  type DescribeSecurityGroupRulesCommandOutput,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
   type IpPermission,
@@ -10,7 +12,7 @@ import { z } from 'zod';
 import { BACKUP_SCHEMA_VERSION, type Backup } from '../core/backup';
 import type { GroupRecord, RuleRecord } from '../core/model';
 import { describeRule } from '../core/render-log';
-import { isDefaultEgress, planRestore, RESTORED_FROM_TAG, rulesToRestore, writableTags, type PlannedGroup } from '../core/restore-plan';
+import { isDefaultEgress, isDefaultEgressV6, planRestore, RESTORED_FROM_TAG, rulesToRestore, writableTags, type PlannedGroup } from '../core/restore-plan';
 import type { RegionClients } from './client-factory';
 import { toScanError } from './errors';
 import { INVENTORY_ACTIONS, loadInventory } from './inventory';
@@ -181,6 +183,25 @@ async function addRule(ec2: EC2Client, groupId: string, rule: RuleRecord, newIds
   }
 }
 
+/** Of the groups `ids`, the id of each one's allow-all IPv6 egress rule (-1 to ::/0, no description, no tags). */
+async function defaultV6EgressRules(ec2: EC2Client, ids: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 200) {
+    let token: string | undefined;
+    do {
+      const out: DescribeSecurityGroupRulesCommandOutput = await ec2.send(
+        new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: ids.slice(i, i + 200) }], MaxResults: 1000, NextToken: token }),
+      );
+      for (const r of out.SecurityGroupRules ?? []) {
+        const plain = r.IsEgress === true && r.IpProtocol === '-1' && r.CidrIpv6 === '::/0' && !r.Description && (r.Tags ?? []).length === 0;
+        if (plain && r.GroupId && r.SecurityGroupRuleId && ids.includes(r.GroupId)) found.set(r.GroupId, r.SecurityGroupRuleId);
+      }
+      token = out.NextToken;
+    } while (token);
+  }
+  return found;
+}
+
 /**
  * Restores groups of one region together: reads the region once, creates every group that is gone
  * and was not restored before (same name, description, VPC and tags, plus restored-from), then adds
@@ -219,6 +240,11 @@ export async function restoreGroups(groups: readonly GroupRecord[], clients: Reg
       result.error = (error as Error).message;
     }
   }
+  // A new group may also start with an allow-all IPv6 egress (a VPC with an IPv6 CIDR): read what
+  // the created groups really have (one filtered listing per 200 groups) and revoke it below
+  // unless the backup has that same rule.
+  const createdIds = [...results.values()].filter((r) => r.status === 'created' && r.newGroupId).map((r) => r.newGroupId as string);
+  const v6Defaults = await defaultV6EgressRules(ec2, createdIds);
   // Rules only once every group exists, so references between restored groups resolve.
   for (const planned of plan.groups) {
     const result = results.get(planned) as RestoreResult;
@@ -236,6 +262,16 @@ export async function restoreGroups(groups: readonly GroupRecord[], clients: Reg
       } catch (error) {
         const { code, message } = toScanError(error);
         if (code !== 'InvalidPermission.NotFound') result.failedRules.push({ rule: 'revoke the default allow-all egress', code, message });
+      }
+    }
+    const v6Default = planned.action === 'already-restored' ? planned.current.egress.find(isDefaultEgressV6)?.ruleId : v6Defaults.get(groupId);
+    if (v6Default && !planned.group.egress.some(isDefaultEgressV6)) {
+      try {
+        await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [v6Default] }));
+        result.revokedDefaultEgress = true;
+      } catch (error) {
+        const { code, message } = toScanError(error);
+        if (code !== 'InvalidPermission.NotFound' && code !== 'InvalidSecurityGroupRuleId.NotFound') result.failedRules.push({ rule: 'revoke the default allow-all IPv6 egress', code, message });
       }
     }
     for (const rule of rules) {

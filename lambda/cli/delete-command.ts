@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { currentAccountId } from '../aws/account';
@@ -168,6 +169,7 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
         }
       }
       io.err(`re-auditing ${[...new Set(check.selected.map((g) => g.region))].join(', ')} before deleting...\n`);
+      let backupSha256: string | undefined;
       const result = await runDeletion(
         {
           report,
@@ -185,12 +187,15 @@ export function createDeleteCommand(deps: DeleteCommandDeps = {}): CliCommand {
             const createdAt = io.now().toISOString();
             const backup = backupOf({ auditId: report.auditId, accountId: report.accountId, createdAt }, fresh.flatMap((r) => r.groups));
             const path = await freshPath(dirname(values.report as string), 'pre-delete-backup.json', createdAt.replace(/[:.]/g, '-'));
-            await writeFile(path, toJsonBytes(backup));
+            const bytes = toJsonBytes(backup);
+            await writeFile(path, bytes);
+            backupSha256 = createHash('sha256').update(bytes).digest('hex');
             io.err(`wrote the pre-delete backup (${backup.groups.length} groups) to ${path}\n`);
             return Object.fromEntries(fresh.map((r) => [r.region, path]));
           },
         },
       );
+      if (backupSha256) result.preDeleteBackupSha256 = Object.fromEntries(Object.keys(result.preDeleteBackups).map((region) => [region, backupSha256 as string]));
       const log = renderDeletionLog(result);
       const dir = dirname(values.report);
       const stamp = result.finishedAt.replace(/[:.]/g, '-');

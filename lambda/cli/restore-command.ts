@@ -1,17 +1,19 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { currentAccountId } from '../aws/account';
 import { ClientFactory } from '../aws/client-factory';
 import { BackupFormatError, findBackupGroup, parseBackup, RestoreError, restoreGroups, type RestoreResult } from '../aws/restore';
 import { checkBackup, type Backup } from '../core/backup';
 import { parseGroupId, splitList } from '../core/config';
+import type { DeletionResult } from '../core/deletion-plan';
 import type { AuditReport, GroupRecord } from '../core/model';
 import { readAuditReport, ReportSchemaError } from '../core/report-schema';
 import { plainText } from '../core/text';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 import { flag } from './settings-flags';
 
-export const RESTORE_USAGE = `Usage: sg-audit restore --backup FILE (--all | --group sg-x[,sg-y]) [--region R] [--report FILE]
+export const RESTORE_USAGE = `Usage: sg-audit restore --backup FILE (--all | --group sg-x[,sg-y]) [--region R] [--report FILE | --trail FILE]
 
 Recreates deleted security groups from an audit's backup.json: same name, description, VPC and
 tags (plus sg-auditor:restored-from=<old id>), and every rule with its description and tags.
@@ -19,7 +21,8 @@ AWS gives each a NEW group id: resources must be pointed at the new ids. Groups 
 run get back the rules between them (a reference to a restored group points at its new id).
 
 The backup is checked first: its SHA-256 must match the backupSha256 of the audit's report.json
-(which the approval link signs). Safe to re-run: a group restored before (found by its
+(which the approval link signs), or, for a deletion's pre-delete backup, the SHA-256 its trail
+(result.json) recorded when it was written. Safe to re-run: a group restored before (found by its
 restored-from tag) is reused, never duplicated, and only its missing rules are added.
 
 Options:
@@ -28,6 +31,9 @@ Options:
   --group sg-x[,sg-y]        these groups (repeatable), as they were when audited
   --region R                 only this region (needed if an id appears in several)
   --report FILE              the audit's report.json (default: report.json next to the backup)
+  --trail FILE               for a pre-delete backup: the deletion's result.json (default:
+                             result.json next to a pre-delete-backup*.json); --all then restores
+                             the groups that deletion deleted
   --allow-unverified-backup  restore even when no report vouches for the backup (a report
                              written before backupSha256, or lost); says so in the output
   -h, --help                 this help
@@ -86,9 +92,51 @@ async function verifiedBy(
   throw new BackupRejectedError(`refusing the backup, nothing was restored: ${check.problem}`);
 }
 
-/** The groups to restore: the named ones, or with --all every candidate of the report. */
-function selectGroups(backup: Backup, report: AuditReport | undefined, values: { all?: boolean; groupIds: string[]; region?: string }): GroupRecord[] {
+/**
+ * A deletion's pre-delete backup, checked against its trail: the SHA-256 recorded in result.json
+ * when the workflow (or `sg-audit delete`) wrote the backup. A mismatch is refused whatever the flags.
+ */
+async function verifiedByTrail(backupBytes: Buffer, backup: Backup, trailPath: string, allowUnverified: boolean, io: CliIo): Promise<{ trail?: DeletionResult; verified: boolean }> {
+  const unverified = (why: string, trail?: DeletionResult) => {
+    if (!allowUnverified) {
+      throw new UsageError(`cannot check the pre-delete backup: ${why}; pass --trail FILE (the deletion's result.json), or --allow-unverified-backup to restore from a backup nothing vouches for`);
+    }
+    io.err(`WARNING: restoring from an UNVERIFIED backup (--allow-unverified-backup): ${why}\n`);
+    return { ...(trail ? { trail } : {}), verified: false };
+  };
+  let trail: DeletionResult;
+  try {
+    trail = (await readJson(trailPath, '--trail')).json as DeletionResult;
+  } catch (error) {
+    return unverified((error as Error).message);
+  }
+  if (typeof trail !== 'object' || trail === null || !Array.isArray(trail.outcomes)) return unverified(`${trailPath} is not an sg-auditor deletion trail (result.json)`);
+  if (trail.auditId !== backup.auditId || trail.accountId !== backup.accountId) {
+    throw new BackupRejectedError(`refusing the backup, nothing was restored: it is of audit ${backup.auditId} (account ${backup.accountId}), but the trail ${trailPath} is of audit ${trail.auditId} (account ${trail.accountId})`);
+  }
+  const recorded = Object.values(trail.preDeleteBackupSha256 ?? {});
+  if (recorded.length === 0) return unverified(`the trail ${trailPath} records no pre-delete backup SHA-256 (written before it did)`, trail);
+  const sha = createHash('sha256').update(backupBytes).digest('hex');
+  if (!recorded.includes(sha)) {
+    throw new BackupRejectedError(
+      `refusing the pre-delete backup, nothing was restored: its SHA-256 is ${sha}, but the trail ${trailPath} recorded ${recorded.join(', ')} when it was written, so it was changed since`,
+    );
+  }
+  return { trail, verified: true };
+}
+
+/** The groups to restore: the named ones, or with --all every candidate of the report (or every group the trail's deletion deleted). */
+function selectGroups(
+  backup: Backup,
+  report: AuditReport | undefined,
+  values: { all?: boolean; groupIds: string[]; region?: string },
+  trail?: DeletionResult,
+): GroupRecord[] {
   const inRegion = (g: GroupRecord) => values.region === undefined || g.region === values.region;
+  if (values.all && trail) {
+    const deleted = new Set(trail.outcomes.filter((o) => o.outcome === 'deleted').map((o) => `${o.region}/${o.groupId}`));
+    return backup.groups.filter((g) => inRegion(g) && deleted.has(`${g.region}/${g.groupId}`));
+  }
   if (values.all) {
     if (!report) throw new UsageError('--all needs the report, to restore only the groups that were candidates: name them with --group instead');
     const candidates = new Set(report.regions.flatMap((r) => r.groups.filter((g) => g.verdict === 'candidate').map((g) => `${g.region}/${g.groupId}`)));
@@ -124,6 +172,7 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
       group: { type: 'string', multiple: true },
       region: { type: 'string' },
       report: { type: 'string' },
+      trail: { type: 'string' },
       'allow-unverified-backup': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -144,9 +193,18 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
       if (error instanceof BackupFormatError) throw new UsageError(`--backup: ${error.message}`);
       throw error;
     }
-    const reportPath = values.report ?? join(dirname(values.backup), 'report.json');
-    const { report, verified } = await verifiedBy(bytes, reportPath, values['allow-unverified-backup'] === true, io);
-    const groups = selectGroups(backup, report, { ...(values.all ? { all: true } : {}), groupIds, ...(values.region !== undefined ? { region: values.region } : {}) });
+    if (values.trail !== undefined && values.report !== undefined) throw new UsageError('give either --report (an audit backup) or --trail (a pre-delete backup), not both');
+    const allowUnverified = values['allow-unverified-backup'] === true;
+    // A deletion's pre-delete backup is vouched for by its trail (result.json), an audit backup by its report.
+    const preDelete = values.trail !== undefined || (values.report === undefined && basename(values.backup).startsWith('pre-delete-backup'));
+    const checked = preDelete
+      ? await verifiedByTrail(bytes, backup, values.trail ?? join(dirname(values.backup), 'result.json'), allowUnverified, io)
+      : await verifiedBy(bytes, values.report ?? join(dirname(values.backup), 'report.json'), allowUnverified, io);
+    const report = 'report' in checked ? checked.report : undefined;
+    const trail = 'trail' in checked ? checked.trail : undefined;
+    const { verified } = checked;
+    if (values.all && preDelete && !trail) throw new UsageError('--all with a pre-delete backup needs its trail, to restore only the groups that deletion deleted: name them with --group instead');
+    const groups = selectGroups(backup, report, { ...(values.all ? { all: true } : {}), groupIds, ...(values.region !== undefined ? { region: values.region } : {}) }, trail);
     if (groups.length === 0) {
       io.out('Nothing to restore: no candidate of the report is in the backup for that selection.\n');
       return 0;
@@ -165,7 +223,8 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand 
 
       const created = results.filter((r) => r.status === 'created').length;
       const failed = results.filter((r) => r.status === 'failed' || r.failedRules.length > 0);
-      io.out(`Restore from backup of audit ${backup.auditId}${verified ? ' (matches its report)' : ' (UNVERIFIED)'}: ${groups.length} groups\n`);
+      const vouch = preDelete ? ' (matches the SHA-256 in its trail)' : ' (matches its report)';
+      io.out(`Restore from ${preDelete ? 'pre-delete ' : ''}backup of audit ${backup.auditId}${verified ? vouch : ' (UNVERIFIED)'}: ${groups.length} groups\n`);
       for (const r of results) io.out(resultLines(r));
       const moved = results.filter((r) => r.newGroupId);
       if (moved.length > 0) {

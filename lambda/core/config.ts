@@ -208,10 +208,11 @@ export const approveEnvSchema = z.object({
 });
 
 /**
- * The deletion workflow's task Lambdas: no MAC key (they never see a link). In organization mode
- * they act in a member account through MEMBER_ROLE_NAME.
+ * The deletion workflow's task Lambdas. MAC_KEY_ID: the started task verifies the signed link in
+ * the approval lock (only its role may call VerifyMac). In organization mode they act in a member
+ * account through MEMBER_ROLE_NAME.
  */
-export const workerEnvSchema = commonEnvSchema.omit({ MAC_KEY_ID: true }).extend({
+export const workerEnvSchema = commonEnvSchema.extend({
   ORGANIZATION,
   MEMBER_ROLE_NAME: parsed(parseRoleName).prefault(DEFAULT_MEMBER_ROLE),
 });

@@ -30,8 +30,21 @@ export type DeletionTask = Exclude<keyof typeof DELETION_STATES, 'regions'>;
 export interface DeletionExecutionInput {
   accountId: string;
   auditId: string;
+  /**
+   * The approved selection's SHA-256, as the front put it in the lock: the started task refuses a
+   * lock whose selection does not hash to it (absent in executions started before it existed).
+   */
+  selectionSha256?: string;
 }
 
+
+/**
+ * The deletion execution's name: account and audit, so organization mode's accounts never share
+ * one, and a second StartExecution for the same approval (same name, same input) starts nothing.
+ */
+export function deletionExecutionName(input: Pick<DeletionExecutionInput, 'accountId' | 'auditId'>): string {
+  return `${input.accountId}-${input.auditId}`;
+}
 
 /** Started trail: who approved what, when; the regions the Map fans out over. */
 export interface StartedRecord {
@@ -46,7 +59,7 @@ export interface StartedRecord {
 
 /** How the front starts the deletion state machine and reads its status (Step Functions, or the local runner). */
 export interface DeletionStarter {
-  /** Starts the deletion state machine (named after the audit id, so a retry starts nothing new). */
+  /** Starts the deletion state machine (named by account and audit id, so a retry starts nothing new). */
   startDeletion(input: DeletionExecutionInput): Promise<void>;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; undefined when it never started. */
   executionStatus(input: DeletionExecutionInput): Promise<string | undefined>;
@@ -55,6 +68,8 @@ export interface DeletionStarter {
 export interface StartedOutput {
   regions: string[];
   selected: number;
+  /** The approval could not be authenticated: a REFUSED trail was written and nothing is done. */
+  refused: boolean;
 }
 
 export interface RegionInput extends DeletionExecutionInput {
@@ -103,7 +118,7 @@ export interface FinishInput extends DeletionExecutionInput {
 
 export interface FinishOutput {
   resultKey: string;
-  status: 'completed' | 'aborted';
+  status: 'completed' | 'aborted' | 'refused';
   deleted: number;
   failed: number;
 }

@@ -9,7 +9,8 @@ import type { Approver } from './signin';
 /** 2: status, revocations with rule contents, pre-delete backups; revokedRules are rules, not ids. */
 export const DELETION_RESULT_SCHEMA_VERSION = 2;
 
-export type OutcomeKind = 'deleted' | 'skipped' | 'failed' | 'kept-by-reviewer';
+/** `already-deleted`: gone before this deletion reached it (InvalidGroup.NotFound, or absent from the re-audit). */
+export type OutcomeKind = 'deleted' | 'already-deleted' | 'skipped' | 'failed' | 'kept-by-reviewer';
 
 export interface GroupOutcome {
   groupId: string;
@@ -38,6 +39,8 @@ export interface Requester {
 
 export interface DeletionTotals {
   deleted: number;
+  /** Gone before this deletion reached them: not deleted by it. */
+  alreadyDeleted: number;
   skipped: number;
   failed: number;
   keptByReviewer: number;
@@ -52,14 +55,24 @@ export interface RevocationRecord {
   /** `uncertain`: the call was started but its answer was lost (a batch stopped mid-call). */
   status: 'revoked' | 'failed' | 'uncertain';
   error?: string;
+  /**
+   * The group was then not deleted (skipped or failed), so its revoked rules were added back:
+   * how many, and those that could not be (e.g. the group they referenced was deleted meanwhile).
+   */
+  readded?: { added: number; failed: string[] };
 }
 
 export interface DeletionResult {
   schemaVersion: typeof DELETION_RESULT_SCHEMA_VERSION;
-  /** `aborted`: the workflow stopped on an error; the outcomes are what was recorded until then. */
-  status: 'completed' | 'aborted';
+  /**
+   * `aborted`: the workflow stopped on an error; the outcomes are what was recorded until then.
+   * `refused`: the approval could not be authenticated (lambda/core/approval-auth.ts); nothing was done.
+   */
+  status: 'completed' | 'aborted' | 'refused';
   /** Why it stopped (aborted only). */
   abortReason?: string;
+  /** Why the approval was refused (refused only). */
+  refuseReason?: string;
   auditId: string;
   accountId: string;
   startedAt: string;
@@ -72,13 +85,19 @@ export interface DeletionResult {
   revocations: RevocationRecord[];
   /** region -> where that region's pre-delete backup was written. */
   preDeleteBackups: Record<string, string>;
+  /**
+   * region -> SHA-256 (hex) of that pre-delete backup's bytes as written: `sg-audit restore
+   * --backup <pre-delete backup>` refuses a backup that does not match it.
+   */
+  preDeleteBackupSha256?: Record<string, string>;
   totals: DeletionTotals;
 }
 
 export function countOutcomes(outcomes: readonly GroupOutcome[]): DeletionTotals {
-  const totals: DeletionTotals = { deleted: 0, skipped: 0, failed: 0, keptByReviewer: 0 };
+  const totals: DeletionTotals = { deleted: 0, alreadyDeleted: 0, skipped: 0, failed: 0, keptByReviewer: 0 };
   for (const o of outcomes) {
     if (o.outcome === 'deleted') totals.deleted += 1;
+    else if (o.outcome === 'already-deleted') totals.alreadyDeleted += 1;
     else if (o.outcome === 'skipped') totals.skipped += 1;
     else if (o.outcome === 'failed') totals.failed += 1;
     else totals.keptByReviewer += 1;
@@ -194,7 +213,7 @@ export function planDeletion(
     const planned = new Map<string, ClassifiedGroup>();
     for (const g of mine) {
       const now = current.get(g.groupId);
-      if (!now) outcomes.push(outcome(g, 'deleted', 'already gone before the deletion (not found by the re-audit)'));
+      if (!now) outcomes.push(outcome(g, 'already-deleted', 'already deleted: gone before the deletion (not found by the re-audit)'));
       else if (now.verdict !== 'candidate') outcomes.push(outcome(g, 'skipped', `now ${now.verdict}: ${now.reasons.join('; ')}`));
       else planned.set(g.groupId, now);
     }
@@ -263,11 +282,19 @@ export interface WaveStep {
  * member its own rules reference, and only the rules among unblocked members are revoked: no
  * rule is revoked from a cycle that cannot be deleted whole.
  */
-export function stepWave(wave: PlanWave, referrers: Readonly<Record<string, string[]>>, gone: ReadonlySet<string>, done: ReadonlySet<string>): WaveStep {
+export function stepWave(
+  wave: PlanWave,
+  referrers: Readonly<Record<string, string[]>>,
+  gone: ReadonlySet<string>,
+  done: ReadonlySet<string>,
+  /** Groups the batch's own re-check found in use just now, with why: never deleted, and they hold what they reference. */
+  held: ReadonlyMap<string, string> = new Map(),
+): WaveStep {
   const members = new Set(wave.groups.map((g) => g.groupId));
   const byId = new Map(wave.groups.map((g) => [g.groupId, g]));
-  const blocked = new Map<string, string>();
+  const blocked = new Map<string, string>([...held].filter(([id]) => members.has(id)));
   for (const g of wave.groups) {
+    if (blocked.has(g.groupId)) continue;
     const holding = (referrers[g.groupId] ?? []).filter((r) => !members.has(r) && !gone.has(r));
     if (holding.length > 0) blocked.set(g.groupId, `still referenced by rules of ${holding.join(', ')}, which could not be deleted`);
   }

@@ -49,6 +49,8 @@ export interface RegionSummary {
   region: string;
   planned: number;
   deleted: number;
+  /** Gone before the deletion reached them. */
+  alreadyDeleted: number;
   skipped: number;
   failed: number;
   done: boolean;
@@ -58,11 +60,12 @@ export interface RegionSummary {
 
 /** Small per-region counts for the progress page (one object, rewritten by each checkpoint). */
 export function summarize(plan: RegionPlan, progress: RegionProgress, done: boolean, batches: number, now: Date): RegionSummary {
-  const summary: RegionSummary = { region: plan.region, planned: 0, deleted: 0, skipped: 0, failed: 0, done, batches, updatedAt: now.toISOString() };
+  const summary: RegionSummary = { region: plan.region, planned: 0, deleted: 0, alreadyDeleted: 0, skipped: 0, failed: 0, done, batches, updatedAt: now.toISOString() };
   for (const wave of plan.waves) summary.planned += wave.groups.length;
   for (const o of progress.outcomes.values()) {
     if (o.region !== plan.region) continue;
     if (o.outcome === 'deleted') summary.deleted += 1;
+    else if (o.outcome === 'already-deleted') summary.alreadyDeleted += 1;
     else if (o.outcome === 'skipped') summary.skipped += 1;
     else if (o.outcome === 'failed') summary.failed += 1;
   }

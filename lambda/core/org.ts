@@ -108,7 +108,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /**
  * The account's audit id within an org audit: the org audit's time stamp and a suffix derived
  * from both ids, so a retried assemble step writes the same keys and each account has its own
- * approval lock (approvals/<auditId>.json).
+ * approval lock (approvals/<accountId>/<auditId>.json).
  */
 export function accountAuditId(orgAuditId: string, accountId: string): string {
   const stamp = orgAuditId.replace(/-[a-z0-9]{6}$/, '');

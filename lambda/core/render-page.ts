@@ -369,6 +369,7 @@ ${rows.length === 0 ? '<p>No region has started deleting yet (each is re-audited
 
 const SECTION_TITLES: Array<[OutcomeKind, string]> = [
   ['deleted', 'Deleted'],
+  ['already-deleted', 'Already deleted (gone before the deletion reached them)'],
   ['failed', 'Failed'],
   ['skipped', 'Skipped (no longer safe to delete)'],
   ['kept-by-reviewer', 'Kept by reviewer'],
@@ -383,9 +384,14 @@ export function renderResultPage(result: DeletionResult, warnings: readonly stri
     return `<h2>${escapeHtml(title)}: ${all.length}</h2>\n${rows.length === 0 ? '<p>None.</p>' : table(['Group id', 'Name', 'Region', 'Reason'], rows)}${more}`;
   }).join('\n');
   const aborted = result.status === 'aborted';
-  const cls = aborted || result.totals.failed > 0 || warnings.length > 0 ? 'notice' : 'notice ok';
+  const refused = result.status === 'refused';
+  const cls = aborted || refused || result.totals.failed > 0 || warnings.length > 0 ? 'notice' : 'notice ok';
   const warn = warnings.map((w) => `<p class="notice">${escapeHtml(w)}</p>`).join('\n');
-  const headline = aborted ? `ABORTED: ${result.abortReason ?? 'the deletion stopped'}. ${formatDeletionTotals(result)}` : formatDeletionTotals(result);
+  const headline = refused
+    ? `REFUSED: ${result.refuseReason ?? 'the approval could not be authenticated'}. Nothing was deleted`
+    : aborted
+      ? `ABORTED: ${result.abortReason ?? 'the deletion stopped'}. ${formatDeletionTotals(result)}`
+      : formatDeletionTotals(result);
   const backups = Object.entries(result.preDeleteBackups ?? {}).map(([region, key]) => `${region}: ${key}`);
   const body = `<p class="${cls}">${escapeHtml(headline)}. This link is now used and cannot delete anything else.</p>
 ${warn}
@@ -398,7 +404,7 @@ ${metaTable([
   ...(trail ? ([['Trail', trail]] as Array<[string, unknown]>) : []),
 ])}
 ${sections}`;
-  return layout(aborted ? 'Deletion ABORTED' : 'Deletion result', body);
+  return layout(refused ? 'Deletion REFUSED' : aborted ? 'Deletion ABORTED' : 'Deletion result', body);
 }
 
 /** The body of a 303 See Other: browsers follow the Location header; this is for anything that does not. */

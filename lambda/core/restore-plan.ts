@@ -48,6 +48,14 @@ export const isDefaultEgress = (r: RuleRecord): boolean =>
   !r.description &&
   Object.keys(r.tags ?? {}).length === 0;
 
+/** The allow-all IPv6 egress rule a new group can start with (a VPC with an IPv6 CIDR). */
+export const isDefaultEgressV6 = (r: RuleRecord): boolean =>
+  r.isEgress &&
+  r.ipProtocol === '-1' &&
+  r.cidrIpv6 === '::/0' &&
+  !r.description &&
+  Object.keys(r.tags ?? {}).length === 0;
+
 /**
  * The rules to add to a restored group, and whether its default egress must go: the default rule
  * stays only when the backup has that same rule (same target, no description, no tags); otherwise

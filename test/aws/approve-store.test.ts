@@ -6,7 +6,7 @@ import { awsError } from '../helpers/scanner-harness';
 const s3 = mockClient(S3Client);
 const store = () => s3ApprovalStore(new S3Client({ region: 'us-east-1' }), 'bucket');
 const withStatus = (code: string, status: number) => Object.assign(awsError(code), { $metadata: { httpStatusCode: status } });
-const lock = { auditId: '2026-12-01T02-00-00Z-k3x9q2', accountId: '123456789012', reportSha256: 'ab', takenAt: 'now', selection: ['sg-1'] };
+const lock = { auditId: '2026-12-01T02-00-00Z-k3x9q2', accountId: '123456789012', reportSha256: 'ab', takenAt: 'now', selection: ['sg-1'], token: 'payload.mac', selectionSha256: 'cd' };
 
 beforeEach(() => s3.reset());
 
@@ -20,7 +20,7 @@ describe('s3ApprovalStore', () => {
 
     // Assess
     expect(taken).toBe(true);
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'bucket', Key: 'approvals/2026-12-01T02-00-00Z-k3x9q2.json', IfNoneMatch: '*' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'bucket', Key: 'approvals/123456789012/2026-12-01T02-00-00Z-k3x9q2.json', IfNoneMatch: '*' });
   });
 
   it('reports the lock as taken when S3 answers 412 PreconditionFailed', async () => {
@@ -62,7 +62,7 @@ describe('s3ApprovalStore', () => {
     s3.on(GetObjectCommand).rejects(withStatus('NoSuchKey', 404));
 
     // Act
-    const used = await store().isUsed('a');
+    const used = await store().isUsed('123456789012', 'a');
     const report = await store().readReport('123456789012', 'a');
 
     // Assess
@@ -70,12 +70,24 @@ describe('s3ApprovalStore', () => {
     expect(report).toBeUndefined();
   });
 
+  it('reads a lock under the legacy key (approvals/<auditId>.json) as used, so a link used before the upgrade stays used', async () => {
+    // Prepare
+    s3.on(HeadObjectCommand).rejects(withStatus('NotFound', 404));
+    s3.on(HeadObjectCommand, { Key: 'approvals/2026-12-01T02-00-00Z-k3x9q2.json' }).resolves({});
+
+    // Act
+    const used = await store().isUsed('123456789012', '2026-12-01T02-00-00Z-k3x9q2');
+
+    // Assess
+    expect(used).toBe(true);
+  });
+
   it('treats a 403 on the lock as an error, not as unused', async () => {
     // Prepare
     s3.on(HeadObjectCommand).rejects(withStatus('Forbidden', 403));
 
     // Act
-    const run = store().isUsed('a');
+    const run = store().isUsed('123456789012', 'a');
 
     // Assess
     await expect(run).rejects.toThrow();

@@ -1,4 +1,4 @@
-import { DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, DescribeNetworkInterfacesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,6 +53,10 @@ const command = createDeleteCommand({ ...deps, scanners: [] });
 
 beforeEach(() => {
   ec2.reset();
+  // The batch's re-check right before deleting: nothing attached unless a test says so.
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({});
+  ec2.on(DescribeInstancesCommand).resolves({});
+  ec2.on(DescribeSecurityGroupsCommand).resolves({});
   ssm.reset();
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });

@@ -1,10 +1,4 @@
-import {
-  DeleteSecurityGroupCommand,
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  EC2Client,
-  RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand, DescribeNetworkInterfacesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../lambda/aws/client-factory';
@@ -20,6 +14,10 @@ const fast = { sleep: async () => undefined, backoffMs: () => 0 };
 
 beforeEach(() => {
   ec2.reset();
+  // The batch's re-check right before deleting: nothing attached unless a test says so.
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({});
+  ec2.on(DescribeInstancesCommand).resolves({});
+  ec2.on(DescribeSecurityGroupsCommand).resolves({});
   ssm.reset();
   ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
 });
@@ -40,7 +38,7 @@ describe('executePlan', () => {
     const { outcomes } = await executePlan(planFor(['sg-a']), new ClientFactory(), fast);
 
     // Assess
-    expect(outcomes).toEqual([expect.objectContaining({ groupId: 'sg-a', outcome: 'deleted', reason: expect.stringContaining('already gone') })]);
+    expect(outcomes).toEqual([expect.objectContaining({ groupId: 'sg-a', outcome: 'already-deleted', reason: expect.stringContaining('already deleted') })]);
   });
 
   it('retries DependencyViolation with backoff, then reports the failure', async () => {
@@ -104,7 +102,9 @@ describe('executePlan', () => {
     const { outcomes } = await executePlan(planDeletion([a, b], [], [regionReport('us-east-1', [a, b])]), new ClientFactory(), fast);
 
     // Assess
-    expect(ec2).toHaveReceivedNthCommandWith(1, RevokeSecurityGroupIngressCommand, { GroupId: 'sg-a', SecurityGroupRuleIds: ['sgr-to-sg-b'] });
+    const mutating = ec2.calls().map((c) => c.args[0].constructor.name).filter((name) => !name.startsWith('Describe'));
+    expect(mutating[0]).toBe(RevokeSecurityGroupIngressCommand.name);
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, { GroupId: 'sg-a', SecurityGroupRuleIds: ['sgr-to-sg-b'] });
     expect(outcomes.map((o) => o.outcome)).toEqual(['deleted', 'deleted']);
     expect(outcomes[0]?.revokedRules).toEqual([refRule('sg-b')]);
   });
@@ -173,7 +173,7 @@ describe('runDeletion', () => {
     expect(ec2).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0a' });
     expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-0b' });
     expect(result.outcomes).toContainEqual(expect.objectContaining({ groupId: 'sg-0b', outcome: 'skipped', reason: expect.stringContaining('now in-use') }));
-    expect(result.totals).toEqual({ deleted: 1, skipped: 1, failed: 0, keptByReviewer: 0 });
+    expect(result.totals).toEqual({ deleted: 1, alreadyDeleted: 0, skipped: 1, failed: 0, keptByReviewer: 0 });
   });
 
   describe('re-auditing at least as strictly as the signed audit and the current settings', () => {

@@ -1,4 +1,12 @@
-import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DeleteSecurityGroupCommand,
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runRegionBatch } from '../../lambda/aws/deleter';
 import { planDeletion } from '../../lambda/core/deletion-plan';
@@ -7,7 +15,13 @@ import { candidate, regionReport } from '../helpers/audit-report';
 import { awsError } from '../helpers/scanner-harness';
 
 const ec2 = mockClient(EC2Client);
-beforeEach(() => ec2.reset());
+beforeEach(() => {
+  ec2.reset();
+  // The batch's re-check right before deleting: nothing attached unless a test says so.
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({});
+  ec2.on(DescribeInstancesCommand).resolves({});
+  ec2.on(DescribeSecurityGroupsCommand).resolves({});
+});
 
 const refRule = (to: string) => ({ ruleId: `sgr-to-${to}`, isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, referencedGroup: { groupId: to } });
 
@@ -90,5 +104,107 @@ describe('runRegionBatch', () => {
     // Assess
     expect(result).toMatchObject({ done: false, stopped: true });
     expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+  });
+});
+
+describe("each batch's re-check of its own groups right before deleting", () => {
+  const run = (groups: ReturnType<typeof candidate>[]) =>
+    runRegionBatch(planOf(groups), mergeCheckpoints([]), new EC2Client({}), { save: async () => undefined }, { batchId: 'b1', callsPerSecond: 1e6 });
+
+  it('skips a group attached to a network interface since the re-audit, with the reason, and deletes the others', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-new', InterfaceType: 'lambda', Groups: [{ GroupId: 'sg-2' }] }] });
+
+    // Act
+    const result = await run([candidate('sg-1'), candidate('sg-2')]);
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-1', 'sg-2'] }] });
+    expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-2' });
+    expect(result.progress.outcomes.get('sg-2')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('now in use: attached to network interface eni-new') });
+    expect(result.progress.outcomes.get('sg-1')?.outcome).toBe('deleted');
+  });
+
+  it('skips a group used by an EC2 instance since the re-audit', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-new', SecurityGroups: [{ GroupId: 'sg-1' }] }] }] });
+
+    // Act
+    const result = await run([candidate('sg-1')]);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+    expect(result.progress.outcomes.get('sg-1')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('EC2 instance i-new') });
+  });
+
+  it('skips a group that a rule of a group outside the deletion started referencing', async () => {
+    // Prepare
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [{ GroupId: 'sg-app', GroupName: 'app', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-1' }] }] }],
+    });
+
+    // Act
+    const result = await run([candidate('sg-1')]);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+    expect(result.progress.outcomes.get('sg-1')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('referenced by a rule of sg-app') });
+  });
+
+  it('revokes no rule of a reference cycle whose member became used, and deletes neither member', async () => {
+    // Prepare
+    const a = candidate('sg-a', 'us-east-1', { ingress: [refRule('sg-b')] });
+    const b = candidate('sg-b', 'us-east-1', { ingress: [refRule('sg-a')] });
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({});
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-new', Groups: [{ GroupId: 'sg-a' }] }] });
+
+    // Act
+    const result = await run([a, b]);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
+    expect(ec2).not.toHaveReceivedCommand(DeleteSecurityGroupCommand);
+    expect(result.progress.outcomes.get('sg-a')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('eni-new') });
+    expect(result.progress.outcomes.get('sg-b')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('still referenced by rules of sg-a') });
+  });
+
+  it("adds a cycle's revoked rules back to a member whose deletion then failed", async () => {
+    // Prepare
+    const a = candidate('sg-a', 'us-east-1', { ingress: [refRule('sg-b')] });
+    const b = candidate('sg-b', 'us-east-1', { ingress: [refRule('sg-a')] });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({});
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    ec2.on(DeleteSecurityGroupCommand, { GroupId: 'sg-a' }).rejects(awsError('UnauthorizedOperation'));
+    ec2.on(DeleteSecurityGroupCommand, { GroupId: 'sg-b' }).rejects(awsError('UnauthorizedOperation'));
+
+    // Act
+    const result = await run([a, b]);
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupIngressCommand, {
+      GroupId: 'sg-a',
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: 'sg-b' }] }],
+    });
+    expect(result.progress.revocations.get('sg-a')?.readded).toEqual({ added: 1, failed: [] });
+    expect(result.progress.outcomes.get('sg-a')).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('its revoked rules were added back') });
+  });
+
+  it('adds back nothing to a member that was deleted', async () => {
+    // Prepare
+    const a = candidate('sg-a', 'us-east-1', { ingress: [refRule('sg-b')] });
+    const b = candidate('sg-b', 'us-east-1', { ingress: [refRule('sg-a')] });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({});
+    ec2.on(DeleteSecurityGroupCommand).resolves({});
+
+    // Act
+    const result = await run([a, b]);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(AuthorizeSecurityGroupIngressCommand);
+    expect([...result.progress.outcomes.values()].map((o) => o.outcome)).toEqual(['deleted', 'deleted']);
   });
 });

@@ -172,6 +172,30 @@ describe('restoreGroups', () => {
     });
   });
 
+  it('revokes the allow-all IPv6 egress a new group starts with (a VPC with an IPv6 CIDR) when the original had none', async () => {
+    // Prepare
+    regionNow([], [{ GroupId: 'sg-0new', SecurityGroupRuleId: 'sgr-v6', IsEgress: true, IpProtocol: '-1', CidrIpv6: '::/0' }]);
+
+    // Act
+    const [result] = await restoreGroups([saved()], clients());
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupEgressCommand, { GroupId: 'sg-0new', SecurityGroupRuleIds: ['sgr-v6'] });
+    expect(result?.failedRules).toEqual([]);
+  });
+
+  it('keeps the allow-all IPv6 egress a new group starts with when the original had exactly that rule', async () => {
+    // Prepare
+    regionNow([], [{ GroupId: 'sg-0new', SecurityGroupRuleId: 'sgr-v6', IsEgress: true, IpProtocol: '-1', CidrIpv6: '::/0' }]);
+    const group = saved({ egress: [{ ruleId: 'sgr-9', isEgress: true, ipProtocol: '-1', cidrIpv6: '::/0' }] });
+
+    // Act
+    await restoreGroups([group], clients());
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommandWith(RevokeSecurityGroupEgressCommand, { GroupId: 'sg-0new', SecurityGroupRuleIds: ['sgr-v6'] });
+  });
+
   it('keeps the default egress when the original had exactly that rule', async () => {
     // Prepare
     const group = saved({ egress: [{ ruleId: 'sgr-9', isEgress: true, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' }] });

@@ -10,6 +10,9 @@ import { launchChromium } from '../../scripts/chromium';
 import { existingGroups, MOTO_SCANNERS, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
 import { startTestIssuer, type TestIssuer } from '../helpers/oidc-issuer';
 
+/** moto's default account: the scenario's audit and its lock are in it. */
+const MOTO_ACCOUNT = '123456789012';
+
 /**
  * Signed-in approval on the local front (`sg-audit serve`), with a test OpenID Connect issuer in
  * place of Cognito: the review page sends the reviewer through sign-in (code flow with PKCE),
@@ -123,7 +126,7 @@ describe('signed-in approval in Chromium', () => {
     await Promise.all([page.waitForURL(/view=progress/), page.getByRole('button', { name: /Delete/ }).click()]);
     const progress = await body(page);
     await served.workflow.executions.settled();
-    const lock = await s3Json<LockRecord>(approvalLockKey(scenario.auditId));
+    const lock = await s3Json<LockRecord>(approvalLockKey(MOTO_ACCOUNT, scenario.auditId));
     const accountId = lock.accountId;
     const started = await s3Json<StartedRecord>(deletionKeys(accountId, scenario.auditId).started);
     const out = await new S3Client({ region: REGION }).send(new GetObjectCommand({ Bucket: scenario.bucket, Key: deletionKeys(accountId, scenario.auditId).log }));

@@ -7,7 +7,7 @@ import { actionsOf, bySid, logicalId, policyDocuments, roleStatements, synthStac
  * reopen a used one, or subscribe to the emails from elsewhere.
  */
 let synth: Synthesized;
-let ids: { audit: string; approve: string; bucket: string; topic: string; macKey: string };
+let ids: { audit: string; approve: string; started: string; bucket: string; topic: string; macKey: string };
 
 beforeAll(() => {
   synth = synthStack();
@@ -15,6 +15,7 @@ beforeAll(() => {
   ids = {
     audit: logicalId(stack, stack.audit.role),
     approve: logicalId(stack, stack.approve.role),
+    started: logicalId(stack, stack.deletion.functions.started.role),
     bucket: logicalId(stack, stack.bucket),
     topic: logicalId(stack, stack.topic),
     macKey: logicalId(stack, stack.macKey),
@@ -48,12 +49,12 @@ describe('approval MAC key policy', () => {
     expect(allows.map((s) => principalsOf(s))).toEqual([[roleArn(ids.audit)]]);
   });
 
-  it('allows VerifyMac only to the approval front, named in the key policy', () => {
+  it("allows VerifyMac only to the approval front and the deletion workflow's started task, named in the key policy", () => {
     // Prepare / Act
     const allows = macKeyStatements().filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('kms:VerifyMac'));
 
     // Assess
-    expect(allows.map((s) => principalsOf(s))).toEqual([[roleArn(ids.approve)]]);
+    expect(allows.map((s) => principalsOf(s))).toEqual([[roleArn(ids.approve), roleArn(ids.started)]]);
   });
 
   it('denies GenerateMac and VerifyMac to every other principal, grants and kms:* policies included', () => {
@@ -63,7 +64,12 @@ describe('approval MAC key policy', () => {
 
     // Assess
     expect(signer).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:GenerateMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(ids.audit)] } } });
-    expect(verifier).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:VerifyMac', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(ids.approve)] } } });
+    expect(verifier).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:VerifyMac',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(ids.approve), roleArn(ids.started)] } },
+    });
   });
 
   it('lets the account administer the key, but delegates neither its use nor grants', () => {

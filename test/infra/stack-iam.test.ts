@@ -84,7 +84,7 @@ describe('wildcards', () => {
     const onEverything = iamStatements.filter((s) => resourcesOf(s).includes('*'));
 
     // Assess
-    expect(onEverything.map((s) => s.Sid)).toEqual(['ReadOnlyDescribe', 'ReadOnlyDescribe', 'CheckInFlightGroups']);
+    expect(onEverything.map((s) => s.Sid)).toEqual(['ReadOnlyDescribe', 'ReadOnlyDescribe', 'CheckInFlightGroups', 'RecheckBeforeDeleting']);
     for (const statement of onEverything) {
       expect(actionsOf(statement).every((a) => /^[a-z0-9-]+:(Describe|List|Get|BatchGet|LookupEvents|GET$)/.test(a))).toBe(true);
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -191,6 +192,39 @@ describe('sg-audit delete and restore against moto', () => {
 
     // Assess
     await expect(run).rejects.toThrow(/refusing the backup, nothing was restored: the backup's SHA-256 is [0-9a-f]{64}, but the report of audit \S+ says [0-9a-f]{64}/);
+    expect(await groupsNamed('qair-a')).toHaveLength(0);
+  }, 120_000);
+  it('records the pre-delete backup SHA-256 in the trail, and restores from the pre-delete backup only after checking it against the trail', async () => {
+    // Prepare
+    const trail = JSON.parse(await readFile(join(outDir, 'result.json'), 'utf8')) as { preDeleteBackupSha256?: Record<string, string> };
+    const bytes = await readFile(join(outDir, 'pre-delete-backup.json'));
+    const t = inProcessIo();
+
+    // Act
+    const code = await createRestoreCommand()(['--backup', join(outDir, 'pre-delete-backup.json'), '--all'], t.io);
+
+    // Assess
+    expect(trail.preDeleteBackupSha256?.[REGION]).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await readFile(join(outDir, 'deletion_log.txt'), 'utf8')).toContain(`(SHA-256 ${trail.preDeleteBackupSha256?.[REGION] ?? '?'})`);
+    expect(code).toBe(0);
+    expect(t.out.join('')).toContain('Restore from pre-delete backup of audit');
+    expect(t.out.join('')).toContain('(matches the SHA-256 in its trail)');
+    expect(t.out.join('')).toContain('0 created, 4 already restored');
+  }, 120_000);
+
+  it('refuses a pre-delete backup with one byte changed, saying the trail recorded another SHA-256, and restores nothing', async () => {
+    // Prepare
+    const bytes = await readFile(join(outDir, 'pre-delete-backup.json'));
+    const at = bytes.indexOf('"pair-a"') + 1;
+    bytes[at] = 'q'.charCodeAt(0);
+    const tamperedDir = await mkdtemp(join(tmpdir(), 'sg-audit-tampered-pre-'));
+    await writeFile(join(tamperedDir, 'pre-delete-backup.json'), bytes);
+
+    // Act
+    const run = createRestoreCommand()(['--backup', join(tamperedDir, 'pre-delete-backup.json'), '--trail', join(outDir, 'result.json'), '--all'], inProcessIo().io);
+
+    // Assess
+    await expect(run).rejects.toThrow(/refusing the pre-delete backup, nothing was restored: its SHA-256 is [0-9a-f]{64}, but the trail \S+ recorded [0-9a-f]{64} when it was written/);
     expect(await groupsNamed('qair-a')).toHaveLength(0);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { approveLink, handleApproval, reviewLink } from '../../lambda/approve/approve-core';
 import type { LockRecord } from '../../lambda/aws/approval-store';
 import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
+import { selectionSha256 } from '../../lambda/core/approval-auth';
 import { approvalLockKey, auditKeys } from '../../lambda/core/s3-keys';
 import { approveDeps, fakeS3, fakeWorkflow, getRequest, NOW, postRequest, publishReport } from '../helpers/approve-fixtures';
 import { auditReport, candidate, regionReport } from '../helpers/audit-report';
@@ -193,8 +194,8 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(303);
-    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
-    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId, selectionSha256: lock.selectionSha256 }]);
     expect(lock).toMatchObject({ selection: ['sg-0a'], note: 'decommissioned <app>', sourceIp: '203.0.113.9', userAgent: 'test-agent' });
   });
 
@@ -228,6 +229,19 @@ describe('POST: approving', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("puts the signed link and the selection's hash in the lock, for the workflow to authenticate", async () => {
+    // Prepare
+    const { s3, token, deps } = await setup();
+
+    // Act
+    await approveLink(postRequest(token, { keep: ['sg-0b'], confirm: '1' }), deps);
+
+    // Assess
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    expect(lock.token).toBe(token);
+    expect(lock.selectionSha256).toBe(selectionSha256({ accountId: '123456789012', auditId: report().auditId, reportSha256: lock.reportSha256, selection: ['sg-0a'] }));
+  });
+
   it('refuses a typed count that is not the number of groups to delete with 422, starting nothing', async () => {
     // Prepare
     const { s3, token, deps, calls } = await setup();
@@ -238,7 +252,7 @@ describe('POST: approving', () => {
     // Assess
     expect(res.statusCode).toBe(422);
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects keeping a group that was not a candidate with 400 and keeps the link usable', async () => {
@@ -252,7 +266,7 @@ describe('POST: approving', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('sg-0c');
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects keeping every candidate with 400 without taking the lock', async () => {
@@ -264,7 +278,7 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(400);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('records in the lock that the kept groups are kept for the chosen days, with the reason on one line', async () => {
@@ -276,7 +290,7 @@ describe('POST: approving', () => {
 
     // Assess
     expect(res.statusCode).toBe(303);
-    const lock = JSON.parse(s3.objects.get(approvalLockKey(report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
+    const lock = JSON.parse(s3.objects.get(approvalLockKey('123456789012', report().auditId))?.toString('utf8') ?? '{}') as LockRecord;
     expect(lock).toMatchObject({ selection: ['sg-0a'], keepFor: { days: 90, reason: 'nightly job <b>' } });
   });
 
@@ -291,7 +305,7 @@ describe('POST: approving', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('say why');
     expect(calls).toHaveLength(0);
-    expect(s3.objects.has(approvalLockKey(report().auditId))).toBe(false);
+    expect(s3.objects.has(approvalLockKey('123456789012', report().auditId))).toBe(false);
   });
 
   it('rejects a keep duration the page does not offer with 400', async () => {
@@ -422,7 +436,7 @@ describe('POST: an approved deletion that never started', () => {
 
     // Assess
     expect(first.statusCode).toBe(303);
-    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId }]);
+    expect(calls).toEqual([{ accountId: '123456789012', auditId: report().auditId, selectionSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(second.statusCode).toBe(409);
   });
 

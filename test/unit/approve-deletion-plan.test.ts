@@ -122,7 +122,7 @@ describe('planDeletion', () => {
     const plan = planDeletion([a], [], [regionReport('us-east-1', [])]);
 
     // Assess
-    expect(plan.outcomes[0]).toMatchObject({ groupId: 'sg-a', outcome: 'deleted' });
+    expect(plan.outcomes[0]).toMatchObject({ groupId: 'sg-a', outcome: 'already-deleted', reason: expect.stringContaining('already deleted') });
   });
 
   it('deletes nothing in a region whose re-audit failed', () => {

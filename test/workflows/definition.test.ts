@@ -41,10 +41,20 @@ describe('deletion state machine definition', () => {
     const skipped = states[keep.Catch?.[0]?.Next ?? ''] as State & { Next?: string };
 
     // Assess
-    expect((states[DELETION_STATES.started] as { Next?: string }).Next).toBe(DELETION_STATES.keep);
+    expect((states[DELETION_STATES.started] as { Next?: string }).Next).toBe('ApprovalAuthenticated');
+    expect((states.ApprovalAuthenticated as { Default?: string }).Default).toBe(DELETION_STATES.keep);
     expect(keep.Next).toBe(DELETION_STATES.regions);
     expect(keep.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'KeepNotTagged' })]);
     expect(skipped).toMatchObject({ Type: 'Pass', Next: DELETION_STATES.regions });
+  });
+
+  it('stops, before any other task, when the started task refuses the approval', () => {
+    // Prepare
+    const choice = states.ApprovalAuthenticated as State & { Choices?: Array<Record<string, unknown>> };
+
+    // Assess
+    expect(choice.Choices).toEqual([{ Variable: '$.started.refused', BooleanEquals: true, Next: 'DeletionRefused' }]);
+    expect(states.DeletionRefused).toMatchObject({ Type: 'Fail', Error: 'ApprovalRefused' });
   });
 
   it('retries a batch that timed out, so it resumes from its checkpoints', () => {

@@ -8,7 +8,7 @@ import { kmsMac } from '../../lambda/aws/signer';
 import type { DeletionResult } from '../../lambda/core/deletion-plan';
 import { approvalLockKey, deletionKeys } from '../../lambda/core/s3-keys';
 import { signToken, type TokenPayload } from '../../lambda/core/token';
-import { DELETION_STATES, type KeptRecord, type RegionInput } from '../../lambda/core/deletion-contract';
+import { DELETION_STATES, deletionExecutionName, type KeptRecord, type RegionInput } from '../../lambda/core/deletion-contract';
 import { deleteBatch } from '../../lambda/workflows/deletion/tasks';
 import { urlEvent } from '../helpers/approve-fixtures';
 import { existingGroups, localApproval, MOTO_SCANNERS, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
@@ -37,7 +37,7 @@ async function readJson<T>(region: string, bucket: string, key: string): Promise
 
 async function lockExists(region: string, scenario: ApprovalScenario): Promise<boolean> {
   try {
-    await new S3Client({ region, forcePathStyle: true }).send(new HeadObjectCommand({ Bucket: scenario.bucket, Key: approvalLockKey(scenario.auditId) }));
+    await new S3Client({ region, forcePathStyle: true }).send(new HeadObjectCommand({ Bucket: scenario.bucket, Key: approvalLockKey(ACCOUNT, scenario.auditId) }));
     return true;
   } catch {
     return false;
@@ -142,7 +142,7 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
     expect([g.referenced, g.referencing, g.hostile, g.cycleA, g.cycleB].filter((id) => left.has(id as string))).toEqual([]);
     expect(left.has(g.keep)).toBe(true);
     expect(left.has(g.inUse)).toBe(true);
-    expect(app.workflow.executions.status(scenario.auditId)).toBe('SUCCEEDED');
+    expect(app.workflow.executions.status(deletionExecutionName({ accountId: ACCOUNT, auditId: scenario.auditId }))).toBe('SUCCEEDED');
   });
 
   it('tags the group the reviewer kept with its date and reason, and the next audit protects it with that reason', async () => {
@@ -203,7 +203,7 @@ describe('approval front and deletion workflow (synthesized ASL, run locally aga
         [scenario.groups.cycleB, 'revoked', scenario.groups.cycleA],
       ].sort(),
     );
-    expect(result.totals).toEqual({ deleted: 5, skipped: 0, failed: 0, keptByReviewer: 1 });
+    expect(result.totals).toEqual({ deleted: 5, alreadyDeleted: 0, skipped: 0, failed: 0, keptByReviewer: 1 });
     expect(app.emails.map((e) => e.subject)).toEqual([`[sg-auditor] ${ACCOUNT}: 5 security groups deleted`]);
   });
 
@@ -259,7 +259,7 @@ describe('a task that fails', () => {
     const after = await existingGroups(FAIL);
     expect([...before].filter((id) => !after.has(id))).toEqual(deleted);
     expect(app.emails.map((e) => e.subject)).toEqual([expect.stringContaining('ABORTED')]);
-    expect(app.workflow.executions.status(scenario.auditId)).toBe('FAILED');
+    expect(app.workflow.executions.status(deletionExecutionName({ accountId: ACCOUNT, auditId: scenario.auditId }))).toBe('FAILED');
   });
 });
 

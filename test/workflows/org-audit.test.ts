@@ -1,3 +1,4 @@
+import { deletionExecutionName } from '../../lambda/core/deletion-contract';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -324,7 +325,7 @@ describe('deletion across accounts (organization mode, the deletion state machin
       // Assess
       const auditId = resultOf(member.accountId)?.auditId ?? '';
       expect(posted.statusCode).toBe(303);
-      expect(workflow.executions.status(auditId)).toBe('SUCCEEDED');
+      expect(workflow.executions.status(deletionExecutionName({ accountId: member.accountId, auditId }))).toBe('SUCCEEDED');
       const result = await readJson<DeletionResult>(deletionKeys(member.accountId, auditId).result);
       // The kept group's rules name its peer, so the re-audit finds the peer in use there and skips it.
       expect(result).toMatchObject({ status: 'completed', accountId: member.accountId, totals: { deleted: 2, failed: 0 } });

@@ -9,6 +9,9 @@ import type { SignInConfig } from '../../lambda/core/signin';
 import { FRONT_ORIGIN, urlEvent } from '../helpers/approve-fixtures';
 import { existingGroups, localApproval, seedApprovalScenario, type ApprovalScenario } from '../helpers/approve-moto';
 
+/** moto's default account: the scenario's audit and its lock are in it. */
+const MOTO_ACCOUNT = '123456789012';
+
 /**
  * Two-person approval (approvalsRequired 2) end to end on moto: the front records the first
  * approver's selection beside the lock, refuses the same person twice, and starts the deletion
@@ -92,10 +95,10 @@ describe('two-person approval on moto', () => {
 
     // Assess
     expect(res.statusCode).toBe(303);
-    const pending = await s3Json<PendingApproval>(pendingApprovalKey(scenario.auditId));
+    const pending = await s3Json<PendingApproval>(pendingApprovalKey(MOTO_ACCOUNT, scenario.auditId));
     expect(pending?.approver).toEqual({ sub: 'sub-alice', email: 'alice@example.com', provider: CONFIG.issuer, approvedAt: expect.any(String) });
     expect(pending?.selection.sort()).toEqual([g.referenced, g.referencing, g.hostile].sort());
-    expect(await s3Json<LockRecord>(approvalLockKey(scenario.auditId))).toBeUndefined();
+    expect(await s3Json<LockRecord>(approvalLockKey(MOTO_ACCOUNT, scenario.auditId))).toBeUndefined();
     expect(starts).toEqual([]);
     expect(page.body).toContain('Pending: first approval by alice@example.com');
     expect(page.body).toContain(`value="${g.keep}" id="k-${g.keep}" checked`);
@@ -111,7 +114,7 @@ describe('two-person approval on moto', () => {
     // Assess
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('A second approver is needed');
-    expect(await s3Json<LockRecord>(approvalLockKey(scenario.auditId))).toBeUndefined();
+    expect(await s3Json<LockRecord>(approvalLockKey(MOTO_ACCOUNT, scenario.auditId))).toBeUndefined();
     expect(starts).toEqual([]);
   });
 
@@ -138,7 +141,7 @@ describe('two-person approval on moto', () => {
     expect(res.statusCode).toBe(303);
     expect(again.statusCode).toBe(409);
     expect(starts).toHaveLength(1);
-    const lock = await s3Json<LockRecord>(approvalLockKey(scenario.auditId));
+    const lock = await s3Json<LockRecord>(approvalLockKey(MOTO_ACCOUNT, scenario.auditId));
     expect(lock?.selection.sort()).toEqual([g.referenced, g.referencing].sort());
     expect(lock?.approvers?.map((a) => a.email)).toEqual(['alice@example.com', 'bob@example.com']);
     const started = await s3Json<StartedRecord>(deletionKeys(lock?.accountId ?? '', scenario.auditId).started);

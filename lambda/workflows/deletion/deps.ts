@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -12,6 +13,7 @@ import { MemberCredentials, memberRoleNames } from '../../aws/member-role';
 import { s3DeletionStore } from '../../aws/deletion-store';
 import { publishEmail } from '../../aws/notifier';
 import { homeRegion } from '../../aws/regions';
+import { kmsMac } from '../../aws/signer';
 import type { Scanner } from '../../aws/scanners/types';
 import { parseEnv, settingsFromEnv, workerEnvSchema } from '../../core/config';
 import type { DeletionResult } from '../../core/deletion-plan';
@@ -62,6 +64,7 @@ export function deletionDepsFromEnv(env: Record<string, string | undefined>, opt
   return {
     store: s3DeletionStore(s3, config.ARTIFACT_BUCKET),
     approvals: s3ApprovalStore(s3, config.ARTIFACT_BUCKET),
+    mac: kmsMac(home.get(KMSClient), config.MAC_KEY_ID),
     factory,
     // Organization mode: a member account's approval is re-audited (and its kept groups tagged)
     // through the member reader role; only the batch deletes, through the member deleter role.

@@ -1,6 +1,6 @@
 import type { DeletionStarter } from '../../core/deletion-contract';
 import { LocalExecutions, type LocalRunOptions, type TaskHandler } from '../local-runner';
-import { DELETION_STATES, type AbortInput, type DeletionExecutionInput, type FinishInput, type RegionInput } from '../../core/deletion-contract';
+import { DELETION_STATES, deletionExecutionName, type AbortInput, type DeletionExecutionInput, type FinishInput, type RegionInput } from '../../core/deletion-contract';
 import definition from './definition.asl.json';
 import { abortDeletion, deleteBatch, finishDeletion, reauditRegion, tagKept, writePreDeleteBackup, writeStartedTrail, type DeletionTaskDeps } from './tasks';
 
@@ -37,8 +37,8 @@ export function localDeletionWorkflow(
   return {
     executions,
     startDeletion: async (input) => {
-      executions.start(input.auditId, input);
+      executions.start(deletionExecutionName(input), input);
     },
-    executionStatus: async (input) => executions.status(input.auditId),
+    executionStatus: async (input) => executions.status(deletionExecutionName(input)),
   };
 }

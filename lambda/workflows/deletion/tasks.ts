@@ -10,6 +10,7 @@ import { runRegionBatch, type DeleterOptions } from '../../aws/deleter';
 import type { DeletionStore } from '../../aws/deletion-store';
 import { tagKeptGroups } from '../../aws/keeper';
 import type { Scanner } from '../../aws/scanners/types';
+import { authenticateApproval, validExecutionIds, type LockClaim } from '../../core/approval-auth';
 import { backupOf } from '../../core/backup';
 import { keepTags, KEPT_REASON_TAG, KEPT_UNTIL_TAG } from '../../core/keep';
 import { renderDeletionEmail, renderDeletionLog } from '../../core/deletion-log';
@@ -28,6 +29,7 @@ import { mergeCheckpoints, summarize } from '../../core/deletion-progress';
 import type { AuditReport, AuditSettings, RegionReport } from '../../core/model';
 import { deletionKeys } from '../../core/s3-keys';
 import { strictestSettings } from '../../core/strictest';
+import type { MacProvider } from '../../core/token';
 import {
   ApprovalMismatch,
   BackupWriteFailed,
@@ -52,7 +54,9 @@ import {
 
 export interface DeletionTaskDeps {
   store: DeletionStore;
-  approvals: Pick<ApprovalStore, 'readReport' | 'readLock'>;
+  approvals: Pick<ApprovalStore, 'readReport' | 'readLock' | 'readLockEntry'>;
+  /** Verifies the signed link in the lock (KMS VerifyMac; the started task's role only). */
+  mac: MacProvider;
   /** The home account's clients (the task role). */
   factory: ClientFactory;
   /**
@@ -94,7 +98,7 @@ interface Approval {
 
 /** The lock and the signed report, checked against each other: only what the front approved. */
 async function loadApproval(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<Approval> {
-  const lock = await deps.approvals.readLock(input.auditId);
+  const lock = await deps.approvals.readLock(input.accountId, input.auditId);
   if (!lock || lock.accountId !== input.accountId) throw new ApprovalMismatch(`no approval lock for audit ${input.auditId} in account ${input.accountId}`);
   const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
   if (!bytes) throw new ApprovalMismatch(`the report of audit ${input.auditId} is missing`);
@@ -121,8 +125,67 @@ function requesterOf(lock: LockRecord): Requester {
   };
 }
 
-/** First state: the started trail, written before anything is deleted. */
+/**
+ * Authenticates the approval before anything else (lambda/core/approval-auth.ts): the lock must
+ * hold a signed link that KMS verifies, for this account and audit and the signed report, valid
+ * when the lock was written, and a selection that still hashes to what the front approved.
+ * Otherwise the reason, for the REFUSED trail.
+ */
+async function authenticate(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<string | undefined> {
+  const entry = await deps.approvals.readLockEntry(input.accountId, input.auditId);
+  const bytes = await deps.approvals.readReport(input.accountId, input.auditId);
+  const verdict = await authenticateApproval(entry?.lock as LockClaim | undefined, input, {
+    reportSha256: bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
+    // S3 sets LastModified, not the writer: a lock written after the link expired is refused.
+    lockWrittenAt: entry?.writtenAt ?? deps.now(),
+    mac: deps.mac,
+  });
+  if (!verdict.ok) return verdict.reason;
+  try {
+    await loadApproval(input, deps);
+  } catch (error) {
+    if (error instanceof ApprovalMismatch) return error.message;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The REFUSED trail: result.json, deletion_log.txt and the email; nothing else is done. */
+async function refuse(input: DeletionExecutionInput, reason: string, deps: DeletionTaskDeps): Promise<StartedOutput> {
+  deps.logger.error('approval refused: nothing will be deleted', { auditId: String(input.auditId).slice(0, 64), accountId: String(input.accountId).slice(0, 16), reason });
+  if (!validExecutionIds(input)) {
+    // Ids that cannot name S3 keys: no trail can be written under them; the email says so.
+    await deps.notify('[sg-auditor] deletion REFUSED (nothing deleted)', `A deletion execution was started with an invalid account or audit id and was REFUSED: ${reason}. Nothing was deleted.`);
+    return { regions: [], selected: 0, refused: true };
+  }
+  const now = deps.now().toISOString();
+  const result: DeletionResult = {
+    schemaVersion: DELETION_RESULT_SCHEMA_VERSION,
+    status: 'refused',
+    refuseReason: reason,
+    auditId: input.auditId,
+    accountId: input.accountId,
+    startedAt: now,
+    finishedAt: now,
+    requester: { via: 'approval-link' },
+    selection: [],
+    outcomes: [],
+    revocations: [],
+    preDeleteBackups: {},
+    totals: countOutcomes([]),
+  };
+  await publishTrail(result, deps);
+  return { regions: [], selected: 0, refused: true };
+}
+
+/**
+ * First state: authenticate the approval, then the started trail, written before anything is
+ * deleted. An approval that cannot be authenticated gets a REFUSED trail and `refused: true`, on
+ * which the state machine stops (Choice -> Fail) before any other task runs.
+ */
 export async function writeStartedTrail(input: DeletionExecutionInput, deps: DeletionTaskDeps): Promise<StartedOutput> {
+  const refusal = await authenticate(input, deps);
+  if (refusal !== undefined) return refuse(input, refusal, deps);
   const { lock, report, selected } = await loadApproval(input, deps);
   const regions = [...new Set(selected.selected.map((g) => g.region))];
   const record: StartedRecord = {
@@ -138,7 +201,7 @@ export async function writeStartedTrail(input: DeletionExecutionInput, deps: Del
   deps.logger.info('deletion started', { auditId: input.auditId, selected: record.selected, regions: regions.join(',') });
   // Once per deletion: a retried task finds the started trail written and announces nothing again.
   if (wrote) await integrate(deps, 'deletion started', (i) => i.deletionStarted(record));
-  return { regions, selected: record.selected };
+  return { regions, selected: record.selected, refused: false };
 }
 
 /**
@@ -204,9 +267,13 @@ export async function writePreDeleteBackup(input: RegionInput, deps: DeletionTas
   const fresh = await readReaudit(input, deps);
   const backup = backupOf({ auditId: input.auditId, accountId: input.accountId, createdAt: deps.now().toISOString() }, fresh.groups);
   const groups = backup.groups;
-  const key = deletionKeys(input.accountId, input.auditId).preDeleteBackup(input.region);
+  const keys = deletionKeys(input.accountId, input.auditId);
+  const key = keys.preDeleteBackup(input.region);
   try {
+    // putJson writes exactly these bytes; their SHA-256 goes into the trail.
+    const sha256 = createHash('sha256').update(`${JSON.stringify(backup)}\n`, 'utf8').digest('hex');
     await deps.store.putJson(key, backup);
+    await deps.store.putJson(keys.preDeleteBackupSha256(input.region), { sha256 });
   } catch (error) {
     throw new BackupWriteFailed(`could not write the pre-delete backup of ${input.region} (${(error as Error).name}: ${(error as Error).message})`, { cause: error });
   }
@@ -241,7 +308,7 @@ export async function deleteBatch(input: RegionInput, deps: DeletionTaskDeps): P
   );
   const summary = summarize(plan, result.progress, result.done, checkpoints.length + 1, deps.now());
   await deps.store.putJson(keys.summary(input.region), summary);
-  const remaining = summary.planned - summary.deleted - summary.skipped - summary.failed;
+  const remaining = summary.planned - summary.deleted - summary.alreadyDeleted - summary.skipped - summary.failed;
   deps.logger.info('deletion batch', { auditId: input.auditId, region: input.region, done: result.done, deleted: summary.deleted, remaining });
   return { region: input.region, done: result.done || result.stopped, deleted: summary.deleted, remaining };
 }
@@ -260,11 +327,16 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
   const byGroup = new Map<string, GroupOutcome>();
   const revocations: RevocationRecord[] = [];
   const preDeleteBackups: Record<string, string> = {};
+  const preDeleteBackupSha256: Record<string, string> = {};
   const regions = [...new Set(selected.selected.map((g) => g.region))];
   for (const region of regions) {
     const regionAbort = how.abortedRegions.get(region);
     const fresh = regionAbort ? undefined : await deps.store.getJson<RegionReport>(keys.reaudit(region));
-    if (await deps.store.exists(keys.preDeleteBackup(region))) preDeleteBackups[region] = `s3://${deps.store.bucket}/${keys.preDeleteBackup(region)}`;
+    if (await deps.store.exists(keys.preDeleteBackup(region))) {
+      preDeleteBackups[region] = `s3://${deps.store.bucket}/${keys.preDeleteBackup(region)}`;
+      const hash = await deps.store.getJson<{ sha256?: string }>(keys.preDeleteBackupSha256(region));
+      if (hash?.sha256) preDeleteBackupSha256[region] = hash.sha256;
+    }
     if (fresh) for (const o of regionPlan(approval, fresh).decided) byGroup.set(o.groupId, o);
     const progress = mergeCheckpoints(await deps.store.checkpoints(report.accountId, report.auditId, region));
     for (const o of progress.outcomes.values()) byGroup.set(o.groupId, o);
@@ -297,6 +369,7 @@ async function assemble(approval: Approval, deps: DeletionTaskDeps, startedAt: s
     outcomes,
     revocations,
     preDeleteBackups,
+    preDeleteBackupSha256,
     totals: countOutcomes(outcomes),
   };
 }
