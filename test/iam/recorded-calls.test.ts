@@ -9,7 +9,7 @@ import { runScheduledAudit } from '../../lambda/audit/run-scheduled-audit';
 import { s3ArtifactStore } from '../../lambda/aws/artifact-store';
 import { CallRecorder, ClientFactory, recordCalls } from '../../lambda/aws/client-factory';
 import { kmsMac } from '../../lambda/aws/signer';
-import { DELETION_STATES, type DeletionTask } from '../../lambda/core/deletion-contract';
+import { DELETION_STATES, deletionExecutionName, type DeletionTask } from '../../lambda/core/deletion-contract';
 import { deletionHandlers } from '../../lambda/workflows/deletion/local';
 import type { DeletionTaskDeps } from '../../lambda/workflows/deletion/tasks';
 import type { TaskHandler } from '../../lambda/workflows/local-runner';
@@ -94,7 +94,7 @@ beforeAll(async () => {
     await handleEvent(urlEvent('POST', { body: form.toString(), base64: true }), 'p1', () => app.front, app.logger);
   });
   await app.workflow.executions.settled();
-  executionStatus = app.workflow.executions.status(scenario.auditId);
+  executionStatus = app.workflow.executions.status(deletionExecutionName({ accountId: MOTO_ACCOUNT, auditId: scenario.auditId }));
   recordCalls(undefined);
 
   // Assess (shared): evaluated against the single-account stack, deployed on paper in moto's account and region.
@@ -131,7 +131,8 @@ describe('the calls of a single-account run, evaluated against the synthesized s
     expect({ delete: by('ec2:DeleteSecurityGroup'), sign: by('kms:GenerateMac'), verify: by('kms:VerifyMac'), tag: by('ec2:CreateTags') }).toEqual({
       delete: ['batch'],
       sign: ['audit'],
-      verify: ['approve'],
+      // The front verifies the link; the started task verifies the link held in the lock before acting.
+      verify: ['approve', 'started'],
       tag: ['keep'],
     });
   });

@@ -11,7 +11,7 @@ import { s3ArtifactStore } from '../../lambda/aws/artifact-store';
 import { CallRecorder, ClientFactory, recordCalls } from '../../lambda/aws/client-factory';
 import { MemberCredentials, memberRoleNames } from '../../lambda/aws/member-role';
 import { kmsMac } from '../../lambda/aws/signer';
-import { DELETION_STATES, type DeletionTask } from '../../lambda/core/deletion-contract';
+import { DELETION_STATES, deletionExecutionName, type DeletionTask } from '../../lambda/core/deletion-contract';
 import { deletionHandlers } from '../../lambda/workflows/deletion/local';
 import type { DeletionTaskDeps } from '../../lambda/workflows/deletion/tasks';
 import { runLocally, type TaskHandler } from '../../lambda/workflows/local-runner';
@@ -144,7 +144,7 @@ beforeAll(async () => {
   const form = new URLSearchParams([['t', token], ['keep', groups[2] as string], ['confirm', '2'], ['keep_days', '30'], ['keep_reason', 'month end']]);
   await recorder.as('approve', () => handleEvent(urlEvent('POST', { body: form.toString(), base64: true }), 'p1', () => app.front, app.logger));
   await app.workflow.executions.settled();
-  deletionStatus = app.workflow.executions.status(auditId);
+  deletionStatus = app.workflow.executions.status(deletionExecutionName({ accountId: MEMBER, auditId }));
   recordCalls(undefined);
 
   inst = install('org', { regions: REGION, organization: 'true', organizationId: ORG_ID }, { auditor: HOME_ACCOUNT, member: MEMBER, region: REGION });

@@ -70,7 +70,8 @@ export class DeployedTemplate {
       this.roles.set(id, role);
     }
     for (const resource of Object.values(template.Resources)) {
-      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      // Inline policies, and the customer managed policies CDK spills a large role's statements into.
+      if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
       const doc = this.resolve(resource.Properties?.PolicyDocument) as Json;
       for (const ref of (resource.Properties?.Roles as Array<{ Ref: string }>) ?? []) this.roles.get(ref.Ref)?.policies.push(doc);
     }

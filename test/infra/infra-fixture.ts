@@ -65,10 +65,10 @@ export function actionsOf(statement: Statement): string[] {
   return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 }
 
-/** The statements of the inline policies attached to a role. */
+/** The statements of the policies attached to a role: inline, and the managed policies CDK spills a large role's statements into. */
 export function roleStatements(resources: Synthesized['resources'], roleId: string): Statement[] {
   return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
     .filter((r) => ((r.Properties?.Roles as Array<{ Ref?: string }>) ?? []).some((role) => role.Ref === roleId))
     .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 }

@@ -46,8 +46,9 @@ describe('sg-audit audit against moto', () => {
 
   it('names every excluded source in the report and marks it skipped', () => {
     expect(report.skippedSources).toEqual([...MOTO_MISSING_SOURCES]);
+    // The scans are in the registry's order, which the list need not follow.
     const skipped = report.regions[0]?.scans.filter((s) => s.status === 'skipped').map((s) => s.source);
-    expect(skipped).toEqual([...MOTO_MISSING_SOURCES]);
+    expect([...(skipped ?? [])].sort()).toEqual([...MOTO_MISSING_SOURCES].sort());
   });
 
   it('runs every other source successfully against the emulator', () => {
