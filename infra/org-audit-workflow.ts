@@ -263,6 +263,8 @@ export class OrgAuditWorkflow extends Construct {
     assemble.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadOrgItems', actions: ['s3:GetObject'], resources: [orgObjects] }));
     assemble.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteAuditArtifacts', actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('audits/*')] }));
     assemble.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SignApprovalLinks', actions: ['kms:GenerateMac'], resources: [props.macKey.keyArn] }));
+    // The digest re-signs each account's link (the summary stores only its hash).
+    notify.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RemakeApprovalLinks', actions: ['kms:GenerateMac'], resources: [props.macKey.keyArn] }));
     notify.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadAndWriteOrgSummary', actions: ['s3:GetObject', 's3:PutObject'], resources: [orgObjects] }));
     for (const fn of [assemble, notify]) {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [props.topic.topicArn] }));

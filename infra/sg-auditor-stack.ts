@@ -250,7 +250,8 @@ export class SgAuditorStack extends Stack {
     // The key policy names exactly the roles that sign (the audit role, and in organization
     // mode the assemble role) and those that verify (the front, and the deletion's started task,
     // which authenticates the link held in the lock).
-    const signers = [this.audit.role, ...(this.orgAudit ? [this.orgAudit.functions.assemble.role] : [])];
+    // Organization mode: the assemble task signs each account's link, the notify task re-makes them for the digest.
+    const signers = [this.audit.role, ...(this.orgAudit ? [this.orgAudit.functions.assemble.role, this.orgAudit.functions.notify.role] : [])];
     for (const statement of macKeyPolicy(signers, [this.approve.role, this.deletion.functions.started.role])) this.macKey.addToResourcePolicy(statement);
 
     new events.Rule(this, 'Schedule', {

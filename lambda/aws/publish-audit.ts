@@ -171,9 +171,22 @@ async function approvalLink(
   now: Date,
 ): Promise<ApprovalLink> {
   const exp = Math.floor(now.getTime() / 1000) + config.linkValidityDays * DAY_SECONDS;
-  const token = await signToken({ v: TOKEN_VERSION, auditId: report.auditId, accountId: report.accountId, reportSha256, exp }, deps.mac);
-  // URL keeps any path or query APPROVAL_URL already has, and encodes the token.
-  const url = new URL(config.approvalUrl);
+  const url = await signedApprovalUrl(config.approvalUrl, { auditId: report.auditId, accountId: report.accountId, reportSha256, exp }, deps.mac);
+  return { url, expiresAt: new Date(exp * 1000) };
+}
+
+/**
+ * The approval link of an audit: its token signed with the MAC key, on APPROVAL_URL (keeping any
+ * path or query it has). HMAC is deterministic, so the same fields make the same link: the org
+ * digest re-makes links instead of storing them.
+ */
+export async function signedApprovalUrl(
+  approvalUrl: string,
+  fields: { auditId: string; accountId: string; reportSha256: string; exp: number },
+  mac: MacProvider,
+): Promise<string> {
+  const token = await signToken({ v: TOKEN_VERSION, auditId: fields.auditId, accountId: fields.accountId, reportSha256: fields.reportSha256, exp: fields.exp }, mac);
+  const url = new URL(approvalUrl);
   url.searchParams.set('t', token);
-  return { url: url.toString(), expiresAt: new Date(exp * 1000) };
+  return url.toString();
 }

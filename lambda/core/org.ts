@@ -67,7 +67,11 @@ export interface OrgAccountResult extends OrgAccount {
   apiCalls: number;
   keys: { report: string; log: string; backup: string };
   reportSha256: string;
-  link?: { url: string; expiresAt: string };
+  /**
+   * The approval link's SHA-256 and expiry, never the link: a link approves deletions for whoever
+   * holds it. The digest re-signs it (HMAC is deterministic) and checks it against this hash.
+   */
+  link?: { sha256: string; expiresAt: string };
   messageId?: string;
 }
 

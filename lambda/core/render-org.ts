@@ -72,7 +72,10 @@ function digestSubject(summary: OrgSummary, dryRun: boolean): string {
  * (a link approves deletions in that account only), and the places not scanned when given. Kept
  * under the SNS size limit: accounts past the budget are counted and left to summary.txt.
  */
-export function renderOrgDigest(summary: OrgSummary, input: { bucket: string; tableKey: string; dryRun: boolean; coverage?: ReportCoverage }): Email {
+export function renderOrgDigest(
+  summary: OrgSummary,
+  input: { bucket: string; tableKey: string; dryRun: boolean; coverage?: ReportCoverage; /** account id -> its approval link, re-made for this email only. */ links?: ReadonlyMap<string, string> },
+): Email {
   const a = summary.accounts;
   const t = summary.totals;
   const head = [
@@ -100,7 +103,7 @@ export function renderOrgDigest(summary: OrgSummary, input: { bucket: string; ta
         `${r.totals.protected} protected, ${r.totals.unknown} unknown in ${plural(r.regions, 'region')}`,
       ...r.failedRegions.slice(0, 5).map((f) => `    failed ${f.region}: ${cleanText(f.code, 60)}: ${cleanText(f.message, 200)}`),
       ...(r.failedRegions.length > 5 ? [`    and ${r.failedRegions.length - 5} more failed regions`] : []),
-      ...(r.link ? [`    review (until ${isoSeconds(r.link.expiresAt)}): ${r.link.url}`] : []),
+      ...(r.link && input.links?.get(r.accountId) ? [`    review (until ${isoSeconds(r.link.expiresAt)}): ${input.links.get(r.accountId)}`] : []),
     ];
     const size = Buffer.byteLength(lines.join('\n'), 'utf8') + 1;
     if (used + size > budget) break;

@@ -35,7 +35,8 @@ const useKey = (inst: Installation, action: string) => (role: RoleInfo) => {
 
 describe.each([
   ['single-account', () => single, ['audit']],
-  ['organization', () => org, ['assemble', 'audit']],
+  // Organization mode: the assemble task signs each account's link; the notify task re-makes them for the digest.
+  ['organization', () => org, ['assemble', 'audit', 'notify']],
 ])('the approval-link key (%s)', (_, get, signers) => {
   it('lets exactly the signer roles sign a link (kms:GenerateMac), an administrator included in the refusal', async () => {
     // Act

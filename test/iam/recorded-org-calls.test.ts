@@ -178,6 +178,7 @@ describe('the calls of an organization run, evaluated against the synthesized or
 
     // Assess: credentials are cached per process, so in this one-process run the first task of each workflow assumes the reader.
     expect({ sign: by('kms:GenerateMac'), delete: by('ec2:DeleteSecurityGroup'), tag: by('ec2:CreateTags'), assumed }).toEqual({
+      // notify re-signs the links only for a digest (emailPerAccount false); this run emails per account.
       sign: ['assemble'],
       delete: ['batch as sg-auditor-member-deleter'],
       tag: ['keep as sg-auditor-member-reader'],

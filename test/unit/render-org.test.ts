@@ -16,7 +16,7 @@ function result(accountId: string, overrides: Partial<OrgAccountResult> = {}): O
     apiCalls: 120,
     keys: { report: `audits/${accountId}/x/report.json`, log: 'l', backup: 'b' },
     reportSha256: 'x',
-    link: { url: `https://approve.example.test/?t=${accountId}`, expiresAt: '2026-12-08T02:00:00.000Z' },
+    link: { sha256: `hash-of-the-link-of-${accountId}`, expiresAt: '2026-12-08T02:00:00.000Z' },
     ...overrides,
   };
 }
@@ -59,7 +59,8 @@ describe('renderOrgTable', () => {
 describe('renderOrgDigest', () => {
   it('lists every account with its counts and its own link, failures with their reason', () => {
     // Act
-    const email = renderOrgDigest(summary, { bucket: 'b', tableKey: `audits/_org/${ORG_AUDIT}/summary.txt`, dryRun: false });
+    const links = new Map(summary.results.filter((r) => r.link).map((r) => [r.accountId, `https://approve.example.test/?t=${r.accountId}`]));
+    const email = renderOrgDigest(summary, { bucket: 'b', tableKey: `audits/_org/${ORG_AUDIT}/summary.txt`, dryRun: false, links });
 
     // Assess
     expect(email.subject).toBe('[sg-auditor] organization: 4 unused security groups in 2 accounts, 1 account failed');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deletionExecutionName } from '../../lambda/core/deletion-contract';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -241,6 +242,25 @@ describe('organization audit state machine on moto', () => {
     expect(digest?.Subject).toBe('[sg-auditor] organization: 8 unused security groups in 2 accounts, 1 account failed');
     for (const accountId of [...reachable, denied]) expect(digest?.Message).toContain(`- ${accountId} `);
     expect(digest?.Message.match(/review \(until [^)]+\): https:\/\/approve\.example\.test\/\?t=/g)).toHaveLength(2);
+  });
+
+  it('stores no live link: summary.json holds each link s SHA-256, and the digest s re-made links verify and hash to it', async () => {
+    // Prepare
+    const before = receiver.received.length;
+    const stored = (await store.get(orgKeys(output.auditId).summary)).toString('utf8');
+
+    // Act
+    await summaryTask({ ...rt.config, emailPerAccount: false }, rt, { auditId: output.auditId, startedAt: summary.startedAt });
+    await receiver.waitFor(before + 1);
+    const links = receiver.received[before]?.Message.match(/https:\/\/approve\.example\.test\/\?t=\S+/g) ?? [];
+    const checks = await Promise.all(links.map((l) => verifyToken(new URL(l).searchParams.get('t'), mac, { accountId: '123456789012', memberAccounts: true, now: new Date() })));
+    const hashes = links.map((l) => createHash('sha256').update(l, 'utf8').digest('hex'));
+
+    // Assess
+    expect(stored).not.toMatch(/[?&]t=/);
+    expect(links).toHaveLength(2);
+    expect(checks.every((c) => c.ok)).toBe(true);
+    expect(hashes.sort()).toEqual(summary.results.flatMap((r) => (r.link ? [r.link.sha256] : [])).sort());
   });
 
   it('sg-audit audit --accounts runs the same plan in-process, with progress per account and the org table', async () => {

@@ -1,5 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { publishReport, type AuditLogger, type PublishDeps, type ScheduledAuditConfig } from '../../aws/publish-audit';
+import { publishReport, signedApprovalUrl, type AuditLogger, type PublishDeps, type ScheduledAuditConfig } from '../../aws/publish-audit';
 import type { AuditMetrics } from '../../aws/audit-metrics';
 import { CONTENT_TYPE, type ArtifactStore } from '../../aws/artifact-store';
 import type { ClientFactory } from '../../aws/client-factory';
@@ -10,7 +10,8 @@ import { auditOrgItem, discoverAccountRegions, listActiveAccounts } from '../../
 import { homeRegion } from '../../aws/regions';
 import type { Scanner } from '../../aws/scanners/types';
 import { newAuditId } from '../../core/audit-id';
-import { toJsonBytes } from '../../core/backup';
+import { sha256Hex, toJsonBytes } from '../../core/backup';
+import type { MacProvider } from '../../core/token';
 import { mapLimit } from '../../core/concurrency';
 import {
   accountStatus,
@@ -207,7 +208,8 @@ export async function assembleAccountTask(config: OrgAuditConfig, deps: Assemble
     apiCalls: report.apiCalls.total,
     keys: published.keys,
     reportSha256: published.reportSha256,
-    ...(published.linkUrl && published.linkExpiresAt ? { link: { url: published.linkUrl, expiresAt: published.linkExpiresAt } } : {}),
+    // The link's hash, never the link: the digest re-makes it (summaryTask).
+    ...(published.linkUrl && published.linkExpiresAt ? { link: { sha256: sha256Hex(Buffer.from(published.linkUrl, 'utf8')), expiresAt: published.linkExpiresAt } } : {}),
     ...(published.messageId ? { messageId: published.messageId } : {}),
   };
   await deps.store.put(orgKeys(input.auditId).account(report.accountId), toJsonBytes(result), CONTENT_TYPE.json);
@@ -222,6 +224,8 @@ export interface SummaryInput {
 export interface SummaryDeps {
   store: ArtifactStore;
   sns: SNSClient;
+  /** Re-makes each account's approval link for the digest (the summary holds only their hashes). */
+  mac: MacProvider;
   logger: AuditLogger;
   now?: () => Date;
 }
@@ -262,7 +266,8 @@ export async function summaryTask(
   deps.logger.info('org audit summarized', { auditId: input.auditId, accounts: summary.accounts, totals: summary.totals, apiCalls: summary.apiCalls });
   let messageId: string | undefined;
   if (!config.emailPerAccount) {
-    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun, coverage: reportCoverage() });
+    const links = await remakeLinks(config, deps, summary.results);
+    const email = renderOrgDigest(summary, { bucket: deps.store.bucket, tableKey: keys.table, dryRun: config.audit.dryRun, coverage: reportCoverage(), links });
     messageId = await publishEmail(deps.sns, config.audit.topicArn, email.subject, email.body);
   }
   return {
@@ -273,6 +278,23 @@ export async function summaryTask(
     candidates: summary.totals.candidates,
     ...(messageId ? { messageId } : {}),
   };
+}
+
+/**
+ * The digest's approval links, re-signed from each account's result (HMAC is deterministic) and
+ * checked against the hash the assemble task recorded: no live link is ever stored. A link that
+ * does not hash to the record is left out of the email (and logged), never sent altered.
+ */
+async function remakeLinks(config: OrgAuditConfig, deps: SummaryDeps, results: readonly OrgAccountResult[]): Promise<Map<string, string>> {
+  const links = new Map<string, string>();
+  for (const r of results) {
+    if (!r.link) continue;
+    const exp = Math.floor(Date.parse(r.link.expiresAt) / 1000);
+    const url = await signedApprovalUrl(config.audit.approvalUrl, { auditId: r.auditId, accountId: r.accountId, reportSha256: r.reportSha256, exp }, deps.mac);
+    if (sha256Hex(Buffer.from(url, 'utf8')) === r.link.sha256) links.set(r.accountId, url);
+    else deps.logger.error('approval link could not be re-made for the digest', { accountId: r.accountId, auditId: r.auditId });
+  }
+  return links;
 }
 
 /** The email sent when the org audit itself failed (a Catch in the state machine calls it). */
