@@ -19,7 +19,7 @@ const MOTO_ACCOUNT = '123456789012';
  * only a valid ID token of the approvers group gets in, and the approver is in the trail.
  */
 
-const REGION = 'eu-north-1';
+const REGION = 'ca-west-1';
 const GROUP = 'sg-approvers';
 const APPROVER = { sub: 'user-7f3a', email: 'alice@example.com', groups: ['staff', GROUP] };
 

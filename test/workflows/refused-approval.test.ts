@@ -13,9 +13,9 @@ import { existingGroups, localApproval, seedApprovalScenario, type ApprovalScena
 /**
  * The deletion workflow acts only on an approval it can authenticate: executions started on a
  * lock that the front did not write (written straight to S3) delete nothing and leave a REFUSED
- * trail. Region of this file (test/integration/README.md): eu-west-3.
+ * trail. Region of this file (test/integration/README.md): ap-southeast-4.
  */
-const REGION = 'eu-west-3';
+const REGION = 'ap-southeast-4';
 const ACCOUNT = '123456789012';
 
 const factory = new ClientFactory();
