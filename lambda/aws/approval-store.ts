@@ -87,17 +87,32 @@ export const isLockTaken = (error: unknown): boolean => {
 
 /** The ApprovalStore on the artifact bucket (DESIGN.md S3 layout). */
 export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
-  const readAt = async (key: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
+  /** A JSON object and when S3 wrote it; undefined when it is missing or empty. */
+  const readJson = async <T>(key: string): Promise<{ value: T; writtenAt?: Date } | undefined> => {
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = await out.Body?.transformToByteArray();
       const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
       if (!text) return undefined;
-      return { lock: JSON.parse(text) as LockRecord, ...(out.LastModified ? { writtenAt: out.LastModified } : {}) };
+      return { value: JSON.parse(text) as T, ...(out.LastModified ? { writtenAt: out.LastModified } : {}) };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  };
+  /** Writes a JSON object only if the key is free (If-None-Match: *); false when it was taken. */
+  const putOnce = async (key: string, record: object): Promise<boolean> => {
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(record), ContentType: 'application/json', IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      if (isLockTaken(error)) return false;
+      throw error;
+    }
+  };
+  const readAt = async (key: string): Promise<{ lock: LockRecord; writtenAt?: Date } | undefined> => {
+    const read = await readJson<LockRecord>(key);
+    return read ? { lock: read.value, ...(read.writtenAt ? { writtenAt: read.writtenAt } : {}) } : undefined;
   };
   const exists = async (key: string): Promise<boolean> => {
     try {
@@ -125,44 +140,14 @@ export function s3ApprovalStore(s3: S3Client, bucket: string): ApprovalStore {
     async isUsed(accountId, auditId) {
       return (await exists(approvalLockKey(accountId, auditId))) || (await exists(legacyApprovalLockKey(auditId)));
     },
-    async takeLock(record) {
-      try {
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: approvalLockKey(record.accountId, record.auditId),
-            Body: JSON.stringify(record),
-            ContentType: 'application/json',
-            IfNoneMatch: '*',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isLockTaken(error)) return false;
-        throw error;
-      }
+    takeLock(record) {
+      return putOnce(approvalLockKey(record.accountId, record.auditId), record);
     },
     async readPending(accountId, auditId) {
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(accountId, auditId) }));
-        const bytes = await out.Body?.transformToByteArray();
-        const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-        return text ? (JSON.parse(text) as PendingApproval) : undefined;
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
+      return (await readJson<PendingApproval>(pendingApprovalKey(accountId, auditId)))?.value;
     },
-    async putPending(record) {
-      try {
-        await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: pendingApprovalKey(record.accountId, record.auditId), Body: JSON.stringify(record), ContentType: 'application/json', IfNoneMatch: '*' }),
-        );
-        return true;
-      } catch (error) {
-        if (isLockTaken(error)) return false;
-        throw error;
-      }
+    putPending(record) {
+      return putOnce(pendingApprovalKey(record.accountId, record.auditId), record);
     },
     async readLock(accountId, auditId) {
       return (await readLockEntry(accountId, auditId))?.lock;
