@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RecordedCall } from '../../lambda/aws/client-factory';
 import { logicalId } from '../infra/infra-fixture';
 import type { Installation } from './installation';
@@ -131,3 +133,17 @@ export function tableRows(evaluated: readonly EvaluatedCall[]): string[] {
 }
 
 export type { Json };
+
+const CONFORMANCE_DOC = join(__dirname, '../../docs/iam-conformance.md');
+
+/**
+ * The docs/iam-conformance.md section between `begin` and `end` as the evaluated calls make it,
+ * and the file as it is (rewritten first when UPDATE_IAM_DOCS=1).
+ */
+export function conformanceDocSection(evaluated: readonly EvaluatedCall[], begin: string, end: string): { expected: string; current: string } {
+  const doc = readFileSync(CONFORMANCE_DOC, 'utf8');
+  const table = ['| role | action | resource |', '|---|---|---|', ...tableRows(evaluated)].join('\n');
+  const expected = `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${table}\n${doc.slice(doc.indexOf(end))}`;
+  if (process.env.UPDATE_IAM_DOCS === '1') writeFileSync(CONFORMANCE_DOC, expected);
+  return { expected, current: readFileSync(CONFORMANCE_DOC, 'utf8') };
+}
