@@ -347,7 +347,28 @@ export function mockSyntheticAccount(groups: number, ledger: PageLedger): Synthe
     return paged(ledger, listing, ['Filter group-id'])(input);
   };
   ec2.on(DescribeSecurityGroupRulesCommand).callsFake(fake(rulesOf));
-  ec2.on(DescribeNetworkInterfacesCommand).callsFake(fake(paged(ledger, ec2Listing('DescribeNetworkInterfaces', 'NetworkInterfaces', shape.networkInterfaces, r.networkInterface))));
+  // The interface listing asks by group-id chunks too: each chunk pages the interfaces that carry
+  // any of its groups (an interface with two groups matches both of their chunks), as EC2 would.
+  const allInterfaces = paged(ledger, ec2Listing('DescribeNetworkInterfaces', 'NetworkInterfaces', shape.networkInterfaces, r.networkInterface));
+  let interfacesByGroup: Map<string, number[]> | undefined;
+  const interfacesOf = (input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const filter = (input.Filters as Array<{ Name?: string; Values?: string[] }> | undefined)?.find((f) => f.Name === 'group-id');
+    if (!filter) return allInterfaces(input);
+    if (!interfacesByGroup) {
+      interfacesByGroup = new Map();
+      for (let j = 0; j < shape.networkInterfaces; j++) {
+        for (const g of r.networkInterface(j).Groups ?? []) {
+          const list = interfacesByGroup.get(g.GroupId ?? '') ?? [];
+          list.push(j);
+          interfacesByGroup.set(g.GroupId ?? '', list);
+        }
+      }
+    }
+    const matched = [...new Set((filter.Values ?? []).flatMap((v) => interfacesByGroup?.get(v) ?? []))].sort((a, b) => a - b);
+    const listing = ec2Listing('DescribeNetworkInterfaces', 'NetworkInterfaces', matched.length, (j) => r.networkInterface(matched[j] as number));
+    return paged(ledger, listing, ['Filter group-id'])(input);
+  };
+  ec2.on(DescribeNetworkInterfacesCommand).callsFake(fake(interfacesOf));
   ec2.on(DescribeInstancesCommand).callsFake(
     fake(
       paged(ledger, {

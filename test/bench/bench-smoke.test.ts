@@ -1,5 +1,6 @@
 import { callsBeyondPages } from '../../bench/format';
 import { measureAudit, type Measurement } from '../../bench/measure';
+import { ENI_GROUP_CHUNK } from '../../lambda/aws/scanners/shared-listings';
 
 /** Full pages every label's populated listings needed. */
 function fullPages(m: Measurement): number {
@@ -46,7 +47,8 @@ describe('bench smoke: the audit over a synthetic account', () => {
     // Prepare / Act: done in beforeAll.
     // Assess
     expect(large.repeated).toEqual([]);
-    expect(large.pages['shared:ec2:network-interfaces']?.commands).toEqual({ DescribeNetworkInterfaces: 1 });
+    // One query per ENI_GROUP_CHUNK groups (group-id filter), each a single page here.
+    expect(large.pages['shared:ec2:network-interfaces']?.commands).toEqual({ DescribeNetworkInterfaces: Math.ceil(400 / ENI_GROUP_CHUNK) });
     expect(large.pages.efs?.commands).not.toHaveProperty('DescribeNetworkInterfaces');
   });
 

@@ -1,5 +1,5 @@
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import { NETWORK_INTERFACES } from './shared-listings';
+import { networkInterfacesOf } from './shared-listings';
 import type { Evidence, Scanner } from './types';
 
 /** Names the owner of an ENI from its type, requester, attachment and description. */
@@ -29,7 +29,7 @@ export const networkInterfacesScanner: Scanner = {
   covers: ['AWS::EC2::NetworkInterface'],
   actions: ['ec2:DescribeNetworkInterfaces'],
   async scan(_clients, _region, ctx) {
-    for await (const page of ctx.shared(NETWORK_INTERFACES)) {
+    for await (const page of ctx.shared(networkInterfacesOf(ctx.groups))) {
       for (const eni of page) {
         ctx.found(
           (eni.Groups ?? []).map((g) => g.GroupId),

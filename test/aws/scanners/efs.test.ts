@@ -110,6 +110,36 @@ describe('efs scanner', () => {
     expect(result.verdictOf('sg-used').verdict).toBe('unknown');
   });
 
+  it('asks by id for the interface of a mount target that carries no audited group, and reports it without failing', async () => {
+    // Prepare: the shared listing asks by the audited groups, so it does not hold eni-mt1.
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] }).resolves({
+      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-mt1', Groups: [{ GroupId: 'sg-created-after-the-inventory' }] }],
+    });
+
+    // Act
+    const result = await scanAndClassify(efsScanner, [group('sg-free')]);
+
+    // Assess
+    expect(result.scan.status).toBe('ok');
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] });
+    expect(result.verdictOf('sg-free').verdict).toBe('candidate');
+  });
+
+  it('fails the scan when the interface asked for by id does not exist', async () => {
+    // Prepare
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] }).rejects(awsError('InvalidNetworkInterfaceID.NotFound'));
+
+    // Act
+    const result = await scanAndClassify(efsScanner, [group('sg-used')]);
+
+    // Assess
+    expect(result.scan.status).toBe('failed');
+    expect(result.scan.error?.code).toBe('EfsMountTargetInterfaceError');
+    expect(result.verdictOf('sg-used').verdict).toBe('unknown');
+  });
+
   it('passes over a file system deleted between the two listings', async () => {
     // Prepare
     efs.on(DescribeMountTargetsCommand).rejects(awsError('FileSystemNotFound'));
