@@ -126,7 +126,13 @@ export async function auditRegion(
 
   const first = scanners.filter((s) => !s.afterClassify);
   const later = scanners.filter((s) => s.afterClassify);
-  const scans = await mapLimit(first, deps.scannerConcurrency ?? DEFAULT_SCANNER_CONCURRENCY, (s) => run(s, new Set()));
+  // Long scans start first, so the queue ends with quick ones; results keep the registry's order.
+  const started = [...first.filter((s) => s.startsFirst), ...first.filter((s) => !s.startsFirst)];
+  const byScanner = new Map<Scanner, ScanResult>();
+  await mapLimit(started, deps.scannerConcurrency ?? DEFAULT_SCANNER_CONCURRENCY, async (s) => {
+    byScanner.set(s, await run(s, new Set()));
+  });
+  const scans = first.map((s) => byScanner.get(s) as ScanResult);
   if (later.length > 0) {
     const preliminary = classifyRegion(groups, scans, classifyOptions);
     const candidates = new Set(preliminary.filter((g) => g.verdict === 'candidate').map((g) => g.groupId));

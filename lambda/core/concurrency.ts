@@ -18,3 +18,29 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * mapLimit that also spaces the calls' starts at least `minIntervalMs` apart (start to start):
+ * at most `limit` in flight and at most 1000 / minIntervalMs started a second, whatever the
+ * latency. For APIs with no bulk form whose quota the account's own applications share.
+ */
+export async function mapPaced<T, R>(
+  items: readonly T[],
+  limit: number,
+  minIntervalMs: number,
+  fn: (item: T, index: number) => Promise<R>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<R[]> {
+  let nextStart = 0;
+  // Each caller takes the next start slot before it waits, so slots are handed out in order.
+  const slot = async (): Promise<void> => {
+    const now = Date.now();
+    const start = Math.max(now, nextStart);
+    nextStart = start + minIntervalMs;
+    if (start > now) await sleep(start - now);
+  };
+  return mapLimit(items, limit, async (item, index) => {
+    await slot();
+    return fn(item, index);
+  });
+}

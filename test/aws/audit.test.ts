@@ -128,4 +128,19 @@ describe('runAudit across regions', () => {
     expect(scan?.durationMs).toBeGreaterThanOrEqual(0);
     expect(scan).toMatchObject({ apiCalls: 0, sharedListings: ['ec2:network-interfaces'] });
   });
+
+  it('starts the scanners marked startsFirst before the others, and reports every scan in the registry\'s order', async () => {
+    // Prepare: one scanner at a time, so the start order is the queue's order.
+    ec2.on(DescribeSecurityGroupsCommand).resolves(inventory(['sg-a']));
+    const started: string[] = [];
+    const quick = (source: string): Scanner => ({ source: source as Scanner['source'], actions: [], scan: async () => void started.push(source) });
+    const registry: Scanner[] = [quick('network-interfaces'), { ...quick('ecs-task-definitions'), startsFirst: true }, quick('efs'), { ...quick('ssm-parameters'), startsFirst: true }];
+
+    // Act
+    const report = await runAudit(DEFAULT_SETTINGS, { ...deps(), scanners: registry, scannerConcurrency: 1 });
+
+    // Assess
+    expect(started).toEqual(['ecs-task-definitions', 'ssm-parameters', 'network-interfaces', 'efs']);
+    expect(report.regions[0]?.scans.map((s) => s.source)).toEqual(['network-interfaces', 'ecs-task-definitions', 'efs', 'ssm-parameters']);
+  });
 });

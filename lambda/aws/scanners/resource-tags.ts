@@ -20,6 +20,7 @@ export const resourceTagsScanner: Scanner = {
   service: 'resourcegroupstaggingapi',
   covers: ['place:resource-tags'],
   actions: ['tag:GetResources'],
+  startsFirst: true,
   async scan(clients) {
     const tagging = clients.get(ResourceGroupsTaggingAPIClient);
     await readEveryPage(paginateGetResources({ client: tagging, pageSize: PAGE_SIZE }, {}));

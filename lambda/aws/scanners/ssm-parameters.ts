@@ -25,6 +25,7 @@ export const ssmParametersScanner: Scanner = {
   service: 'ssm',
   covers: ['place:ssm-parameters'],
   actions: ['ssm:DescribeParameters', 'ssm:GetParameters'],
+  startsFirst: true,
   async scan(clients) {
     const ssm = clients.get(SSMClient);
     const plain: string[] = [];

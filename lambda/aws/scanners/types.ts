@@ -92,5 +92,12 @@ export interface Scanner {
   prefetch?(window: { now: Date; minAgeDays: number; idleDays: number }): readonly SharedListing<unknown>[];
   /** Runs after a first classification, with `ctx.candidates` set (peered-references). */
   afterClassify?: boolean;
+  /**
+   * Makes many paced or one-after-another calls whose number does not shrink with the account
+   * (one DescribeTaskDefinition per revision, GetParameters by tens, ...): the region starts it
+   * before the scanners that answer in a call or two, so it does not begin last, behind the
+   * region's whole scanner queue, and decide the region's time.
+   */
+  startsFirst?: boolean;
   scan(clients: RegionClients, region: string, ctx: ScanContext): Promise<ScanOutcome | void>;
 }
