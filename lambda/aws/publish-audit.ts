@@ -3,7 +3,7 @@ import { CONTENT_TYPE, type ArtifactStore } from './artifact-store';
 import { emitAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { Integrations } from './integrations';
 import { publishEmail } from './notifier';
-import { auditArtifacts, sha256Hex as coreSha256Hex } from '../core/backup';
+import { buildBackup, sealReport, sha256Hex as coreSha256Hex, toJsonBytes } from '../core/backup';
 import { settingsFromEnv, type AuditEnv, type FindingsMode } from '../core/config';
 import type { AuditReport, AuditSettings, Totals } from '../core/model';
 import { isAllClear, renderAuditEmail, type ApprovalLink, type ArtifactKeys } from '../core/render-email';
@@ -105,15 +105,13 @@ export async function publishReport(
   const { logger, store } = deps;
   const keys = auditKeys(unsealed.accountId, unsealed.auditId);
   // The report carries the backup's SHA-256 (and the link signs the report's), so the backup is
-  // written first: a report never names a backup that is not there.
-  const sealed = auditArtifacts(unsealed);
-  const { report, reportBytes, reportSha256 } = sealed;
-  await store.put(keys.backup, sealed.backupBytes, CONTENT_TYPE.json);
+  // written first: a report never names a backup that is not there. One artifact is in memory
+  // at a time (each is rendered, written and let go inside its own call): at 17 regions of
+  // 10,000 groups they are ~780 MB together (docs/benchmark.md).
+  const report = await writeBackup(store, keys.backup, unsealed);
+  const reportSha256 = await writeJson(store, keys.report, report);
   // Every artifact must exist before the email points at them.
-  await Promise.all([
-    store.put(keys.report, reportBytes, CONTENT_TYPE.json),
-    store.put(keys.log, Buffer.from(renderLog(report), 'utf8'), CONTENT_TYPE.text),
-  ]);
+  await store.put(keys.log, Buffer.from(renderLog(report), 'utf8'), CONTENT_TYPE.text);
   logger.info('artifacts written', { bucket: store.bucket, prefix: keys.prefix });
 
   const link = !config.dryRun && report.totals.candidates > 0 ? await approvalLink(config, deps, report, reportSha256, now()) : undefined;
@@ -141,6 +139,20 @@ export async function publishReport(
     }
   }
   return messageId ? { ...result, messageId } : result;
+}
+
+/** Writes the backup of `unsealed`; the report sealed with the backup's SHA-256. */
+async function writeBackup(store: ArtifactStore, key: string, unsealed: AuditReport): Promise<AuditReport> {
+  const backupBytes = toJsonBytes(buildBackup(unsealed));
+  await store.put(key, backupBytes, CONTENT_TYPE.json);
+  return sealReport(unsealed, backupBytes);
+}
+
+/** Writes `value` as JSON; the SHA-256 of the bytes written. */
+async function writeJson(store: ArtifactStore, key: string, value: unknown): Promise<string> {
+  const bytes = toJsonBytes(value);
+  await store.put(key, bytes, CONTENT_TYPE.json);
+  return coreSha256Hex(bytes);
 }
 
 /** Emails the report unless the digest lists it or the audit is all clear and EMAIL_WHEN_CLEAN=false; the SNS message id. */

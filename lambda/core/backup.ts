@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { jsonBytes } from './json-bytes';
 import type { AuditReport, GroupRecord } from './model';
 
 export const BACKUP_SCHEMA_VERSION = 1;
@@ -40,11 +41,16 @@ export function buildBackup(report: AuditReport): Backup {
 
 /** The exact bytes written for report.json and backup.json (the link signs the report's hash). */
 export function toJsonBytes(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  return jsonBytes(value);
 }
 
 /** Hex SHA-256 of bytes: the report's (signed by the link) and the backup's (in the report). */
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The report as written beside `backupBytes`: it carries their SHA-256. */
+export function sealReport(report: AuditReport, backupBytes: Buffer): AuditReport {
+  return { ...report, backupSha256: sha256Hex(backupBytes) };
+}
 
 /** The report and backup bytes of one audit, bound together. */
 export interface AuditArtifacts {
@@ -61,7 +67,7 @@ export interface AuditArtifacts {
  */
 export function auditArtifacts(report: AuditReport): AuditArtifacts {
   const backupBytes = toJsonBytes(buildBackup(report));
-  const sealed: AuditReport = { ...report, backupSha256: sha256Hex(backupBytes) };
+  const sealed = sealReport(report, backupBytes);
   const reportBytes = toJsonBytes(sealed);
   return { report: sealed, reportBytes, reportSha256: sha256Hex(reportBytes), backupBytes };
 }
