@@ -169,7 +169,7 @@ export function runModelSection(log: (line: string) => void = (l) => process.std
     ),
   );
   lines.push('(peak RSS, CPU and real time are of the simulating process: the audit, the mocks and the simulation; "+artifacts" also renders the');
-  lines.push(' report, log and backup as the audit Lambda does after the audit; real time swings with the machine\'s load)');
+  lines.push(' backup, report and log one at a time, as the audit Lambda does after the audit; real time swings with the machine\'s load)');
   if (before && after) {
     lines.push('', `Before -> after (17 regions x 10k groups): ${secs(before.wallMs)} -> ${secs(after.wallMs)}; peak RSS ${mb(peakOf(before))} -> ${mb(peakOf(after))}`);
   }
@@ -271,7 +271,7 @@ export function runActivitySection(log: (line: string) => void = (l) => process.
     '',
     table(['events a day', 'LookupEvents calls per region', 'region, activity on', 'region, activity off', '90-day window read', 'candidates / unknown'], rows),
     '',
-    `17 regions x 10,000 groups, 100 events a day, ${CURRENT_CONCURRENCY.regionConcurrency} regions and ${CURRENT_CONCURRENCY.scannerConcurrency} scanners at once: ${secs(p17.wallMs)} predicted; slowest region ${secs(slowest)} (inventory ${secs(inventory)}); ${count(p17.apiCalls)} calls, ${count(p17.lookupCallsPerRegion)} LookupEvents per region; peak RSS ${mb(p17.peakRss)}`,
+    `17 regions x 10,000 groups, 100 events a day, ${CURRENT_CONCURRENCY.regionConcurrency} regions and ${CURRENT_CONCURRENCY.scannerConcurrency} scanners at once: ${secs(p17.wallMs)} predicted; slowest region ${secs(slowest)} (inventory ${secs(inventory)}); ${count(p17.apiCalls)} calls, ${count(p17.lookupCallsPerRegion)} LookupEvents per region; peak RSS ${mb(p17.peakRss)} / ${mb(p17.artifactsPeakRss)} with the artifacts`,
     `  the same, activity off: ${secs(p17off.wallMs)} (slowest region ${secs(Math.max(0, ...Object.values(p17off.regionMs)))}, ${count(p17off.apiCalls)} calls, peak RSS ${mb(p17off.peakRss)})`,
     `  the same, activity on, 17 regions at once: ${secs(p17all.wallMs)} (slowest region ${secs(Math.max(0, ...Object.values(p17all.regionMs)))}; peak RSS ${mb(p17all.peakRss)} / ${mb(p17all.artifactsPeakRss)} with the artifacts)`,
     '',

@@ -12,7 +12,7 @@ import { ClientFactory } from '../lambda/aws/client-factory';
 import { SCANNERS } from '../lambda/aws/scanners/registry';
 import type { Scanner } from '../lambda/aws/scanners/types';
 import { DEFAULT_MIN_AGE_DAYS } from '../lambda/core/config';
-import { buildBackup, toJsonBytes } from '../lambda/core/backup';
+import { buildBackup, sha256Hex, toJsonBytes } from '../lambda/core/backup';
 import type { Totals } from '../lambda/core/model';
 import { renderLog } from '../lambda/core/render-log';
 import { DEFAULT_LATENCY, seededRandom, THROTTLE_RULES, type LatencyModel, type ThrottleRule } from './latency-model';
@@ -54,6 +54,8 @@ export interface Prediction {
   /** Each region's audit, start to done, and start to its inventory loaded (virtual ms). */
   regionMs: Record<string, number>;
   inventoryMs: Record<string, number>;
+  /** Per region, each source's scan from the region's start to its result (virtual ms). */
+  scanDoneMs: Record<string, Record<string, number>>;
   /** Calls as the audit counts them (one per send), and HTTP attempts (retries included). */
   apiCalls: number;
   attempts: number;
@@ -207,9 +209,11 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
   const started = new Map<string, number>();
   const regionMs: Record<string, number> = {};
   const inventoryMs: Record<string, number> = {};
+  const scanDoneMs: Record<string, Record<string, number>> = {};
   const onProgress = (event: ProgressEvent): void => {
     if (event.kind === 'region-start') started.set(event.region, Date.now());
     if (event.kind === 'inventory') inventoryMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
+    if (event.kind === 'scan') (scanDoneMs[event.region] ??= {})[event.source] = Date.now() - (started.get(event.region) ?? Date.now());
     if (event.kind === 'region-done') regionMs[event.region] = Date.now() - (started.get(event.region) ?? Date.now());
   };
   try {
@@ -225,10 +229,19 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
       { startMs: EPOCH_MS, random: seededRandom(options.seed ^ 0x5eed) },
     );
     const report = run.value;
-    // What the audit Lambda does next (run-scheduled-audit.ts): all three artifacts in memory at once.
-    const artifacts = [toJsonBytes(report), Buffer.from(renderLog(report), 'utf8'), toJsonBytes(buildBackup(report))];
-    const artifactsPeakRss = Math.max(run.peakRss, process.memoryUsage.rss());
-    const artifactBytes = artifacts.reduce((n, b) => n + b.length, 0);
+    // What the audit Lambda does next (publishReport in lambda/aws/publish-audit.ts): the backup,
+    // the sealed report and the log, each rendered, written and let go before the next.
+    let artifactsPeakRss = run.peakRss;
+    let artifactBytes = 0;
+    const render = (bytes: () => Buffer): string => {
+      const rendered = bytes();
+      artifactsPeakRss = Math.max(artifactsPeakRss, process.memoryUsage.rss());
+      artifactBytes += rendered.length;
+      return sha256Hex(rendered);
+    };
+    const sealed = { ...report, backupSha256: render(() => toJsonBytes(buildBackup(report))) };
+    render(() => toJsonBytes(sealed));
+    render(() => Buffer.from(renderLog(sealed), 'utf8'));
     const failures = [
       ...report.regions.filter((r) => r.status === 'failed').map((r) => `${r.region}: ${r.error?.code ?? 'failed'}`),
       ...report.regions.flatMap((r) => r.scans.filter((s) => s.status === 'failed').map((s) => `${r.region} ${s.source}: ${s.error?.code ?? 'failed'}`)),
@@ -242,6 +255,7 @@ export async function predictAudit(options: PredictOptions): Promise<Prediction>
       wallMs: run.virtualMs,
       regionMs,
       inventoryMs,
+      scanDoneMs,
       apiCalls: report.apiCalls.total,
       attempts: network.stats.attempts,
       throttled: network.stats.throttled,
