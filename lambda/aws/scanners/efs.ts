@@ -63,7 +63,7 @@ async function interfaceGroupsById(ec2: EC2Client, eniIds: readonly string[]): P
   const groups = new Map<string, string[]>();
   for (const batch of chunks(eniIds, 100)) {
     try {
-      const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: batch }));
+      const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: batch, IncludeManagedResources: true }));
       for (const eni of NetworkInterfaces ?? []) {
         if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
       }

@@ -113,7 +113,7 @@ describe('efs scanner', () => {
   it('asks by id for the interface of a mount target that carries no audited group, and reports it without failing', async () => {
     // Prepare: the shared listing asks by the audited groups, so it does not hold eni-mt1.
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
-    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] }).resolves({
+    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'], IncludeManagedResources: true }).resolves({
       NetworkInterfaces: [{ NetworkInterfaceId: 'eni-mt1', Groups: [{ GroupId: 'sg-created-after-the-inventory' }] }],
     });
 
@@ -122,14 +122,14 @@ describe('efs scanner', () => {
 
     // Assess
     expect(result.scan.status).toBe('ok');
-    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] });
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'], IncludeManagedResources: true });
     expect(result.verdictOf('sg-free').verdict).toBe('candidate');
   });
 
   it('fails the scan when the interface asked for by id does not exist', async () => {
     // Prepare
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
-    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'] }).rejects(awsError('InvalidNetworkInterfaceID.NotFound'));
+    ec2.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-mt1'], IncludeManagedResources: true }).rejects(awsError('InvalidNetworkInterfaceID.NotFound'));
 
     // Act
     const result = await scanAndClassify(efsScanner, [group('sg-used')]);
