@@ -8,7 +8,14 @@ import { listEnabledRegions } from '../aws/regions';
 import { auditArtifacts } from '../core/backup';
 import { parseRegions, parseWholeNumber } from '../core/config';
 import type { AuditReport, AuditSettings } from '../core/model';
-import { DEFAULT_MEMBER_ROLE, parseAccounts, parseRoleName } from '../core/org-config';
+import { parseAccounts, parseRoleName } from '../core/org-config';
+
+/**
+ * The role assumed in each account from a terminal. The deployed member roles trust only the
+ * auditor's worker roles, so the CLI defaults to the role AWS Organizations creates in the
+ * accounts it creates (assumable from the management account).
+ */
+export const CLI_MEMBER_ROLE = 'OrganizationAccountAccessRole';
 import { describeScanError, renderLog, renderSummaryTable } from '../core/render-log';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from './io';
 import { flag, SETTINGS_FLAGS, SETTINGS_FLAGS_USAGE, settingsFromFlags } from './settings-flags';
@@ -24,7 +31,7 @@ Options:
 ${SETTINGS_FLAGS_USAGE}
   --accounts all|id1,id2       organization mode: audit these accounts (all = every ACTIVE account
                                of the Organization) through their member role
-  --member-role NAME           the role assumed in each account (default ${DEFAULT_MEMBER_ROLE})
+  --member-role NAME           the exact role assumed in each account (default ${CLI_MEMBER_ROLE})
   --concurrency N              organization mode: (account, region) items audited at once (default ${DEFAULT_ORG_CONCURRENCY})
   --json                       print the JSON report on stdout instead of the summary
   --out DIR                    also write report.json, <account>_sg_log.txt and backup.json to DIR
@@ -69,7 +76,7 @@ export function parseAuditArgs(argv: string[]): AuditCommandOptions | 'help' {
       ? undefined
       : {
           accounts: flag('accounts', () => parseAccounts(values.accounts ?? '')),
-          memberRole: flag('member-role', () => parseRoleName(values['member-role'] ?? DEFAULT_MEMBER_ROLE)),
+          memberRole: flag('member-role', () => parseRoleName(values['member-role'] ?? CLI_MEMBER_ROLE)),
           concurrency: flag('concurrency', () => parseWholeNumber(values.concurrency ?? String(DEFAULT_ORG_CONCURRENCY), '--concurrency', 1, 100)),
         };
   return {

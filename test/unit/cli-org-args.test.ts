@@ -10,12 +10,12 @@ describe('sg-audit audit organization flags', () => {
     expect(parsed).toMatchObject({ org: { accounts: ['111111111111', '222222222222'], memberRole: 'audit-reader', concurrency: 4 } });
   });
 
-  it('defaults the member role to sg-auditor-member and accepts all', () => {
+  it('defaults the member role to OrganizationAccountAccessRole (the deployed member roles trust only the auditor\'s workers) and accepts all', () => {
     // Act
     const parsed = parseAuditArgs(['--accounts', 'all']);
 
     // Assess
-    expect(parsed).toMatchObject({ org: { accounts: 'all', memberRole: 'sg-auditor-member', concurrency: 8 } });
+    expect(parsed).toMatchObject({ org: { accounts: 'all', memberRole: 'OrganizationAccountAccessRole', concurrency: 8 } });
   });
 
   it('has no organization options without --accounts', () => {
