@@ -286,3 +286,34 @@ describe('the read actions the scanners declare (the calls a moto run cannot mak
     expect([...unknown].sort()).toEqual(UNKNOWN_TO_THE_EVALUATOR);
   });
 });
+
+describe('signed-in approval (single-account)', () => {
+  let signin: Installation;
+
+  beforeAll(() => {
+    signin = install('signin', { regions: REGIONS, approverSignIn: 'true' });
+  }, 120_000);
+
+  const getParameter = (name: string) => (role: RoleInfo) =>
+    evaluate({ principal: role, principalAccount: AUDITOR, action: 'ssm:GetParameter', resource: `arn:aws:ssm:${HOME}:${AUDITOR}:parameter${name}`, resourceAccount: AUDITOR, region: HOME });
+
+  it('lets the approval front read its app client id parameter, the one call readClientId makes (no local run records it)', async () => {
+    // Act
+    const allowed = await allowedAmong(everyRole(signin), getParameter(`/${signin.stack.stackName}/approval-client-id`));
+
+    // Assess
+    expect(allowed).toContain('approve');
+  });
+
+  it('lets the approval front read no other parameter', async () => {
+    // Prepare
+    const front = signin.actors.approve;
+    if (!front) throw new Error('no approval front role');
+
+    // Act
+    const other = await getParameter(`/${signin.stack.stackName}/another-parameter`)(front);
+
+    // Assess
+    expect(other).not.toBe('Allowed');
+  });
+});
