@@ -1,4 +1,12 @@
-import { DeleteSecurityGroupCommand, EC2Client, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  DeleteSecurityGroupCommand,
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runRegionBatch } from '../lambda/aws/deleter';
 import { planDeletion } from '../lambda/core/deletion-plan';
@@ -99,6 +107,13 @@ export async function measureDeletion(groups = 10_000, callsPerSecond = 4): Prom
     sent.set(input.GroupId, (sent.get(input.GroupId) ?? 0) + 1);
     return mutate(input);
   });
+  // Each batch first re-checks its groups (deleter.ts inUseNow): all still exist, none in use.
+  ec2.on(DescribeSecurityGroupsCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => {
+    const filter = input.Filters?.[0];
+    return { SecurityGroups: filter?.Name === 'group-id' ? (filter.Values ?? []).map((GroupId) => ({ GroupId })) : [] };
+  });
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
   ec2.on(RevokeSecurityGroupIngressCommand).callsFake(mutate);
   ec2.on(RevokeSecurityGroupEgressCommand).callsFake(mutate);
   const checkpoints: BatchCheckpoint[] = [];
