@@ -21,21 +21,26 @@ const MIN_INTERVAL_MS = 100;
  * ECS task definitions: environment variables, commands and labels of every active revision (a
  * task that creates resources of its own, or is told which group to use). The free-text sweep
  * (response-sweep.ts) reports each group named there with the revision's ARN and the path. One
- * call per active revision: the cost grows with revisions, never with groups.
+ * call per active revision: the cost grows with revisions, never with groups. `minIntervalMs`
+ * is the pacing (the mocked bench, whose SDK answers at once and models no rate, passes 0).
  */
-export const ecsTaskDefinitionsScanner: Scanner = {
-  source: 'ecs-task-definitions',
-  service: 'ecs',
-  covers: ['place:ecs-task-definitions'],
-  actions: ['ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition'],
-  startsFirst: true,
-  async scan(clients) {
-    const ecs = clients.get(ECSClient);
-    const arns: string[] = [];
-    for await (const page of paginateListTaskDefinitions({ client: ecs, pageSize: PAGE_SIZE }, { status: 'ACTIVE' })) {
-      arns.push(...(page.taskDefinitionArns ?? []));
-    }
-    // A revision deregistered since the listing is still described (INACTIVE): no error to allow for.
-    await mapPaced(arns, CONCURRENCY, MIN_INTERVAL_MS, (arn) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
-  },
-};
+export function ecsTaskDefinitionsScannerPaced(minIntervalMs: number): Scanner {
+  return {
+    source: 'ecs-task-definitions',
+    service: 'ecs',
+    covers: ['place:ecs-task-definitions'],
+    actions: ['ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition'],
+    startsFirst: true,
+    async scan(clients) {
+      const ecs = clients.get(ECSClient);
+      const arns: string[] = [];
+      for await (const page of paginateListTaskDefinitions({ client: ecs, pageSize: PAGE_SIZE }, { status: 'ACTIVE' })) {
+        arns.push(...(page.taskDefinitionArns ?? []));
+      }
+      // A revision deregistered since the listing is still described (INACTIVE): no error to allow for.
+      await mapPaced(arns, CONCURRENCY, minIntervalMs, (arn) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
+    },
+  };
+}
+
+export const ecsTaskDefinitionsScanner: Scanner = ecsTaskDefinitionsScannerPaced(MIN_INTERVAL_MS);
