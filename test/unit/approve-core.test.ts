@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { approveLink, handleApproval, reviewLink } from '../../lambda/approve/approve-core';
+import { approveLink, handleApproval, MAX_REVIEW_PAGE_BYTES, reviewLink } from '../../lambda/approve/approve-core';
 import type { LockRecord } from '../../lambda/aws/approval-store';
 import type { DeletionExecutionInput } from '../../lambda/core/deletion-contract';
 import { selectionSha256 } from '../../lambda/core/approval-auth';
@@ -41,6 +41,26 @@ describe('GET: the review page', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('sg-0a');
     expect(res.body).toContain('Delete <span class="count"><span class="static">2</span></span> groups');
+    expect(s3.mock).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('says the page is too large for the approval URL, and how to delete from a terminal, when the candidates\' page would pass 6 MB', async () => {
+    // Prepare: 8,000 candidates with 255-character names and descriptions (anyone may write them).
+    const s3 = fakeS3();
+    const mac = hmacMac();
+    const long = 'd'.repeat(255);
+    const groups = Array.from({ length: 8000 }, (_, i) => candidate(`sg-${i.toString(16).padStart(17, '0')}`, 'us-east-1', { groupName: `n${i}-${'x'.repeat(250)}`, description: long }));
+    const big = auditReport([regionReport('us-east-1', groups)]);
+    const token = await publishReport(s3.objects, big, mac);
+
+    // Act
+    const res = await reviewLink(getRequest(token), approveDeps(s3.client, mac, fakeWorkflow([])));
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(res.body).toContain('Too many candidates for one page');
+    expect(res.body).toContain(auditKeys(big.accountId, big.auditId).report);
+    expect(Buffer.byteLength(res.body)).toBeLessThan(MAX_REVIEW_PAGE_BYTES);
     expect(s3.mock).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
