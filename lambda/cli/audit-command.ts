@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentAccountId } from '../aws/account';
-import { runAudit, type ProgressEvent } from '../aws/audit';
+import type { ProgressEvent } from '../aws/audit';
 import { ClientFactory, INVENTORY_LABEL } from '../aws/client-factory';
 import { listEnabledRegions } from '../aws/regions';
 import { auditArtifacts } from '../core/backup';
@@ -208,14 +208,20 @@ async function runAuditCommand(argv: string[], io: CliIo, deps: AuditCommandDeps
   try {
     let accountId: string;
     let enabled: string[];
+    let engine: Promise<typeof import('../aws/audit')>;
     try {
       accountId = await withDeadline(() => factory.counter.run(INVENTORY_LABEL, () => currentAccountId(factory)), startupMs, 'STS GetCallerIdentity', io.env);
+      // The audit engine (every scanner and its SDK client, ~3 MB) starts loading only now, after
+      // the first request, and loads while the region list is asked for.
+      engine = import('../aws/audit');
+      engine.catch(() => undefined); // awaited below; a start-up failure must not leave it unhandled
       enabled = await withDeadline(() => factory.counter.run(INVENTORY_LABEL, () => listEnabledRegions(factory)), startupMs, 'EC2 DescribeRegions', io.env);
     } catch (error) {
       io.err(`sg-audit: ${describeStartupError(error)}\n`);
       return 1;
     }
     const { settings } = parsed;
+    const { runAudit } = await engine;
     if (settings.regions !== 'all') {
       const unknown = settings.regions.filter((r) => !enabled.includes(r));
       if (unknown.length > 0) {
