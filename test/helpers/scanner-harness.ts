@@ -1,4 +1,4 @@
-import { runScanner } from '../../lambda/aws/audit';
+import { runScanner } from '../../lambda/aws/run-scanner';
 import { ClientFactory } from '../../lambda/aws/client-factory';
 import type { Scanner } from '../../lambda/aws/scanners/types';
 import { classifyOptionsFor, classifyRegion } from '../../lambda/core/classify';

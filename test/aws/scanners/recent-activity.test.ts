@@ -7,7 +7,7 @@ import {
   ListDiscoveredResourcesCommand,
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runScanner } from '../../../lambda/aws/audit';
+import { runScanner } from '../../../lambda/aws/run-scanner';
 import { ClientFactory } from '../../../lambda/aws/client-factory';
 import { RegionScope } from '../../../lambda/aws/region-scope';
 import { createCloudtrailAgeScanner } from '../../../lambda/aws/scanners/cloudtrail-age';
