@@ -30,7 +30,7 @@ export const ENI_CHUNKS_AT_ONCE = 4;
  * (NextToken): ~16 s after the inventory. Instead, the listing asks by `group-id` filter, in
  * chunks of ENI_GROUP_CHUNK of the inventory's groups, ENI_CHUNKS_AT_ONCE chunks at once, each
  * chunk paged to its end. An interface with groups in two chunks comes back twice and is
- * handed over once. Nothing a reader needs is lost: every interface that carries an audited
+ * handed over once (again only if its groups changed in between). Nothing a reader needs is lost: every interface that carries an audited
  * group matches that group's chunk, and an interface that carries none of them cannot make an
  * audited group used. Every group is still listed before its interfaces are asked for (the
  * inventory runs first), as with the unfiltered listing. Any chunk's failure fails the listing
@@ -51,10 +51,12 @@ export function networkInterfacesOf(groups: readonly { groupId: string }[]): Sha
         );
         for await (const page of pages) {
           const fresh = (page.NetworkInterfaces ?? []).filter((eni) => {
-            const id = eni.NetworkInterfaceId;
-            if (!id) return true;
-            if (handed.has(id)) return false;
-            handed.add(id);
+            if (!eni.NetworkInterfaceId) return true;
+            // The same interface with the same groups is handed over once; one whose groups
+            // changed between two queries is handed over again (its readers take the union).
+            const seen = `${eni.NetworkInterfaceId} ${(eni.Groups ?? []).map((g) => g.GroupId ?? '').sort().join(',')}`;
+            if (handed.has(seen)) return false;
+            handed.add(seen);
             return true;
           });
           if (fresh.length > 0) emit(fresh.map(reduceInterface));

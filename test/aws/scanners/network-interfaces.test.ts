@@ -144,4 +144,20 @@ describe('network-interfaces scanner', () => {
     expect(result.verdictOf(groups[0]?.groupId ?? '').verdict).toBe('unknown');
     expect(calls).toBe(4);
   });
+
+  it('hands over again an interface whose groups changed between two group-id queries, so both group sets count as used', async () => {
+    // Prepare: the first query sees eni-moving with the first group only; by the second query a second group was added.
+    const ids = Array.from({ length: 201 }, (_, i) => `sg-${String(i).padStart(17, '0')}`);
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-moving', Groups: [{ GroupId: ids[0] }] }] })
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-moving', Groups: [{ GroupId: ids[0] }, { GroupId: ids[200] }] }] });
+
+    // Act
+    const result = await scanAndClassify(networkInterfacesScanner, ids.map((id) => group(id)));
+
+    // Assess
+    expect(result.verdictOf(ids[0] ?? '').verdict).toBe('in-use');
+    expect(result.verdictOf(ids[200] ?? '').verdict).toBe('in-use');
+  });
 });
