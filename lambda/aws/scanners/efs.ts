@@ -45,7 +45,9 @@ async function interfaceGroups(ctx: ScanContext, eniIds: ReadonlySet<string>): P
   for await (const page of ctx.shared(networkInterfacesOf(ctx.groups))) {
     for (const eni of page) {
       if (eni.NetworkInterfaceId && eniIds.has(eni.NetworkInterfaceId)) {
-        groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
+        // The listing may hand over an interface twice when its groups changed meanwhile: the union.
+        const known = groups.get(eni.NetworkInterfaceId) ?? [];
+        groups.set(eni.NetworkInterfaceId, [...new Set([...known, ...(eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean)])]);
       }
     }
   }
