@@ -255,10 +255,10 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
     ...(approver ? { approver } : {}),
     ...(deps.approvalsRequired === 2 ? { twoPerson: { ...(pending ? { pending } : {}) } } : {}),
   });
+  const candidates = candidatesOf(link.report).length;
   const pageBytes = Buffer.byteLength(html, 'utf8');
   if (pageBytes > MAX_REVIEW_PAGE_BYTES) {
     // A function URL cannot return it (6 MB, headers and envelope included): say so, not a bare 502.
-    const candidates = candidatesOf(link.report).length;
     deps.logger.error('review page too large for the function URL', { auditId: link.payload.auditId, candidates, pageBytes });
     return errorPage(
       500,
@@ -267,7 +267,7 @@ export async function reviewLink(request: ApprovalRequest, deps: ApproveDeps): P
         `Nothing changed and the link is still valid. Review and delete from a terminal instead: download ${auditKeys(link.payload.accountId, link.payload.auditId).report} from the audit bucket and run sg-audit delete --report ./report.json (docs/approval-flow.md).`,
     );
   }
-  return { statusCode: 200, headers: reviewPageHeaders(candidatesOf(link.report).length), body: html };
+  return { statusCode: 200, headers: reviewPageHeaders(candidates), body: html };
 }
 
 /**

@@ -21,9 +21,9 @@ import { RegionScope } from './region-scope';
 import { listEnabledRegions } from './regions';
 import { SCANNERS } from './scanners/registry';
 import { runScanner, type AuditDeps } from './run-scanner';
+import type { Scanner } from './scanners/types';
 
 export { runScanner, type AuditDeps, type ProgressEvent, type RunEnv } from './run-scanner';
-import type { Scanner } from './scanners/types';
 
 // Tuned with `npm run bench -- --model` (README, "Latency and throttle model"): each region has
 // its own rate limits and its time is its sequential listings, so 9 regions at once audit the

@@ -11,7 +11,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { mapLimit } from '../core/concurrency';
+import { chunks, mapLimit } from '../core/concurrency';
 import {
   checkSelection,
   countOutcomes,
@@ -32,6 +32,7 @@ import { strictestSettings } from '../core/strictest';
 import { auditRegion, type AuditDeps } from './audit';
 import type { ClientFactory } from './client-factory';
 import { toScanError } from './errors';
+import { EC2_FILTER_VALUES } from './inventory';
 import { toIpPermission } from './restore';
 
 /** IAM actions the deletion path calls (granted to the approval Lambda, with conditions). */
@@ -136,11 +137,10 @@ async function deleteOne(ec2: EC2Client, group: GroupRecord, take: () => Promise
   }
 }
 
-/** Of `ids`, the groups that no longer exist (one filtered, non-mutating listing per 200 ids). */
+/** Of `ids`, the groups that no longer exist (one filtered, non-mutating listing per EC2_FILTER_VALUES ids). */
 async function goneGroups(ec2: EC2Client, ids: readonly string[]): Promise<Set<string>> {
   const present = new Set<string>();
-  for (let i = 0; i < ids.length; i += 200) {
-    const chunk = ids.slice(i, i + 200);
+  for (const chunk of chunks(ids, EC2_FILTER_VALUES)) {
     let token: string | undefined;
     do {
       const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: chunk }], MaxResults: 1000, NextToken: token }));
@@ -151,8 +151,6 @@ async function goneGroups(ec2: EC2Client, ids: readonly string[]): Promise<Set<s
   return new Set(ids.filter((id) => !present.has(id)));
 }
 
-/** EC2 accepts up to 200 values in one filter. */
-const FILTER_VALUES = 200;
 /** Instances that hold their groups (terminated ones do not). */
 const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
@@ -170,8 +168,7 @@ export async function inUseNow(ec2: EC2Client, ids: readonly string[], planned: 
   const note = (id: string, why: string) => {
     if (!used.has(id)) used.set(id, why);
   };
-  for (let i = 0; i < ids.length; i += FILTER_VALUES) {
-    const chunk = ids.slice(i, i + FILTER_VALUES);
+  for (const chunk of chunks(ids, EC2_FILTER_VALUES)) {
     const mine = new Set(chunk);
     let token: string | undefined;
     do {

@@ -59,11 +59,14 @@ function toGroupRecord(region: string, group: SecurityGroup): GroupRecord {
   return record;
 }
 
+/** EC2 accepts up to 200 values in one filter (every group-id query of the audit and the deletion). */
+export const EC2_FILTER_VALUES = 200;
+
 /**
- * Groups whose rules one DescribeSecurityGroupRules query asks for (a `group-id` filter): EC2
- * accepts up to 200 values per filter. At ~4 rules a group a chunk fits one 1,000-rule page.
+ * Groups whose rules one DescribeSecurityGroupRules query asks for (a `group-id` filter), as
+ * many as one filter takes. At ~4 rules a group a chunk fits one 1,000-rule page.
  */
-export const RULE_CHUNK = 200;
+export const RULE_CHUNK = EC2_FILTER_VALUES;
 
 /**
  * Every security group of the region with all its rules. DescribeSecurityGroups pages (1000

@@ -12,6 +12,28 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
+/**
+ * Runs `fn` over `items`, `limit` at once. Unlike mapLimit, after the first failure no new item
+ * starts: it waits for the ones in flight (nothing is left running past the call) and then throws
+ * that failure.
+ */
+export async function eachLimitUntilFailure<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+}
+
 /** Splits `items` into consecutive batches of at most `size` (APIs that take N ids per call). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

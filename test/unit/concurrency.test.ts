@@ -1,4 +1,4 @@
-import { mapPaced } from '../../lambda/core/concurrency';
+import { eachLimitUntilFailure, mapPaced } from '../../lambda/core/concurrency';
 
 describe('mapPaced', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
@@ -40,5 +40,26 @@ describe('mapPaced', () => {
     // Assess
     expect(most).toBe(2);
     expect(starts).toEqual([0, 100, 1000, 1100]);
+  });
+});
+
+describe('eachLimitUntilFailure', () => {
+  it('starts no item after the first failure, waits for those in flight, then throws that failure', async () => {
+    // Prepare: item 1 fails at once; items 0 and 2 are in flight and finish later.
+    const started: number[] = [];
+    const finished: number[] = [];
+    const run = (item: number): Promise<void> => {
+      started.push(item);
+      if (item === 1) return Promise.reject(new Error('refused'));
+      return new Promise((resolve) => setTimeout(() => resolve(void finished.push(item)), 10));
+    };
+
+    // Act
+    const outcome = await eachLimitUntilFailure([0, 1, 2, 3, 4, 5], 3, run).catch((error: Error) => error.message);
+
+    // Assess
+    expect(outcome).toBe('refused');
+    expect(started).toEqual([0, 1, 2]);
+    expect(finished.sort()).toEqual([0, 2]);
   });
 });

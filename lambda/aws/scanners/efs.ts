@@ -3,7 +3,7 @@ import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2
 import type { ScanContext, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
 import { isNamed } from '../errors';
-import { networkInterfacesOf } from './shared-listings';
+import { interfaceGroupIds, networkInterfacesOf } from './shared-listings';
 
 /** A live mount target whose network interface could not be read: its groups are unknown. */
 export class EfsMountTargetInterfaceError extends Error {
@@ -47,7 +47,7 @@ async function interfaceGroups(ctx: ScanContext, eniIds: ReadonlySet<string>): P
       if (eni.NetworkInterfaceId && eniIds.has(eni.NetworkInterfaceId)) {
         // The listing may hand over an interface twice when its groups changed meanwhile: the union.
         const known = groups.get(eni.NetworkInterfaceId) ?? [];
-        groups.set(eni.NetworkInterfaceId, [...new Set([...known, ...(eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean)])]);
+        groups.set(eni.NetworkInterfaceId, [...new Set([...known, ...interfaceGroupIds(eni)])]);
       }
     }
   }
@@ -67,7 +67,7 @@ async function interfaceGroupsById(ec2: EC2Client, eniIds: readonly string[]): P
     try {
       const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: batch, IncludeManagedResources: true }));
       for (const eni of NetworkInterfaces ?? []) {
-        if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
+        if (eni.NetworkInterfaceId) groups.set(eni.NetworkInterfaceId, interfaceGroupIds(eni));
       }
     } catch (error) {
       // One id that no longer exists fails the whole call: those mount targets stay unreadable.

@@ -7,8 +7,9 @@ import {
   type SpotFleetRequestConfig,
 } from '@aws-sdk/client-ec2';
 import { DescribeNodegroupCommand, EKSClient, paginateListClusters, paginateListNodegroups, type Nodegroup } from '@aws-sdk/client-eks';
-import { chunks } from '../../core/concurrency';
+import { chunks, eachLimitUntilFailure } from '../../core/concurrency';
 import { isNamed } from '../errors';
+import { EC2_FILTER_VALUES } from '../inventory';
 import type { SharedListing } from './types';
 
 /*
@@ -16,8 +17,8 @@ import type { SharedListing } from './types';
  * (ScanContext.shared): its readers iterate the same pages, and its failure fails each of them.
  */
 
-/** Groups one DescribeNetworkInterfaces query names in its `group-id` filter (EC2 accepts up to 200 values per filter). */
-export const ENI_GROUP_CHUNK = 200;
+/** Groups one DescribeNetworkInterfaces query names in its `group-id` filter, as many as one filter takes. */
+export const ENI_GROUP_CHUNK = EC2_FILTER_VALUES;
 /** Filtered queries of the interface listing in flight at once, per region. */
 export const ENI_CHUNKS_AT_ONCE = 4;
 
@@ -54,7 +55,7 @@ export function networkInterfacesOf(groups: readonly { groupId: string }[]): Sha
             if (!eni.NetworkInterfaceId) return true;
             // The same interface with the same groups is handed over once; one whose groups
             // changed between two queries is handed over again (its readers take the union).
-            const seen = `${eni.NetworkInterfaceId} ${(eni.Groups ?? []).map((g) => g.GroupId ?? '').sort().join(',')}`;
+            const seen = `${eni.NetworkInterfaceId} ${interfaceGroupIds(eni).sort().join(',')}`;
             if (handed.has(seen)) return false;
             handed.add(seen);
             return true;
@@ -62,9 +63,14 @@ export function networkInterfacesOf(groups: readonly { groupId: string }[]): Sha
           if (fresh.length > 0) emit(fresh.map(reduceInterface));
         }
       };
-      await allOrFirstError(chunks(ids, ENI_GROUP_CHUNK), ENI_CHUNKS_AT_ONCE, listChunk);
+      await eachLimitUntilFailure(chunks(ids, ENI_GROUP_CHUNK), ENI_CHUNKS_AT_ONCE, listChunk);
     },
   };
+}
+
+/** The group ids an interface carries. */
+export function interfaceGroupIds(eni: NetworkInterface): string[] {
+  return (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean);
 }
 
 function reduceInterface(eni: NetworkInterface): NetworkInterface {
@@ -78,27 +84,6 @@ function reduceInterface(eni: NetworkInterface): NetworkInterface {
     ...(eni.Attachment?.InstanceId ? { Attachment: { InstanceId: eni.Attachment.InstanceId } } : {}),
     Groups: (eni.Groups ?? []).map((g) => ({ GroupId: g.GroupId })),
   };
-}
-
-/**
- * Runs `fn` over `items`, `limit` at once. After the first failure no new item starts; it waits
- * for the ones in flight (nothing is left running past the listing) and then throws that failure.
- */
-async function allOrFirstError<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let failure: { error: unknown } | undefined;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!failure && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
 }
 
 /** Every Spot Fleet request, whatever its state: spot-fleets reads their launch specifications, launch-templates their pinned versions. */
