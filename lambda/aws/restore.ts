@@ -9,13 +9,14 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
+import { chunks } from '../core/concurrency';
 import { BACKUP_SCHEMA_VERSION, type Backup } from '../core/backup';
 import type { GroupRecord, RuleRecord } from '../core/model';
 import { describeRule } from '../core/render-log';
 import { isDefaultEgress, isDefaultEgressV6, planRestore, RESTORED_FROM_TAG, rulesToRestore, writableTags, type PlannedGroup } from '../core/restore-plan';
 import type { RegionClients } from './client-factory';
 import { toScanError } from './errors';
-import { INVENTORY_ACTIONS, loadInventory } from './inventory';
+import { EC2_FILTER_VALUES, INVENTORY_ACTIONS, loadInventory } from './inventory';
 
 /** IAM actions `sg-audit restore` calls. */
 export const RESTORE_ACTIONS = [
@@ -186,11 +187,11 @@ async function addRule(ec2: EC2Client, groupId: string, rule: RuleRecord, newIds
 /** Of the groups `ids`, the id of each one's allow-all IPv6 egress rule (-1 to ::/0, no description, no tags). */
 async function defaultV6EgressRules(ec2: EC2Client, ids: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 200) {
+  for (const chunk of chunks(ids, EC2_FILTER_VALUES)) {
     let token: string | undefined;
     do {
       const out: DescribeSecurityGroupRulesCommandOutput = await ec2.send(
-        new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: ids.slice(i, i + 200) }], MaxResults: 1000, NextToken: token }),
+        new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: chunk }], MaxResults: 1000, NextToken: token }),
       );
       for (const r of out.SecurityGroupRules ?? []) {
         const plain = r.IsEgress === true && r.IpProtocol === '-1' && r.CidrIpv6 === '::/0' && !r.Description && (r.Tags ?? []).length === 0;
