@@ -168,7 +168,9 @@ export async function inUseNow(ec2: EC2Client, ids: readonly string[], planned: 
   const note = (id: string, why: string) => {
     if (!used.has(id)) used.set(id, why);
   };
-  for (const chunk of chunks(ids, EC2_FILTER_VALUES)) {
+  // EC2's limit counts the values of every filter of a call ("The maximum number of filter
+  // values specified on a single call is 200"): the instance query adds the live states.
+  for (const chunk of chunks(ids, EC2_FILTER_VALUES - LIVE_INSTANCE_STATES.length)) {
     const mine = new Set(chunk);
     let token: string | undefined;
     do {

@@ -8,7 +8,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runRegionBatch } from '../../lambda/aws/deleter';
+import { inUseNow, runRegionBatch } from '../../lambda/aws/deleter';
 import { planDeletion } from '../../lambda/core/deletion-plan';
 import { mergeCheckpoints, type BatchCheckpoint } from '../../lambda/core/deletion-progress';
 import { candidate, regionReport } from '../helpers/audit-report';
@@ -124,6 +124,21 @@ describe("each batch's re-check of its own groups right before deleting", () => 
     expect(ec2).not.toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-2' });
     expect(result.progress.outcomes.get('sg-2')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('now in use: attached to network interface eni-new') });
     expect(result.progress.outcomes.get('sg-1')?.outcome).toBe('deleted');
+  });
+
+  it('keeps every re-check request within EC2\'s 200 filter values a call, the instance query\'s live states included, and asks about every group', async () => {
+    // Prepare: 450 groups asked about at once (a batch asks chunkSize at a time; the function takes any number).
+    const ids = Array.from({ length: 450 }, (_, i) => `sg-${i.toString(16).padStart(17, '0')}`);
+
+    // Act
+    await inUseNow(new EC2Client({}), ids, new Set());
+
+    // Assess
+    const filterCalls = ec2.calls().map((c) => (c.args[0].input as { Filters?: Array<{ Values?: string[] }> }).Filters ?? []);
+    const valuesPerCall = filterCalls.map((filters) => filters.reduce((n, f) => n + (f.Values?.length ?? 0), 0));
+    expect(Math.max(...valuesPerCall)).toBeLessThanOrEqual(200);
+    const askedOfInstances = ec2.commandCalls(DescribeInstancesCommand).flatMap((c) => c.args[0].input.Filters?.find((f) => f.Name === 'instance.group-id')?.Values ?? []);
+    expect(new Set(askedOfInstances).size).toBe(450);
   });
 
   it('skips a group used by an EC2 instance since the re-audit', async () => {
