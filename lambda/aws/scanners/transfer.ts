@@ -4,11 +4,10 @@ import type { RegionClients } from '../client-factory';
 import type { Evidence, ScanContext, Scanner } from './types';
 import { chunks } from '../../core/concurrency';
 import { isNamed } from '../errors';
+import { EC2_FILTER_VALUES } from '../inventory';
 
 /** Endpoint types whose servers hold no group of their own (see the listing loop). */
 const NO_GROUPS_OF_THEIR_OWN: ReadonlySet<string> = new Set(['PUBLIC', 'VPC_ENDPOINT']);
-/** EC2 accepts at most 200 values in one filter. */
-const ENDPOINT_IDS_PER_CALL = 200;
 
 function evidenceOf(server: DescribedServer): Evidence {
   return {
@@ -58,7 +57,7 @@ export async function recordEndpointGroups(clients: RegionClients, byEndpoint: R
   const endpointIds = [...byEndpoint.keys()];
   if (endpointIds.length === 0) return;
   const ec2 = clients.get(EC2Client);
-  for (const batch of chunks(endpointIds, ENDPOINT_IDS_PER_CALL)) {
+  for (const batch of chunks(endpointIds, EC2_FILTER_VALUES)) {
     // A filter, not VpcEndpointIds: an endpoint deleted since it was described must not fail the scan.
     const filter = { Name: 'vpc-endpoint-id', Values: batch };
     for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
